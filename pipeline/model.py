@@ -126,7 +126,7 @@ class AgencyResult:
 @dataclass(frozen=True, slots=True)
 class CityResult:
     year: int
-    agencies: tuple[AgencyResult, ...]  # ranked first (by rank, then code), then the unranked by code
+    agencies: tuple[AgencyResult, ...]  # ranked first (by rank, then code), then the unranked in config order
 
     @property
     def excellent(self) -> tuple[AgencyResult, ...]:
