@@ -1,0 +1,331 @@
+"""The thin xlsxwriter shell of the report: lays out `report.WorkbookContent` on sheets, nothing more.
+
+No decision about *what* is shown is taken here (that is `report.py`); only *how*: fonts, borders, number formats,
+print setup, the chart. Text goes through `write_string` only, with every string-guessing option of xlsxwriter
+off, so that an agency's `=HYPERLINK(…)` stays the text it was typed as.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .report import Column, SummaryContent, Table, Value, WorkbookContent, text_width, wrapped_lines
+
+FONT = "맑은 고딕"
+"""The Korean office font; LibreOffice without it falls back to a Hangul font (e.g. Nanum) on its own."""
+
+SAFE_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "remove_timezone": True,
+    "default_format_properties": {"font_name": FONT, "font_size": 10},
+}
+
+HEADER_FILL = "#DCE6F1"
+SECTION_COLOR = "#1F3864"
+BORDER_COLOR = "#A6A6A6"
+BAR_COLOR = "#8EA9DB"
+BAR_EXCELLENT = "#2F5597"
+EXCELLENT_FILL = "#EAF1DD"
+GOOD_FILL, GOOD_FONT = "#C6EFCE", "#006100"
+WARN_FILL, WARN_FONT = "#FFEB9C", "#9C5700"
+BAD_FILL, BAD_FONT = "#FFC7CE", "#9C0006"
+
+PX_PER_WIDTH = 7  # pixels per unit of column width (xlsxwriter's default font metrics)
+PX_PER_POINT = 4 / 3
+
+
+class Styles:
+    """Formats made on demand and cached: xlsxwriter wants one Format object per distinct look."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self.cache: dict[tuple, Any] = {}
+
+    def get(self, **props: Any) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in self.cache:
+            self.cache[key] = self.workbook.add_format({"font_name": FONT, **props})
+        return self.cache[key]
+
+    def cell(self, **props: Any) -> Any:
+        return self.get(**{"border": 1, "border_color": BORDER_COLOR, "valign": "vcenter", **props})
+
+    def header(self) -> Any:
+        return self.cell(bold=True, bg_color=HEADER_FILL, align="center", text_wrap=True)
+
+
+def qty_format(value: Decimal) -> str:
+    """Thousands separators and exactly the decimals that were submitted (3,902 / 12.5 / 0.125)."""
+    exponent = value.normalize().as_tuple().exponent
+    places = min(-exponent, 6) if isinstance(exponent, int) and exponent < 0 else 0
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+NUM_FORMATS = {"int": "#,##0", "score": "#,##0.00", "pct": "0.0%"}
+CENTERED = {"code", "grade", "mark", "status", "severity", "int"}
+
+
+def write_value(ws: Any, styles: Styles, row: int, col: int, value: Value, column: Column, **extra: Any) -> None:
+    """One cell: text as text (never a formula), numbers as numbers with the column's format."""
+    kind = column.kind
+    if value is None or value == "":  # an empty text is an empty cell, not a zero-length string
+        ws.write_blank(row, col, None, styles.cell(**extra))
+    elif isinstance(value, str):
+        align = "center" if kind in CENTERED or kind in ("qty", "score", "pct") else "left"
+        wrap = {"text_wrap": True} if kind == "longtext" else {}
+        ws.write_string(row, col, value, styles.cell(align=align, **wrap, **extra))
+    elif isinstance(value, datetime):
+        ws.write_datetime(row, col, value, styles.cell(num_format="yyyy-mm-dd hh:mm", align="center", **extra))
+    elif isinstance(value, bool):  # a bool is an int; never expected, but never a formula either
+        ws.write_string(row, col, str(value), styles.cell(**extra))
+    else:
+        fmt = qty_format(Decimal(value)) if kind == "qty" else NUM_FORMATS.get(kind, "General")
+        align = {"align": "center"} if kind in CENTERED else {}
+        ws.write_number(row, col, float(value), styles.cell(num_format=fmt, **align, **extra))
+
+
+def grade_rules(ws: Any, styles: Styles, first_row: int, last_row: int, col: int) -> None:
+    """S/A green, C amber, D red: the eye finds the good and the worrying at once."""
+    for grades, fill, font in (
+        (("S", "A"), GOOD_FILL, GOOD_FONT),
+        (("C",), WARN_FILL, WARN_FONT),
+        (("D",), BAD_FILL, BAD_FONT),
+    ):
+        for grade in grades:
+            ws.conditional_format(
+                first_row,
+                col,
+                last_row,
+                col,
+                {
+                    "type": "cell",
+                    "criteria": "equal to",
+                    "value": f'"{grade}"',
+                    "format": styles.workbook.add_format({"bg_color": fill, "font_color": font, "bold": True}),
+                },
+            )
+
+
+def column_rules(ws: Any, styles: Styles, table: Table, first_row: int, last_row: int) -> None:
+    if last_row < first_row:
+        return
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    bad = styles.workbook.add_format({"bg_color": BAD_FILL, "font_color": BAD_FONT})
+    for col, column in enumerate(table.columns):
+        if column.kind == "grade":
+            grade_rules(ws, styles, first_row, last_row, col)
+        if column.warn_below is not None:
+            ref = xl_rowcol_to_cell(first_row, col, row_abs=False, col_abs=True)
+            ws.conditional_format(
+                first_row,
+                col,
+                last_row,
+                col,
+                {"type": "formula", "criteria": f"=AND(ISNUMBER({ref}),{ref}<{column.warn_below})", "format": bad},
+            )
+        for text in column.warn_text:
+            ws.conditional_format(
+                first_row,
+                col,
+                last_row,
+                col,
+                {"type": "cell", "criteria": "equal to", "value": '"' + text.replace('"', '""') + '"', "format": bad},
+            )
+
+
+def print_setup(ws: Any, title: str, footer: str, repeat_row: int) -> None:
+    """A4 landscape, one page wide, header row on every page, page numbers: what the office prints."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(repeat_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.center_horizontally()
+    header = title.replace("&", "&&")[:200]
+    ws.set_header(f"&L{header}&R&A")  # no font-size code: "&8" before "2026" would read as size 82026
+    ws.set_footer(footer)
+
+
+def write_table(workbook: Any, styles: Styles, table: Table, title: str, footer: str) -> None:
+    ws = workbook.add_worksheet(table.sheet)
+    widths = table.widths()
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    ws.set_row(0, 30)
+    for col, column in enumerate(table.columns):
+        ws.write_string(0, col, column.label, styles.header())
+    wrapped = [i for i, c in enumerate(table.columns) if c.kind == "longtext"]
+    for r, row in enumerate(table.rows, start=1):
+        for col, value in enumerate(row):
+            write_value(ws, styles, r, col, value, table.columns[col])
+        lines = max((wrapped_lines(row[i], widths[i]) for i in wrapped), default=1)
+        if lines > 1:  # LibreOffice does not grow rows for wrapped text on load; Excel not always either
+            ws.set_row(r, lines * 13.5 + 3)
+    last = len(table.rows)
+    ws.autofilter(0, 0, last, len(table.columns) - 1)
+    ws.freeze_panes(1, table.freeze_cols)
+    column_rules(ws, styles, table, 1, last)
+    print_setup(ws, title, footer, 0)
+
+
+def merged_height(text: str, width_units: float, rows: int) -> float:
+    """Row height (points) for wrapped text in a merged block: merged cells never grow by themselves."""
+    lines = max(1, math.ceil(text_width(text) * 1.1 / max(width_units, 1)))
+    return max(16.0, lines * 15.0 / rows + 2)
+
+
+def write_summary(workbook: Any, styles: Styles, s: SummaryContent) -> None:
+    ws = workbook.add_worksheet(s.sheet)
+    ranking = s.ranking
+    left = len(ranking.columns)  # columns A.. of the ranking table
+    gap = left
+    panel = max(6, len(s.grades), len(s.headline))
+    first_panel, last_col = gap + 1, gap + panel
+    left_widths = [c.width or 10 for c in ranking.columns]
+    panel_width = 12.0
+    for col, width in enumerate(left_widths):
+        ws.set_column(col, col, width)
+    ws.set_column(gap, gap, 2)
+    ws.set_column(first_panel, last_col, panel_width)
+    left_units = sum(left_widths)
+
+    title = styles.get(bold=True, font_size=18, font_color=SECTION_COLOR, valign="vcenter")
+    ws.set_row(0, 34)
+    ws.merge_range(0, 0, 0, last_col, "", title)
+    ws.write_string(0, 0, s.title, title)
+    sub = styles.get(font_color="#595959", valign="vcenter")
+    ws.merge_range(1, 0, 1, last_col, "", sub)
+    ws.write_string(1, 0, s.as_of, sub)
+    ws.set_row(2, 8)
+
+    section = styles.get(bold=True, font_size=11, font_color=SECTION_COLOR, bottom=2, bottom_color=SECTION_COLOR)
+    block = styles.cell(text_wrap=True, valign="top")
+
+    def heading(row: int, first: int, last: int, text: str) -> None:
+        ws.merge_range(row, first, row, last, "", section)
+        ws.write_string(row, first, text, section)
+
+    def text_block(row: int, text: str) -> None:
+        ws.merge_range(row, 0, row + 1, left - 1, "", block)
+        ws.write_string(row, 0, text, block)
+        height = merged_height(text, left_units, 2)
+        ws.set_row(row, height)
+        ws.set_row(row + 1, height)
+
+    def strip(row: int, items: tuple[tuple[str, int], ...], big: bool) -> None:
+        label = styles.cell(bold=True, bg_color=HEADER_FILL, align="center")
+        value = styles.cell(align="center", num_format="#,##0", bold=big, font_size=14 if big else 11)
+        for i, (name, count) in enumerate(items):
+            ws.write_string(row, first_panel + i, name, label)
+            ws.write_number(row + 1, first_panel + i, count, value)
+
+    heading(3, 0, left - 1, s.excellent_heading)
+    heading(3, first_panel, last_col, s.headline_heading)
+    text_block(4, s.excellent)
+    strip(4, s.headline, big=True)
+    ws.set_row(6, 8)
+    heading(7, 0, left - 1, s.missing_heading)
+    heading(7, first_panel, last_col, s.grades_heading)
+    text_block(8, s.missing)
+    strip(8, s.grades, big=False)
+    ws.set_row(10, 8)
+    heading(11, 0, left - 1, s.ranking_heading)
+    heading(11, first_panel, last_col, s.chart_title)
+
+    header_row = 12
+    ws.set_row(header_row, 22)
+    for col, column in enumerate(ranking.columns):
+        ws.write_string(header_row, col, column.label, styles.header())
+    shade = {"bg_color": EXCELLENT_FILL}
+    for i, row in enumerate(ranking.rows):
+        r = header_row + 1 + i
+        extra = shade if i < len(ranking.highlight) and ranking.highlight[i] else {}
+        for col, value in enumerate(row):
+            write_value(ws, styles, r, col, value, ranking.columns[col], **extra)
+    last_row = header_row + len(ranking.rows)
+    column_rules(ws, styles, ranking, header_row + 1, last_row)
+
+    if ranking.rows:
+        chart = bar_chart(workbook, s, header_row, last_row)
+        width_px = int(panel * panel_width * PX_PER_WIDTH + 5 * panel)
+        height_px = int((len(ranking.rows) + 1) * 15 * PX_PER_POINT) + 4
+        chart.set_size({"width": width_px, "height": max(height_px, 220)})
+        ws.insert_chart(header_row, first_panel, chart, {"object_position": 1})
+
+    note = styles.get(font_color="#595959", font_size=9)
+    chart_rows = max(len(ranking.rows) + 1, 12)  # the chart's minimum height, in rows
+    row = max(last_row, header_row + chart_rows) + 2
+    for text in s.notes:
+        ws.write_string(row, 0, "※ " + text, note)
+        row += 1
+
+    ws.print_area(0, 0, row - 1, last_col)
+    print_setup(ws, s.title, s.footer, header_row)
+    ws.set_header("")
+    ws.hide_gridlines(2)
+    ws.activate()
+
+
+def bar_chart(workbook: Any, s: SummaryContent, header_row: int, last_row: int) -> Any:
+    """Totals by agency, best at the top, excellent agencies in a darker blue, each bar labelled with its total."""
+    chart = workbook.add_chart({"type": "bar"})
+    highlight = s.ranking.highlight
+    totals = [row[s.chart_value_col] for row in s.ranking.rows]
+    font = {"name": FONT, "size": 8}
+    chart.add_series(
+        {
+            "name": s.chart_title,
+            "categories": [s.sheet, header_row + 1, s.chart_name_col, last_row, s.chart_name_col],
+            "values": [s.sheet, header_row + 1, s.chart_value_col, last_row, s.chart_value_col],
+            "fill": {"color": BAR_COLOR},
+            "border": {"none": True},
+            "gap": 40,
+            "points": [{"fill": {"color": BAR_EXCELLENT if h else BAR_COLOR}} for h in highlight],
+            "data_labels": {"value": True, "num_format": "0.00", "font": font, "position": "outside_end"},
+        }
+    )
+    top = max((float(t) for t in totals if isinstance(t, Decimal)), default=100.0)
+    chart.set_x_axis(
+        {
+            "min": 0,
+            "max": 100 if top <= 100 else math.ceil(top),
+            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+            "num_font": font,
+            "num_format": "0",
+        }
+    )
+    chart.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": 8}, "major_tick_mark": "none"})
+    chart.set_legend({"none": True})
+    chart.set_title({"none": True})  # the section heading above names it; a title would cover the top bars
+    chart.set_chartarea({"border": {"color": BORDER_COLOR}})
+    chart.set_plotarea({"layout": {"x": 0.30, "y": 0.02, "width": 0.66, "height": 0.95}})
+    return chart
+
+
+def render_workbook(content: WorkbookContent, path: Path) -> None:
+    """Write the whole workbook to `path` (the caller renames it into place)."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), SAFE_OPTIONS)
+    try:
+        workbook.set_properties(
+            {
+                "title": content.title,
+                "subject": content.summary.as_of,
+                "created": content.generated_at.replace(tzinfo=None),
+                "comments": "agency-eval-pipeline",
+            }
+        )
+        styles = Styles(workbook)
+        write_summary(workbook, styles, content.summary)
+        for table in content.tables:
+            write_table(workbook, styles, table, content.title, content.summary.footer)
+    finally:
+        workbook.close()

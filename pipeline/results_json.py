@@ -1,0 +1,117 @@
+"""results.json: the same results as the workbook, for machines (see docs/results-json.md).
+
+Pure: `results_document` turns a ReportInput into plain JSON-ready values; `dump_results` makes the text. Numbers
+are rounded exactly as the workbook shows them (points, scores, totals to 2 decimals; rates to 4 decimals of the
+fraction, i.e. 0.1 %), so a total read from the JSON equals the total printed for the meeting. Codes (status,
+method, direction) are the canonical English codes, not labels, so that a consumer does not depend on --lang.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .model import STATUS_ACCEPTED, AgencyResult, GoalResult, ReportInput, SubmissionRecord
+
+FORMAT = "agency-eval-results"
+FORMAT_VERSION = 1
+
+_TWO = Decimal("0.01")
+_RATE = Decimal("0.0001")
+
+
+def number(value: Decimal | int | None, places: Decimal | None = None) -> int | float | None:
+    """A Decimal as a JSON number, rounded half-up to `places` when given.
+
+    An integral value becomes an int (20, not 20.0); otherwise a float, whose shortest repr is the decimal text
+    itself for the ≤ 15 significant digits these values have (13.8 stays 13.8).
+    """
+    if value is None:
+        return None
+    d = Decimal(value)
+    if places is not None:
+        d = d.quantize(places, rounding=ROUND_HALF_UP)
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d)
+
+
+def timestamp(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+def submission_document(record: SubmissionRecord | None) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    return {"file": record.file_name, "sha256": record.sha256, "received_at": timestamp(record.received_at)}
+
+
+def goal_document(code: str, result: GoalResult) -> dict[str, Any]:
+    g = result.goal
+    return {
+        "id": f"{code}/{g.number}",
+        "number": g.number,
+        "goal": g.goal,
+        "indicator": g.indicator,
+        "method": g.method,
+        "direction": g.direction,
+        "major": g.major,
+        "unit": g.unit,
+        "weight": number(g.weight),
+        "baseline": number(g.baseline),
+        "target": number(g.target),
+        "top": number(result.top if result.top is not None else g.top),
+        "floor": number(result.floor if result.floor is not None else g.floor),
+        "actual": number(g.actual),
+        "achieved": g.achieved,
+        "evaluator_grade": g.grade,
+        "rate": number(result.rate, _RATE),
+        "points": number(result.points, _TWO),
+        "score": number(result.score, _TWO),
+        "pending": result.pending,
+        "explanation": result.explanation,
+    }
+
+
+def agency_document(agency: AgencyResult, record: SubmissionRecord | None) -> dict[str, Any]:
+    return {
+        "code": agency.code,
+        "name": agency.name,
+        "group": agency.group,
+        "supervising_dept": agency.supervising_dept,
+        "status": agency.status,
+        "score_sum": number(agency.score_sum, _TWO),
+        "adjustments": [{"points": number(a.points, _TWO), "reason": a.reason} for a in agency.adjustments],
+        "total": number(agency.total, _TWO),
+        "grade": agency.grade,
+        "rank": agency.rank,
+        "group_rank": agency.group_rank,
+        "excellent": agency.excellent,
+        "provisional": agency.provisional,
+        "submission": submission_document(record),
+        "goals": [goal_document(agency.code, r) for r in agency.goals] if agency.status == STATUS_ACCEPTED else [],
+    }
+
+
+def results_document(data: ReportInput) -> dict[str, Any]:
+    """The JSON content: ranked agencies first (by rank, then code), then the unranked by code, as in the
+    workbook's Agencies sheet."""
+    agencies = sorted(data.city.agencies, key=lambda a: (a.rank is None, a.rank if a.rank is not None else 0, a.code))
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "evaluation_year": data.city.year,
+        "title": data.title,
+        "generated_at": timestamp(data.generated_at),
+        "lang": data.lang,
+        "agencies": [
+            agency_document(a, data.current.get(a.code) if a.status == STATUS_ACCEPTED else None) for a in agencies
+        ],
+    }
+
+
+def dump_results(document: dict[str, Any]) -> str:
+    """UTF-8 text with Korean kept readable (no \\uXXXX escapes), one key per line for diffs."""
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
