@@ -133,27 +133,27 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")] = False,
 ) -> None:
     """The nightly batch: pick up inbox files, validate, score, report, mail."""
+    config = _load(home)
     from .batch import run_command
 
-    config = _load(home)
     raise typer.Exit(run_command(config, lang=_lang(lang, config), dry_run=dry_run, as_json=as_json))
 
 
 @app.command()
 def status(home: HomeOption = None, lang: LangOption = None) -> None:
     """Per agency: current submission, total and grade, open problems; agencies not yet submitted; last runs."""
+    config = _load(home)
     from .status import status_command
 
-    config = _load(home)
     raise typer.Exit(status_command(config, lang=_lang(lang, config)))
 
 
 @app.command()
 def report(home: HomeOption = None, lang: LangOption = None) -> None:
     """Rebuild today's outputs (workbook, results.json) from the ledger without touching the inbox."""
+    config = _load(home)
     from .batch import report_command
 
-    config = _load(home)
     raise typer.Exit(report_command(config, lang=_lang(lang, config)))
 
 

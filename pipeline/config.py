@@ -452,9 +452,9 @@ class _Parser:
                 raise self.fail(f"{w}.to", f"not an e-mail address: {address!r}")
         s = self.table(t, "smtp", f"{w}.smtp")
         ws = "[mail.smtp]"
-        self.unknown_keys(s, {"host", "port", "security", "username", "password_env", "timeout"}, ws)
-        if "password" in s:
+        if "password" in s:  # before the unknown-key check, which would hide this advice
             raise self.fail(f"{ws}.password", "never put a password in the file; name a variable in password_env")
+        self.unknown_keys(s, {"host", "port", "security", "username", "password_env", "timeout"}, ws)
         security = self.get(s, "security", str, ws, "starttls")
         if security not in ("starttls", "ssl", "none"):
             raise self.fail(f"{ws}.security", f"must be 'starttls', 'ssl' or 'none', not {security!r}")
