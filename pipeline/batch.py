@@ -1,0 +1,857 @@
+"""The nightly run: lock → finish interrupted work → pick → hash → ledger → check → move → score → report → mail.
+
+Crash safety comes from one rule per file: **decide, record, then act, then record done**.
+
+1. Read-only work first: `lstat`, sha256, `check_file`, `lstat` again (a file that changed is left for next run).
+2. One ledger commit records the decision and the destination (`state = moving`). Nothing has moved yet.
+3. Act: rename inbox → archive/rejected, then write the feedback workbook beside a rejected file. Each action
+   checks first whether it is already done, so repeating it is harmless.
+4. One ledger commit marks the row done and, for an accepted file, supersedes the agency's earlier one.
+
+A run killed anywhere finds `moving` rows at its start and finishes them (step 3 and 4) before looking at the
+inbox, so every file ends up recorded once and moved once. Outputs are a pure function of the ledger and the day
+(never of "what this run did"), written to a temporary name and renamed; mail is queued in the ledger before it
+is sent. So a killed run followed by a re-run writes the same outputs as one uninterrupted run. Temporary files a
+killed run left behind (`.*.tmp` in outbox/ and rejected/) are removed at the start.
+
+`PIPELINE_CRASH_AFTER=N` is a **test hook**: the run aborts like `kill -9` (`os._exit(137)`) right after its N-th
+durable step. `tests/test_crash.py` uses it to kill the run at every step and checks the re-run. Never set it in
+production.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import secrets
+import shutil
+import socket
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from . import clock, intake, runlock
+from .config import Config, ConfigError
+from .findings import Finding, finding
+from .i18n import Text, tr
+from .ledger import (
+    OUTCOME_ACCEPTED,
+    OUTCOME_DUPLICATE,
+    OUTCOME_REJECTED,
+    FileRow,
+    Ledger,
+    NewFile,
+    parse_submission,
+)
+from .model import FindingRow, ReportInput, Submission, SubmissionRecord
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_TEMPFAIL = 75
+EXIT_CONFIG = 78
+
+ENV_CRASH_AFTER = "PIPELINE_CRASH_AFTER"
+CRASH_EXIT = 137  # what a shell reports for a process killed by SIGKILL
+LOG_DIR = "logs"
+FEEDBACK_SUFFIX = "_feedback.xlsx"
+
+LEFT = "left"  # summary outcome: left in the inbox for the next run
+IGNORED = "ignored"  # summary outcome: left alone on purpose (lock, hidden, temporary files)
+
+
+# --- texts --------------------------------------------------------------------------------------------------------
+T: dict[str, Text] = {
+    "locked": ("다른 실행이 진행 중입니다", "another run is in progress"),
+    "headline": (
+        "실행 {run}: 접수 {accepted}, 반려 {rejected}, 중복 {duplicate}, 다음 실행으로 미룸 {left}, 무시 {ignored}",
+        "run {run}: accepted {accepted}, rejected {rejected}, duplicate {duplicate}, left for next run {left}, "
+        "ignored {ignored}",
+    ),
+    "dry": ("[시험 실행] 아무것도 쓰거나 옮기거나 보내지 않았습니다.", "[dry run] nothing was written, moved or sent."),
+    "resumed": ("중단된 실행의 파일 {n}건을 마저 처리함", "finished {n} files of an interrupted run"),
+    "outputs": ("결과: {path}", "outputs: {path}"),
+    "would_write": ("결과를 쓸 곳: {path}", "would write outputs to: {path}"),
+    "mail": (
+        "메일: 보냄 {sent}, 일시 오류 {temporary}, 영구 오류 {permanent}",
+        "mail: sent {sent}, temporary failures {temporary}, permanent failures {permanent}",
+    ),
+    "mail_queued": ("메일: 보낼 것 {n}건 (시험 실행이라 보내지 않음)", "mail: {n} to send (dry run: not sent)"),
+    "failed": (
+        "예상하지 못한 오류로 실행을 멈춤: {error} (자세한 내용: {log})",
+        "unexpected failure: {error} (see {log})",
+    ),
+    "duplicate_of": ("{name} ({at} 접수)와 같은 파일 (중복)", "same file as {name} received {at} (duplicate)"),
+    "outcome_accepted": ("접수", "accepted"),
+    "outcome_rejected": ("반려", "rejected"),
+    "outcome_duplicate": ("중복", "duplicate"),
+    "outcome_left": ("미룸", "left"),
+    "outcome_ignored": ("무시", "ignored"),
+    "left_too_young": ("방금 들어온 파일(복사 중일 수 있음)", "just arrived (may still be copying)"),
+    "left_changing": ("검사하는 동안 바뀜", "changed while being checked"),
+    "ignored_lock_file": ("오피스 잠금 파일", "Office lock file"),
+    "ignored_hidden": ("숨김 파일", "hidden file"),
+    "ignored_folder": ("폴더", "folder"),
+    "ignored_no_extension": ("확장자 없는 임시 파일", "temporary file without an extension"),
+    "ignored_temporary": ("임시 파일", "temporary file"),
+}
+
+
+def reason_text(row: FileRow, lang: str, original: FileRow | None = None) -> str:
+    """Why a file got its outcome, in the reader's language (the ledger keeps only codes and values)."""
+    if row.outcome == OUTCOME_DUPLICATE:
+        name = original.original_name if original else "?"
+        at = f"{original.received_at:%Y-%m-%d %H:%M}" if original else "?"
+        return tr(T["duplicate_of"], lang, name=name, at=at)
+    if row.outcome == OUTCOME_REJECTED:
+        first = next((f for f in row.findings if f.is_error), None)
+        return first.message(lang) if first else ""
+    return ""
+
+
+def submission_record(row: FileRow, lang: str, original: FileRow | None = None) -> SubmissionRecord:
+    return SubmissionRecord(
+        received_at=row.received_at,
+        file_name=row.original_name,
+        sha256=row.sha256,
+        agency_code=row.agency,
+        outcome=row.outcome,
+        errors=row.errors,
+        warnings=row.warnings,
+        superseded_by=row.superseded_by,
+        reason=reason_text(row, lang, original),
+    )
+
+
+def finding_rows(row: FileRow, lang: str) -> list[FindingRow]:
+    out = []
+    for f in row.findings:
+        d = f.to_dict(lang)
+        out.append(FindingRow(file_name=row.original_name, agency_code=row.agency, **d))
+    return out
+
+
+# --- the summary ----------------------------------------------------------------------------------------------------
+@dataclass
+class FileReport:
+    file: str
+    outcome: str  # accepted | rejected | duplicate | left | ignored
+    agency: str | None = None
+    reason: str = ""
+    dest: str | None = None
+    feedback: str | None = None
+    resumed: bool = False
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    started_at: datetime
+    dry_run: bool
+    ended_at: datetime | None = None
+    exit_code: int = EXIT_OK
+    files: list[FileReport] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    mail: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    log: str | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        keys = (OUTCOME_ACCEPTED, OUTCOME_REJECTED, OUTCOME_DUPLICATE, LEFT, IGNORED)
+        counts = {k: sum(1 for f in self.files if f.outcome == k) for k in keys}
+        counts["resumed"] = sum(1 for f in self.files if f.resumed)
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at.isoformat(timespec="seconds"),
+            "ended_at": self.ended_at.isoformat(timespec="seconds") if self.ended_at else None,
+            "dry_run": self.dry_run,
+            "exit_code": self.exit_code,
+            "counts": self.counts,
+            "files": [asdict(f) for f in self.files],
+            "outputs": self.outputs,
+            "mail": self.mail,
+            "problems": self.problems,
+            "log": self.log,
+        }
+
+    def human(self, lang: str) -> str:
+        lines = [tr(T["headline"], lang, run=self.run_id, **{k: v for k, v in self.counts.items() if k != "resumed"})]
+        if self.counts["resumed"]:
+            lines.append("  " + tr(T["resumed"], lang, n=self.counts["resumed"]))
+        for f in self.files:
+            if f.outcome in (OUTCOME_REJECTED, OUTCOME_DUPLICATE, LEFT):
+                label = tr(T[f"outcome_{f.outcome}"], lang)
+                lines.append(f"  {label}  {f.file}" + (f" [{f.agency}]" if f.agency else "") + f": {f.reason}")
+        if self.outputs.get("workbook"):
+            key = "would_write" if self.dry_run else "outputs"
+            lines.append(tr(T[key], lang, path=self.outputs.get("dir", self.outputs["workbook"])))
+        if self.mail:
+            if self.dry_run:
+                lines.append(tr(T["mail_queued"], lang, n=self.mail.get("queued", 0)))
+            else:
+                lines.append(
+                    tr(T["mail"], lang, **{k: self.mail.get(k, 0) for k in ("sent", "temporary", "permanent")})
+                )
+        lines += [f"  ! {p}" for p in self.problems]
+        if self.dry_run:
+            lines.append(tr(T["dry"], lang))
+        return "\n".join(lines)
+
+
+# --- the shell's small helpers --------------------------------------------------------------------------------------
+class RunLog:
+    """JSON lines in state/logs/<run id>.jsonl, flushed per line so a killed run leaves a readable log."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.fh = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+
+    def __call__(self, event: str, **fields: Any) -> None:
+        if self.fh is None:
+            return
+        record = {"at": clock.now().isoformat(timespec="seconds"), "event": event, **fields}
+        self.fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        self.fh.flush()
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+
+
+class CrashHook:
+    """Test hook: `PIPELINE_CRASH_AFTER=N` kills the run (like SIGKILL, no cleanup) after its N-th durable step."""
+
+    def __init__(self, log: RunLog, enabled: bool = True) -> None:
+        value = os.environ.get(ENV_CRASH_AFTER, "") if enabled else ""
+        self.after = int(value) if value.strip().isdigit() else 0
+        self.steps = 0
+        self.log = log
+
+    def __call__(self, step: str) -> None:
+        self.steps += 1
+        if self.after and self.steps == self.after:
+            self.log("crash_hook", step=self.steps, after=step)
+            os._exit(CRASH_EXIT)
+
+
+def copy_atomically(src: Path, dest: Path) -> None:
+    """Copy to a temporary name beside the target, then rename: a reader never sees half a file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{dest.name[:40]}.", suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
+            shutil.copyfileobj(inp, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(name, dest)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def sweep_temp_files(roots: Iterable[Path]) -> list[Path]:
+    """Remove our own half-written files (`.<name>.tmp`) left by a killed run. Submitted files never look like
+    this at their destination (they are prefixed with the time received), so nothing received is touched."""
+    removed = []
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for folder, _dirs, names in os.walk(root, followlinks=False):
+            for name in names:
+                if name.startswith(".") and name.endswith(".tmp"):
+                    path = Path(folder) / name
+                    if path.is_file() and not path.is_symlink():
+                        path.unlink()
+                        removed.append(path)
+    return removed
+
+
+def check_one_filesystem(config: Config) -> None:
+    """Moves are renames, which only work (atomically) within one filesystem: say so up front, as a config error."""
+    paths = config.paths
+    devices = {}
+    for name in ("inbox", "archive", "rejected", "outbox", "state"):
+        p = getattr(paths, name)
+        if p.exists():
+            devices[name] = os.stat(p).st_dev
+    if len(set(devices.values())) > 1:
+        where = ", ".join(f"{k}={getattr(paths, k)}" for k in devices)
+        raise ConfigError(f"[paths]: inbox, archive, rejected, outbox and state must be on one filesystem ({where})")
+
+
+# --- the run ----------------------------------------------------------------------------------------------------------
+class Batch:
+    """One run (or one `report`), over a ledger. In a dry run the ledger is an in-memory copy and every action
+    that would change the file system or send mail only reports what it would do."""
+
+    def __init__(self, config: Config, lang: str, ledger: Ledger, log: RunLog, run_id: str, dry_run: bool) -> None:
+        self.config = config
+        self.lang = lang
+        self.ledger = ledger
+        self.log = log
+        self.run_id = run_id
+        self.dry_run = dry_run
+        self.crash = CrashHook(log, enabled=not dry_run)
+        self.cache: dict[str, Submission] = {}  # sha256 → submission checked in this run
+        self.summary = RunSummary(run_id=run_id, started_at=clock.now(), dry_run=dry_run)
+
+    @property
+    def paths(self):
+        return self.config.paths
+
+    # --- 1. finish what a killed run left -------------------------------------------------------------------
+    def resume(self) -> None:
+        for row in self.ledger.pending():
+            self.log("resume", id=row.id, file=row.original_name, outcome=row.outcome, dest=str(row.dest))
+            done = self.complete(row)
+            if done is not None:
+                self.summary.files.append(self.file_report(done, resumed=True))
+
+    def source_of(self, row: FileRow) -> Path:
+        return self.paths.inbox / os.fsdecode(row.source_raw)
+
+    def _is_same_file(self, src: Path, row: FileRow) -> bool:
+        """Is the file in the inbox the one this row decided about (and not a new one dropped under its name)?"""
+        e = intake.entry_of(src)
+        if e is None or e.kind != row.kind or e.size != row.size or e.mtime_ns != row.mtime_ns:
+            return False
+        return row.kind != intake.KIND_FILE or not row.sha256 or intake.sha256_of(e) == row.sha256
+
+    def complete(self, row: FileRow) -> FileRow | None:
+        """Steps 3 and 4 for one recorded row; idempotent, so the normal path and the resume path are the same."""
+        src = self.source_of(row)
+        if not os.path.lexists(row.dest):
+            if not self._is_same_file(src, row):
+                self.log("vanished", id=row.id, file=row.original_name)
+                if not self.dry_run:
+                    self.ledger.mark_vanished(row)
+                return None
+            if not self.dry_run:
+                intake.move(src, row.dest)
+                self.log("moved", id=row.id, src=src.name, dest=str(row.dest))
+                self.crash("move")
+        if row.feedback is not None and not os.path.lexists(row.feedback) and not self.dry_run:
+            if not self.write_feedback(row):
+                row = self.ledger.clear_feedback(row)
+            self.crash("feedback")
+        self.ledger.mark_done(row)
+        self.crash("done")
+        return self.ledger.file(row.id)
+
+    def write_feedback(self, row: FileRow) -> bool:
+        assert row.feedback is not None
+        try:
+            from .feedback import write_feedback
+
+            write_feedback(row.dest, list(row.findings), row.feedback, self.lang)
+        except Exception as exc:  # one file's feedback must not stop the night
+            self.log("feedback_failed", id=row.id, error=repr(exc), trace=traceback.format_exc())
+            self.summary.problems.append(f"{row.original_name}: feedback workbook failed: {exc}")
+            return False
+        self.log("feedback", id=row.id, path=str(row.feedback))
+        return True
+
+    # --- 2. the inbox ------------------------------------------------------------------------------------------
+    def intake(self) -> None:
+        entries = intake.scan(self.paths.inbox) if self.paths.inbox.is_dir() else []
+        batch = self.config.batch
+        progress = _Progress(len(entries))
+        for e in entries:
+            progress.step(e.name)
+            verdict = intake.classify(e, clock.now(), batch.min_file_age_seconds, batch.max_file_size_bytes)
+            if verdict.action == intake.IGNORE:
+                self.ignore(e, verdict.reason)
+            elif verdict.action == intake.WAIT:
+                self.leave(e, verdict.reason)
+            elif verdict.action == intake.REJECT:
+                assert verdict.finding is not None
+                self.take(e, early=verdict.finding)
+            else:
+                self.take(e)
+        progress.done()
+
+    def ignore(self, e: intake.Entry, reason: str) -> None:
+        if self.ledger.notice_once(f"{reason}:{e.raw.hex()}", self.run_id, clock.now()):
+            self.log("ignored", file=e.name, reason=reason)
+        self.summary.files.append(FileReport(e.name, IGNORED, reason=tr(T[f"ignored_{reason}"], self.lang)))
+
+    def leave(self, e: intake.Entry, reason: str) -> None:
+        self.log("left", file=e.name, reason=reason)
+        self.summary.files.append(FileReport(e.name, LEFT, reason=tr(T[f"left_{reason}"], self.lang)))
+
+    def take(self, e: intake.Entry, early: Finding | None = None) -> None:
+        """Steps 1 and 2 for one inbox entry, then `complete`."""
+        sha = intake.sha256_of(e) if early is None or early.code != "file.too_large" else ""
+        if sha is None or not intake.unchanged(e):
+            return self.leave(e, "changing")
+        original = self.ledger.first_with_sha(sha)
+        agency: str | None = None
+        year: int | None = None
+        findings: tuple[Finding, ...] = ()
+        if original is not None:
+            outcome, agency = OUTCOME_DUPLICATE, original.agency
+        elif early is not None:
+            outcome, findings = OUTCOME_REJECTED, (early,)
+        else:
+            outcome, agency, year, findings = self.check(e, sha)
+            if not intake.unchanged(e):
+                return self.leave(e, "changing")
+        received_at = clock.now()
+        dest = self.destination(outcome, agency, received_at, sha, e, original)
+        feedback = None
+        if outcome == OUTCOME_REJECTED and e.kind == intake.KIND_FILE:
+            feedback = dest.with_name(Path(dest.name).stem + FEEDBACK_SUFFIX)
+        row = self.ledger.record_intent(
+            NewFile(
+                run_id=self.run_id,
+                received_at=received_at,
+                original_name=e.name,
+                source_raw=e.raw,
+                kind=e.kind,
+                size=e.size,
+                mtime_ns=e.mtime_ns,
+                sha256=sha,
+                agency=agency,
+                year=year,
+                outcome=outcome,
+                findings=findings,
+                dest=dest,
+                feedback=feedback,
+                duplicate_of=original.id if original else None,
+                submission=self.cache.get(sha) if outcome == OUTCOME_ACCEPTED else None,
+            )
+        )
+        self.log("recorded", id=row.id, file=e.name, sha256=sha, outcome=outcome, agency=agency, dest=str(dest))
+        self.crash("intent")
+        done = self.complete(row)
+        if done is not None:
+            self.summary.files.append(self.file_report(done))
+
+    def check(self, e: intake.Entry, sha: str) -> tuple[str, str | None, int | None, tuple[Finding, ...]]:
+        from .validate import check_file
+
+        try:
+            result = check_file(e.path, self.config, lang=self.lang)
+        except Exception as exc:  # check_file should never raise; if it does, this file alone is rejected
+            self.log("check_failed", file=e.name, error=repr(exc), trace=traceback.format_exc())
+            return OUTCOME_REJECTED, None, None, (finding("file.internal_error"),)
+        agency = result.agency_code
+        known = agency is not None and self.config.agency(agency) is not None
+        if result.ok and result.submission is not None and known:
+            self.cache[sha] = result.submission
+            return OUTCOME_ACCEPTED, agency, result.year, tuple(result.findings)
+        findings = tuple(result.findings)
+        if not any(f.is_error for f in findings):  # not ok without an error: say so rather than accept
+            findings += (finding("file.internal_error"),)
+        return OUTCOME_REJECTED, agency, result.year, findings
+
+    def destination(
+        self, outcome: str, agency: str | None, at: datetime, sha: str, e: intake.Entry, original: FileRow | None
+    ) -> Path:
+        """archive/<agency>/… for accepted files and duplicates of them, rejected/<day>/… for the rest; a name
+        never used before (on disk or in the ledger), so no move can overwrite anything."""
+        archived = outcome == OUTCOME_ACCEPTED or (
+            outcome == OUTCOME_DUPLICATE and original is not None and original.outcome == OUTCOME_ACCEPTED
+        )
+        if archived and agency:
+            folder = self.paths.archive / intake.safe_name(agency)
+        else:
+            folder = self.paths.rejected / f"{at:%Y-%m-%d}"
+        for n in range(10000):
+            dest = folder / intake.dest_name(at, sha, e.kind, e.name, n)
+            feedback = dest.with_name(Path(dest.name).stem + FEEDBACK_SUFFIX)
+            taken = os.path.lexists(dest) or os.path.lexists(feedback) or self.ledger.dest_taken(dest)
+            if not taken:
+                return dest
+        raise RuntimeError(f"no free name for {e.name} in {folder}")
+
+    def file_report(self, row: FileRow, resumed: bool = False) -> FileReport:
+        original = self.ledger.file(row.duplicate_of) if row.duplicate_of else None
+        return FileReport(
+            file=row.original_name,
+            outcome=row.outcome,
+            agency=row.agency,
+            reason=reason_text(row, self.lang, original),
+            dest=str(row.dest),
+            feedback=str(row.feedback) if row.feedback else None,
+            resumed=resumed,
+        )
+
+    # --- 3. outputs: a function of the ledger and the day ---------------------------------------------------
+    def submission_of(self, row: FileRow) -> Submission | None:
+        """The accepted submission as judged on arrival (kept in the ledger); re-read from the archived file only
+        for a row that lacks it."""
+        if row.sha256 in self.cache:
+            return self.cache[row.sha256]
+        if row.submission_json:
+            self.cache[row.sha256] = parse_submission(row.submission_json)
+            return self.cache[row.sha256]
+        from .validate import check_file
+
+        path = row.dest if os.path.lexists(row.dest) else self.source_of(row)
+        result = check_file(path, self.config, lang=self.lang)
+        if result.submission is None or not result.ok:
+            self.log("archived_invalid", id=row.id, file=str(path))
+            self.summary.problems.append(f"{row.original_name}: archived submission no longer passes the checks")
+            return None
+        self.cache[row.sha256] = result.submission
+        return result.submission
+
+    def report_input(self, today: date) -> ReportInput:
+        from .scoring import score_city
+
+        rows = self.ledger.received()
+        by_id = {r.id: r for r in rows}
+        current = {code: r for code, r in self.ledger.current().items() if self.config.agency(code)}
+        submissions = {}
+        for code, row in current.items():
+            sub = self.submission_of(row)
+            if sub is not None:
+                submissions[code] = sub
+        rejected = {r.agency for r in rows if r.outcome == OUTCOME_REJECTED and r.agency} - set(submissions)
+        rejected &= set(self.config.agencies_by_code)
+        city = score_city(self.config, submissions, rejected, lang=self.lang)
+        latest: dict[str, FileRow] = {}
+        for r in rows:
+            if r.agency and r.outcome != OUTCOME_DUPLICATE:
+                latest[r.agency] = r
+        shown = {r.id: r for r in rows if r.received_at.date() == today and r.outcome != OUTCOME_DUPLICATE}
+        shown.update({r.id: r for r in latest.values()})
+        findings = tuple(f for _, r in sorted(shown.items()) for f in finding_rows(r, self.lang))
+        history = tuple(
+            submission_record(r, self.lang, by_id.get(r.duplicate_of) if r.duplicate_of else None) for r in rows
+        )
+        return ReportInput(
+            city=city,
+            title=self.config.evaluation.title,
+            generated_at=clock.now(),
+            lang=self.lang,
+            current={code: submission_record(r, self.lang) for code, r in current.items() if code in submissions},
+            findings=findings,
+            history=history,
+        )
+
+    def outputs(self, today: date) -> ReportInput:
+        from .report import output_names, write_outputs
+
+        data = self.report_input(today)
+        out_dir = self.paths.outbox / f"{today:%Y-%m-%d}"
+        feedbacks = [
+            r.feedback
+            for r in self.ledger.received()
+            if r.outcome == OUTCOME_REJECTED and r.feedback and r.received_at.date() == today
+        ]
+        if self.dry_run:
+            name, _ = output_names(data)
+            self.summary.outputs = {"dir": str(out_dir), "workbook": str(out_dir / name)}
+            return data
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths = write_outputs(data, out_dir)
+        self.crash("outputs")
+        copied = []
+        for fb in feedbacks:
+            if fb is None or not fb.is_file():
+                continue
+            target = out_dir / fb.name
+            if not target.exists() or target.stat().st_size != fb.stat().st_size:
+                copy_atomically(fb, target)
+                self.crash("feedback_copy")
+            copied.append(str(target))
+        self.summary.outputs = {
+            "dir": str(out_dir),
+            "workbook": str(paths.workbook),
+            "workbook_ascii_name": paths.workbook_ascii_name,
+            "results_json": str(paths.results_json),
+            "feedback": copied,
+        }
+        self.log("outputs", **self.summary.outputs)
+        self.save_standings(data)
+        self.crash("standings")
+        return data
+
+    def save_standings(self, data: ReportInput) -> None:
+        self.ledger.save_standings(
+            (
+                {
+                    "agency": a.code,
+                    "status": a.status,
+                    "total": str(a.total) if a.total is not None else None,
+                    "grade": a.grade,
+                    "rank": a.rank,
+                    "excellent": int(a.excellent),
+                    "provisional": int(a.provisional),
+                }
+                for a in data.city.agencies
+            ),
+            data.generated_at,
+        )
+
+    # --- 4. mail ----------------------------------------------------------------------------------------------
+    def mail(self, data: ReportInput, today: date) -> None:
+        try:
+            from . import delivery, mail
+        except ImportError:  # the mail module is optional until it is installed
+            return
+        queued = self.queue_mail(data, today, mail, delivery)
+        if self.dry_run:
+            self.summary.mail = {"queued": queued}
+            return
+        transport = mail.make_transport(self.config, self.paths.outbox / f"{today:%Y-%m-%d}" / "mail")
+        result = delivery.send_pending(self.ledger.conn, transport, self.config.mail.retries, lang=self.lang)
+        self.crash("mail_sent")
+        self.summary.mail = {
+            "queued": queued,
+            "sent": result.sent,
+            "temporary": result.temporary,
+            "permanent": result.permanent,
+        }
+        self.summary.problems += result.problems
+        self.log("mail", **self.summary.mail, problems=result.problems)
+        if result.temporary:
+            self.summary.exit_code = EXIT_TEMPFAIL
+
+    def queue_mail(self, data: ReportInput, today: date, mail: Any, delivery: Any) -> int:
+        """Record every message due in the ledger (keys make this idempotent), then mark the files notified."""
+        conn = self.ledger.conn
+        config = self.config
+        queued = 0
+        by_code = {a.code: a for a in data.city.agencies}
+        for row in self.ledger.unnotified():
+            agency = config.agency(row.agency) if row.agency else None
+            record = submission_record(row, self.lang)
+            message = None
+            if agency is not None and row.outcome == OUTCOME_REJECTED and row.feedback and row.feedback.is_file():
+                message = mail.feedback_message(
+                    config,
+                    agency,
+                    record,
+                    finding_rows(row, self.lang),
+                    row.feedback.read_bytes(),
+                    _feedback_attachment_name(row),
+                    self.lang,
+                )
+                kind, key = "feedback", delivery.feedback_key(record)
+            elif agency is not None and row.outcome == OUTCOME_ACCEPTED and config.mail.receipts and row.current:
+                result = by_code.get(agency.code)
+                if result is not None:
+                    message = mail.receipt_message(config, agency, record, result, self.lang)
+                    kind, key = "receipt", delivery.receipt_key(record)
+            if message is not None:
+                delivery.enqueue(conn, key, message, self.run_id, kind, agency.code, now=clock.now())
+                queued += 1
+                self.crash("mail_queued")
+            self.ledger.mark_notified(row.id)
+        if config.mail.report != "never" and config.mail.to:
+            state = delivery.state_digest(data.city, data.history)
+            key = delivery.report_key(state, self.run_id if config.mail.report == "always" else None)
+            workbook = Path(self.summary.outputs.get("workbook", ""))
+            if self.dry_run or workbook.is_file():
+                attachment = workbook.read_bytes() if workbook.is_file() else b""
+                rejections = [
+                    r for r in data.history if r.outcome == OUTCOME_REJECTED and r.received_at.date() == today
+                ]
+                message = mail.report_message(
+                    config,
+                    data.city,
+                    rejections,
+                    attachment,
+                    workbook.name,
+                    self.summary.outputs.get("workbook_ascii_name", "report.xlsx"),
+                    self.lang,
+                )
+                before = conn.total_changes
+                delivery.enqueue(conn, key, message, self.run_id, "report", None, now=clock.now())
+                queued += conn.total_changes != before
+                self.crash("mail_queued")
+        accepted = set(data.current)
+        due = mail.reminders_due(config, today, accepted, delivery.reminded_on(conn, today))
+        for agency in due:
+            body, name = _prefilled_template(config, agency, self.lang)
+            message = mail.reminder_message(
+                config, agency, mail.days_until_deadline(config, today), body, name, self.lang
+            )
+            delivery.enqueue(
+                conn, delivery.reminder_key(today), message, self.run_id, "reminder", agency.code, now=clock.now()
+            )
+            queued += 1
+            self.crash("mail_queued")
+        return queued
+
+    def record_problem(self, text: str) -> None:
+        self.summary.problems.append(text)
+        self.log("problem", text=text)
+
+
+def _feedback_attachment_name(row: FileRow) -> str:
+    stem = Path(intake.safe_name(row.original_name)).stem
+    return f"{stem}{FEEDBACK_SUFFIX}"
+
+
+def _prefilled_template(config: Config, agency: Any, lang: str) -> tuple[bytes, str]:
+    from .template import build_template, template_file_name
+
+    groups = sorted({a.group for a in config.agencies})
+    wb = build_template(lang=lang, year=config.evaluation.year, agency=agency, groups=groups)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue(), template_file_name(lang, agency)
+
+
+class _Progress:
+    """A one-line counter on stderr when a person watches (a terminal); silent under cron and systemd."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.n = 0
+        self.on = total > 0 and sys.stderr.isatty()
+
+    def step(self, name: str) -> None:
+        self.n += 1
+        if self.on:
+            sys.stderr.write(f"\r[{self.n}/{self.total}] {name[:60]:<60}")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.on:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+
+
+# --- commands ---------------------------------------------------------------------------------------------------------
+def new_run_id(moment: datetime) -> str:
+    return f"{moment:%Y%m%dT%H%M%S}-{os.getpid()}-{secrets.token_hex(2)}"
+
+
+def _prepare_folders(config: Config) -> None:
+    for name in ("inbox", "outbox", "archive", "rejected", "state"):
+        getattr(config.paths, name).mkdir(parents=True, exist_ok=True)
+
+
+def execute(config: Config, lang: str, dry_run: bool = False) -> RunSummary:
+    """The run itself, the lock held by the caller (or a dry run). Raises `ConfigError` for configuration."""
+    started = clock.now()
+    run_id = new_run_id(started)
+    state = config.paths.state
+    if dry_run:
+        check_one_filesystem(config)
+        ledger = Ledger.snapshot(state)
+        log = RunLog(None)
+    else:
+        _prepare_folders(config)
+        check_one_filesystem(config)
+        ledger = Ledger.open(state)
+        log = RunLog(state / LOG_DIR / f"{run_id}.jsonl")
+    batch = Batch(config, lang, ledger, log, run_id, dry_run)
+    summary = batch.summary
+    summary.log = str(log.path) if log.path else None
+    outcome = "failed"
+    try:
+        log("start", run=run_id, pid=os.getpid(), host=socket.gethostname(), dry_run=dry_run)
+        if not dry_run:
+            for path in sweep_temp_files([config.paths.outbox, config.paths.rejected, config.paths.archive]):
+                log("removed_temp", path=str(path))
+        stale = ledger.start_run(run_id, started, os.getpid(), socket.gethostname())
+        if stale:
+            log("interrupted_runs", runs=stale)
+        batch.crash("run_started")
+        batch.resume()
+        batch.intake()
+        today = clock.now().date()
+        data = batch.outputs(today)
+        batch.mail(data, today)
+        outcome = "tempfail" if summary.exit_code == EXIT_TEMPFAIL else "ok"
+    except ConfigError:
+        raise
+    except Exception as exc:
+        summary.exit_code = EXIT_FAILED
+        log("failed", error=repr(exc), trace=traceback.format_exc())
+        summary.problems.append(tr(T["failed"], lang, error=exc, log=log.path or "-"))
+    finally:
+        summary.ended_at = clock.now()
+        try:
+            ledger.finish_run(run_id, summary.ended_at, outcome, summary.counts)
+            log("end", exit_code=summary.exit_code, counts=summary.counts, steps=batch.crash.steps)
+        finally:
+            log.close()
+            ledger.close()
+    return summary
+
+
+def run_command(config: Config, lang: str, dry_run: bool = False, as_json: bool = False) -> int:
+    """`pipeline run`: 0 done (rejections are normal), 75 locked or mail to retry, 78 config, 1 unexpected."""
+    lock = None
+    if dry_run:
+        holder = runlock.holder_if_locked(config.paths.state)
+        if holder is not None:
+            print(f"pipeline: {runlock.Locked(holder)}", file=sys.stderr)
+            return EXIT_TEMPFAIL
+    else:
+        try:
+            lock = runlock.acquire(config.paths.state, clock.now())
+        except runlock.Locked as exc:
+            print(f"pipeline: {exc}", file=sys.stderr)
+            return EXIT_TEMPFAIL
+        except OSError as exc:
+            print(f"pipeline: cannot take the run lock in {config.paths.state}: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
+    try:
+        summary = execute(config, lang, dry_run=dry_run)
+    except ConfigError as exc:
+        print(f"pipeline: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    finally:
+        if lock is not None:
+            lock.release()
+    print(summary.human(lang), file=sys.stderr)
+    if as_json:
+        print(json.dumps(summary.to_json(), ensure_ascii=False, indent=2, default=str))
+    return summary.exit_code
+
+
+def report_command(config: Config, lang: str) -> int:
+    """`pipeline report`: rebuild today's outputs from the ledger; the inbox is not touched."""
+    try:
+        lock = runlock.acquire(config.paths.state, clock.now(), command="report")
+    except runlock.Locked as exc:
+        print(f"pipeline: {exc}", file=sys.stderr)
+        return EXIT_TEMPFAIL
+    try:
+        _prepare_folders(config)
+        check_one_filesystem(config)
+        ledger = Ledger.open(config.paths.state)
+        run_id = new_run_id(clock.now())
+        log = RunLog(config.paths.state / LOG_DIR / f"{run_id}.jsonl")
+        try:
+            log("report", run=run_id)
+            sweep_temp_files([config.paths.outbox])
+            batch = Batch(config, lang, ledger, log, run_id, dry_run=False)
+            batch.outputs(clock.now().date())
+        finally:
+            log.close()
+            ledger.close()
+    except ConfigError as exc:
+        print(f"pipeline: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except Exception as exc:
+        print(f"pipeline: report failed: {exc!r}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        lock.release()
+    for problem in batch.summary.problems:
+        print(f"  ! {problem}", file=sys.stderr)
+    print(batch.summary.outputs.get("workbook", ""))
+    print(batch.summary.outputs.get("results_json", ""))
+    return EXIT_OK
