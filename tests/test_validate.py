@@ -1,0 +1,314 @@
+"""One test per rule: the finding code AND the cell it names (the workbooks come from tests/factory.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import factory
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.findings import CATALOGUE, render_docs
+from pipeline.reader import read_workbook
+from pipeline.template import CellValue
+from pipeline.validate import CheckResult, check_file, validate_many
+
+CONFIG = factory.config()
+
+
+def check(tmp_path: Path, config: Any = CONFIG, name: str = "s.xlsx", **kwargs: Any) -> CheckResult:
+    return check_file(factory.write(tmp_path / name, **kwargs), config)
+
+
+def refs(result: CheckResult) -> list[tuple[str, str]]:
+    for f in result.findings:  # every finding renders in both languages (no missing template value)
+        for lang in ("ko", "en"):
+            assert f.message(lang) and f.hint(lang)
+    return [(f.code, f.ref) for f in result.findings]
+
+
+def assert_finding(result: CheckResult, code: str, ref: str) -> None:
+    assert (code, ref) in refs(result), refs(result)
+
+
+def assert_only(result: CheckResult, code: str, ref: str) -> None:
+    """Exactly this one error, and no submission."""
+    errors = [(f.code, f.ref) for f in result.findings if f.is_error]
+    assert errors == [(code, ref)], refs(result)
+    assert result.submission is None
+
+
+# --- the valid submission ------------------------------------------------------------------------------------
+def test_valid_submission_reads_as_typed_goals(tmp_path: Path) -> None:
+    result = check(tmp_path)
+    assert result.findings == ()
+    assert result.ok and not result.unreadable
+    assert (result.agency_code, result.year) == (factory.CODE, factory.YEAR)
+    sub = result.submission
+    assert sub is not None
+    assert sub.agency.name == factory.NAME
+    assert [g.method for g in sub.goals] == ["ratio", "ratio", "range", "deviation", "milestone", "qualitative"]
+    assert sum(g.weight for g in sub.goals) == 100
+    first = sub.goals[0]
+    assert (first.direction, first.target, first.actual, first.major) == ("higher", Decimal(3500), Decimal(3902), True)
+    assert first.sources["target"].ref == "성과목표!K5"
+    assert sub.goals[3].past == tuple(Decimal(v) for v in (100, 110, 120, 130, 140))
+    assert sub.goals[4].achieved is True and sub.goals[4].direction is None
+    assert sub.goals[5].grade is None
+
+
+def test_validate_many_runs_many_submissions_in_one_pass(tmp_path: Path) -> None:
+    good = read_workbook(factory.write(tmp_path / "a.xlsx"))
+    bad = read_workbook(factory.write(tmp_path / "b.xlsx", goal_rows=factory.goals(g1={"target": "미정"})))
+    results = validate_many([good, bad, good], CONFIG)
+    assert [r.ok for r in results] == [True, False, True]
+    assert ("value.not_number", "성과목표!K5") in refs(results[1])
+
+
+# --- 기관정보 ---------------------------------------------------------------------------------------------------
+def test_agency_unknown(tmp_path: Path) -> None:
+    result = check(tmp_path, info={"agency_code": "ZZ99"})
+    assert_only(result, "agency.unknown", "기관정보!B5")
+    assert result.agency_code == "ZZ99"  # still routed by what was typed
+
+
+def test_agency_name_mismatch(tmp_path: Path) -> None:
+    assert_only(check(tmp_path, info={"agency_name": "광주도시공사"}), "agency.name_mismatch", "기관정보!B6")
+
+
+def test_agency_name_spacing_is_not_a_mismatch(tmp_path: Path) -> None:
+    assert check(tmp_path, info={"agency_name": " 광주 신용보증재단 "}).ok
+
+
+def test_agency_wrong_year(tmp_path: Path) -> None:
+    assert_only(check(tmp_path, info={"year": 2024}), "agency.wrong_year", "기관정보!B8")
+
+
+def test_year_not_integer(tmp_path: Path) -> None:
+    assert_only(check(tmp_path, info={"year": "2025.5"}), "value.not_integer", "기관정보!B8")
+
+
+def test_agency_code_required(tmp_path: Path) -> None:
+    result = check(tmp_path, info={"agency_code": None})
+    assert_only(result, "cell.required", "기관정보!B5")
+    assert result.agency_code is None
+
+
+def test_without_config_the_registry_checks_are_skipped(tmp_path: Path) -> None:
+    result = check(tmp_path, config=None, info={"agency_code": "ZZ99", "year": 2019})
+    assert result.ok, refs(result)
+    assert result.year == 2019
+
+
+# --- 성과목표: cells -------------------------------------------------------------------------------------------
+def test_required_goal_cell(tmp_path: Path) -> None:
+    assert_only(check(tmp_path, goal_rows=factory.goals(g2={"indicator": None})), "cell.required", "성과목표!D6")
+
+
+def test_weights_must_sum_to_100_and_name_the_weight_cells(tmp_path: Path) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g2={"weight": 10}))
+    assert_only(result, "goal.weights_sum", "성과목표!I5:I10")
+    found = result.findings[0]
+    assert dict(found.params)["cells"] == "I5, I6, I7, I8, I9, I10"
+    assert "95" in found.message()
+
+
+def test_weight_of_100_0000001_is_not_100(tmp_path: Path) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g6={"weight": "15.0000001"}))
+    assert_only(result, "goal.weights_sum", "성과목표!I5:I10")
+
+
+@pytest.mark.parametrize("weight", [0, -5, 150])
+def test_weight_range(tmp_path: Path, weight: int) -> None:
+    assert_finding(check(tmp_path, goal_rows=factory.goals(g6={"weight": weight})), "goal.weight_range", "성과목표!I10")
+
+
+def test_duplicate_goal_number(tmp_path: Path) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g2={"number": "1"}))
+    assert_only(result, "goal.duplicate_number", "성과목표!A6")
+    assert "성과목표!A5" in result.findings[0].message()
+
+
+def test_unknown_method(tmp_path: Path) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g1={"method": "기타"}))
+    assert_only(result, "value.unknown_choice", "성과목표!E5")
+    assert "목표대비" in result.findings[0].hint()
+
+
+def test_unknown_direction(tmp_path: Path) -> None:
+    assert_only(check(tmp_path, goal_rows=factory.goals(g1={"direction": "위"})), "value.unknown_choice", "성과목표!F5")
+
+
+def test_direction_required_for_quantitative(tmp_path: Path) -> None:
+    assert_only(
+        check(tmp_path, goal_rows=factory.goals(g1={"direction": None})), "goal.direction_required", "성과목표!F5"
+    )
+
+
+def test_target_required_for_ratio(tmp_path: Path) -> None:
+    assert_only(check(tmp_path, goal_rows=factory.goals(g1={"target": None})), "goal.target_required", "성과목표!K5")
+
+
+def test_target_positive_for_higher_ratio(tmp_path: Path) -> None:
+    assert_only(check(tmp_path, goal_rows=factory.goals(g1={"target": 0})), "goal.target_positive", "성과목표!K5")
+
+
+def test_target_not_negative_for_lower_ratio(tmp_path: Path) -> None:
+    goals = factory.goals(g1={"direction": "lower", "target": -5})
+    assert_only(check(tmp_path, goal_rows=goals), "goal.target_negative", "성과목표!K5")
+
+
+def test_zero_target_lower_is_fine(tmp_path: Path) -> None:
+    assert check(tmp_path, goal_rows=factory.goals(g1={"direction": "lower", "target": 0, "actual": 0})).ok
+
+
+def test_actual_required(tmp_path: Path) -> None:
+    assert_only(check(tmp_path, goal_rows=factory.goals(g2={"actual": None})), "goal.actual_required", "성과목표!N6")
+
+
+def test_not_a_number(tmp_path: Path) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g2={"target": "약 30"}))
+    assert_only(result, "value.not_number", "성과목표!K6")
+    assert result.findings[0].value == "약 30"
+
+
+def test_too_large(tmp_path: Path) -> None:
+    assert_only(check(tmp_path, goal_rows=factory.goals(g2={"target": 1e20})), "value.too_large", "성과목표!K6")
+
+
+def test_date_where_a_number_belongs(tmp_path: Path) -> None:
+    result = check(tmp_path, edit=factory.set_cell("성과목표", "K6", date(2025, 3, 5), "yyyy-mm-dd"))
+    assert_only(result, "value.date", "성과목표!K6")
+    assert result.findings[0].value == "2025-03-05"
+
+
+def test_unit_typed_differs_from_goal_unit(tmp_path: Path) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g1={"actual": "3,902백만원"}))
+    assert_only(result, "value.unit_mismatch", "성과목표!N5")
+
+
+def test_unit_typed_matching_goal_unit_is_read(tmp_path: Path) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g1={"actual": "3,902억원", "target": "3,500 억원"}))
+    assert result.ok, refs(result)
+    assert result.submission.goals[0].actual == Decimal(3902)
+
+
+# --- methods -------------------------------------------------------------------------------------------------
+def test_range_needs_top_and_floor_or_baseline(tmp_path: Path) -> None:
+    goals = factory.goals(g3={"top": None, "floor": None})
+    assert_only(check(tmp_path, goal_rows=goals), "goal.range_bounds_required", "성과목표!L7")
+
+
+def test_range_from_positive_baseline_is_fine(tmp_path: Path) -> None:
+    assert check(tmp_path, goal_rows=factory.goals(g3={"top": None, "floor": None, "baseline": 100})).ok
+
+
+def test_range_baseline_must_be_positive(tmp_path: Path) -> None:
+    goals = factory.goals(g3={"top": None, "floor": None, "baseline": 0})
+    assert_only(check(tmp_path, goal_rows=goals), "goal.baseline_positive", "성과목표!J7")
+
+
+def test_range_top_and_floor_go_together(tmp_path: Path) -> None:
+    assert_only(check(tmp_path, goal_rows=factory.goals(g3={"floor": None})), "goal.top_floor_pair", "성과목표!M7")
+
+
+def test_top_equals_floor(tmp_path: Path) -> None:
+    goals = factory.goals(g3={"top": 100, "floor": 100})
+    assert_only(check(tmp_path, goal_rows=goals), "goal.top_equals_floor", "성과목표!L7")
+
+
+def test_top_floor_wrong_way_round(tmp_path: Path) -> None:
+    goals = factory.goals(g3={"top": 90, "floor": 110})
+    assert_only(check(tmp_path, goal_rows=goals), "goal.top_floor_order", "성과목표!L7")
+
+
+def test_deviation_needs_three_to_five_past_results(tmp_path: Path) -> None:
+    result = check(tmp_path, past=factory.PAST[:2])
+    assert_only(result, "goal.past_count", "성과목표!E8")
+    assert "2" in result.findings[0].message()
+
+
+def test_deviation_needs_variation(tmp_path: Path) -> None:
+    past = [["4", year, 100] for year in range(2020, 2025)]
+    assert_only(check(tmp_path, past=past), "goal.past_no_variation", "성과목표!E8")
+
+
+def test_milestone_needs_achieved_or_not(tmp_path: Path) -> None:
+    assert_only(check(tmp_path, goal_rows=factory.goals(g5={"actual": "진행중"})), "goal.achieved_value", "성과목표!N9")
+
+
+def test_milestone_accepts_o_x(tmp_path: Path) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g5={"actual": "X"}))
+    assert result.ok and result.submission.goals[4].achieved is False
+
+
+def test_qualitative_grade_known_or_blank(tmp_path: Path) -> None:
+    assert_only(check(tmp_path, goal_rows=factory.goals(g6={"grade": "최고"})), "value.unknown_choice", "성과목표!O10")
+    graded = check(tmp_path, name="g.xlsx", goal_rows=factory.goals(g6={"grade": "우수"}))
+    assert graded.submission.goals[5].grade == "우수"
+
+
+# --- 과거실적 ---------------------------------------------------------------------------------------------------
+def test_past_duplicate_year(tmp_path: Path) -> None:
+    past = [*factory.PAST[:4], ["4", 2023, 135]]
+    assert_finding(check(tmp_path, past=past), "past.duplicate_year", "과거실적!B9")
+
+
+def test_past_unknown_goal_is_a_warning(tmp_path: Path) -> None:
+    result = check(tmp_path, past=[*factory.PAST, ["99", 2024, 1]])
+    assert_finding(result, "past.unknown_goal", "과거실적!A10")
+    assert result.ok
+
+
+# --- warnings ------------------------------------------------------------------------------------------------
+def test_blank_evidence_warns(tmp_path: Path) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g2={"evidence": None}))
+    assert refs(result) == [("goal.evidence_blank", "성과목표!Q6")]
+    assert result.ok and result.submission is not None
+
+
+@pytest.mark.parametrize("actual", [23000, 300])
+def test_unusual_rate_warns(tmp_path: Path, actual: int) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g2={"actual": actual}))
+    assert refs(result) == [("goal.rate_unusual", "성과목표!N6")]
+    assert result.ok
+
+
+def test_percent_format_on_a_non_percent_unit_warns(tmp_path: Path) -> None:
+    goals = factory.goals(g3={"actual": CellValue(1.04, "0%")})
+    assert refs(check(tmp_path, goal_rows=goals)) == [("value.percent_format", "성과목표!N7")]
+
+
+# --- the whole catalogue is documented ---------------------------------------------------------------------------
+def test_docs_page_is_current() -> None:
+    page = Path(__file__).resolve().parents[1] / "docs" / "findings.md"
+    assert page.read_text(encoding="utf-8") == render_docs(), "run: python -m pipeline.findings > docs/findings.md"
+
+
+def test_every_code_has_both_languages_and_a_hint() -> None:
+    for kind in CATALOGUE.values():
+        assert all(kind.message) and all(kind.hint) and kind.description, kind.code
+
+
+# --- one corrupted cell → a finding naming exactly that cell --------------------------------------------------
+CORRUPTIBLE = (
+    [("성과목표", cell) for cell in factory.NUMERIC_GOAL_CELLS]
+    + [("과거실적", f"C{row}") for row in range(5, 5 + len(factory.PAST))]
+    + [("기관정보", "B8")]
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    where=st.sampled_from(CORRUPTIBLE), text=st.sampled_from(["미정", "약 30", "N/A", "30여건", "??", "1,23", "TBD"])
+)
+def test_one_corrupted_numeric_cell_is_named_exactly(tmp_path: Path, where: tuple[str, str], text: str) -> None:
+    sheet, cell = where
+    result = check(tmp_path, edit=factory.set_cell(sheet, cell, text))
+    errors = {f.ref for f in result.findings if f.is_error}
+    assert errors == {f"{sheet}!{cell}"}, refs(result)
+    assert result.submission is None

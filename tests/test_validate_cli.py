@@ -1,0 +1,105 @@
+"""`pipeline validate`: grouped human output, --json, exit codes 0/65/66, nothing written without --feedback."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import factory
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.validate_command import validate_command
+
+CONFIG = factory.config()
+
+
+def _files(tmp_path: Path) -> dict[str, Path]:
+    return {
+        "ok": factory.write(tmp_path / "ok.xlsx"),
+        "bad": factory.write(tmp_path / "bad.xlsx", goal_rows=factory.goals(g1={"target": "미정"}, g2={"target": "?"})),
+        "csv": _csv(tmp_path / "csv.xlsx"),
+    }
+
+
+def _csv(path: Path) -> Path:
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    return path
+
+
+def run(files: list[Path], **kwargs) -> tuple[int, str]:
+    out = io.StringIO()
+    code = validate_command(files, kwargs.pop("config", CONFIG), out=out, **kwargs)
+    return code, out.getvalue()
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    f = _files(tmp_path)
+    assert run([f["ok"]])[0] == 0
+    assert run([f["ok"], f["bad"]])[0] == 65
+    assert run([f["ok"], f["bad"], f["csv"]])[0] == 66
+
+
+def test_human_output_grouped_by_finding_type(tmp_path: Path) -> None:
+    code, text = run([_files(tmp_path)["bad"]])
+    assert code == 65
+    assert "[오류] value.not_number × 2" in text
+    assert text.index("성과목표!K5") < text.index("성과목표!K6")
+    assert text.count("고치는 방법") == 1  # one hint per group
+
+
+def test_json_output(tmp_path: Path) -> None:
+    f = _files(tmp_path)
+    code, text = run([f["ok"], f["bad"]], as_json=True, lang="en")
+    data = json.loads(text)
+    assert code == 65
+    assert [d["status"] for d in data] == ["valid", "invalid"]
+    assert data[0] == {"file": str(f["ok"]), "status": "valid", "findings": []}
+    first = data[1]["findings"][0]
+    assert set(first) == {"code", "severity", "sheet", "cell", "field", "value", "message", "hint"}
+    assert (first["code"], first["sheet"], first["cell"], first["value"]) == (
+        "value.not_number",
+        "성과목표",
+        "K5",
+        "미정",
+    )
+    assert "not a number" in first["message"]
+
+
+def test_nothing_written_without_feedback(tmp_path: Path) -> None:
+    f = _files(tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    run(list(f.values()))
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_feedback_dir(tmp_path: Path) -> None:
+    f = _files(tmp_path)
+    code, text = run([f["bad"], f["csv"]], feedback_dir=tmp_path / "fb")
+    assert code == 66
+    assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == ["bad_검토결과.xlsx", "csv_검토결과.xlsx"]
+    assert "검토 결과 파일" in text
+
+
+def test_cli_end_to_end_in_a_home(tmp_path: Path) -> None:
+    (tmp_path / "pipeline.toml").write_text(factory.CONFIG_TOML, encoding="utf-8")
+    f = _files(tmp_path)
+    wrong = factory.write(tmp_path / "wrong.xlsx", info={"agency_code": "ZZ99"})
+    runner = CliRunner()
+    ok = runner.invoke(app, ["validate", str(f["ok"]), "--home", str(tmp_path)])
+    assert ok.exit_code == 0, ok.output
+    unknown = runner.invoke(app, ["validate", str(wrong), "--home", str(tmp_path), "--json"])
+    assert unknown.exit_code == 65
+    assert json.loads(unknown.stdout)[0]["findings"][0]["code"] == "agency.unknown"
+    unreadable = runner.invoke(app, ["validate", str(f["csv"]), "--home", str(tmp_path)])
+    assert unreadable.exit_code == 66
+    assert "Traceback" not in unreadable.output
+
+
+def test_cli_without_home_skips_registry_checks(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PIPELINE_HOME", raising=False)
+    wrong = factory.write(tmp_path / "wrong.xlsx", info={"agency_code": "ZZ99"})
+    result = CliRunner().invoke(app, ["validate", str(wrong)])
+    assert result.exit_code == 0, result.output
