@@ -2,9 +2,15 @@
 
 Each module keeps its own table of `(ko, en)` pairs next to the code that uses them (the findings catalogue,
 the report's labels, the mail bodies); this module only chooses and fills them.
+
+Korean particles depend on the sound of the word before them (`미정이`, `2025가`, `100으로`). Templates write
+both forms as people do on paper, `이(가)`, `을(를)`, `은(는)`, `과(와)`, `(으)로`, and `tr` picks the right
+one for the value that was filled in, so a submitter reads natural Korean rather than a form letter.
 """
 
 from __future__ import annotations
+
+import re
 
 LANGS = ("ko", "en")
 
@@ -19,6 +25,45 @@ def check_lang(lang: str) -> str:
 
 
 def tr(text: Text, lang: str, /, **values: object) -> str:
-    """Pick the language and fill `{placeholders}`."""
+    """Pick the language, fill `{placeholders}`, and settle Korean particles."""
     template = text[1] if lang == "en" else text[0]
-    return template.format(**values) if values else template
+    filled = template.format(**values) if values else template
+    return filled if lang == "en" else settle_particles(filled)
+
+
+# --- Korean particles --------------------------------------------------------------------------------------
+_DIGIT_CODA = {"0": "ng", "1": "l", "2": "", "3": "m", "4": "", "5": "", "6": "k", "7": "l", "8": "l", "9": ""}
+_LATIN_CODA = {"l": "l", "m": "m", "n": "n", "r": "l"}  # as Korean readers pronounce a final letter
+_CLOSERS = "'\"’”)]}」』>%"
+_PARTICLE = re.compile(r"(?P<word>[^\s(])(?P<closers>[" + re.escape(_CLOSERS) + r"]*)"
+                       r"(?P<p>이\(가\)|을\(를\)|은\(는\)|과\(와\)|아\(야\)|\(으\)로)")
+_FORMS = {"이(가)": ("이", "가"), "을(를)": ("을", "를"), "은(는)": ("은", "는"), "과(와)": ("과", "와"),
+          "아(야)": ("아", "야")}
+
+
+def final_sound(char: str) -> str:
+    """'' for an open syllable, 'l' for a final ㄹ, another non-empty string for any other final consonant."""
+    code = ord(char) - 0xAC00
+    if 0 <= code < 11172:
+        coda = code % 28
+        return "" if coda == 0 else "l" if coda == 8 else "c"
+    if char in _DIGIT_CODA:
+        return _DIGIT_CODA[char]
+    return _LATIN_CODA.get(char.lower(), "")
+
+
+def _particle(match: re.Match[str]) -> str:
+    sound = final_sound(match["word"])
+    if match["closers"].endswith("%"):
+        sound = ""  # 퍼센트
+    p = match["p"]
+    if p == "(으)로":
+        chosen = "로" if sound in ("", "l") else "으로"
+    else:
+        with_coda, without = _FORMS[p]
+        chosen = with_coda if sound else without
+    return match["word"] + match["closers"] + chosen
+
+
+def settle_particles(text: str) -> str:
+    return _PARTICLE.sub(_particle, text)
