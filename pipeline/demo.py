@@ -195,7 +195,7 @@ def build_demo(
 
 
 def demo_command(directory: Path, lang: str = "ko", seed: int = 2019) -> int:
-    """`pipeline demo`: build the home, then run the batch as far as it exists."""
+    """`pipeline demo`: build the home, run the nightly batch on it, and show the status table."""
     try:
         plan = build_demo(directory, lang, seed)
     except FileExistsError as exc:
@@ -230,28 +230,16 @@ def demo_command(directory: Path, lang: str = "ko", seed: int = 2019) -> int:
             missing=len(plan.not_submitted),
         )
     )
-    try:
-        from .batch import run_command
-    except ModuleNotFoundError as exc:  # the batch is built by a later issue; stop at the workbooks until then
-        if exc.name != f"{__package__}.batch":
-            raise
-        print(
-            tr(
-                (
-                    "야간 배치는 아직 없습니다. 서식을 검사하려면:\n  pipeline validate --home {home} {inbox}/*.xlsx",
-                    "The nightly batch does not exist yet. To check the workbooks:\n"
-                    "  pipeline validate --home {home} {inbox}/*.xlsx",
-                ),
-                lang,
-                home=plan.home,
-                inbox=plan.inbox,
-            )
-        )
-        return 0
+    from .batch import run_command
     from .config import load_config
+    from .status import status_command
 
+    config = load_config(plan.home)
     # The batch treats rejected files as normal (exit 0): the demo's mistakes are there on purpose.
-    return run_command(load_config(plan.home), lang=lang, dry_run=False, as_json=False)
+    code = run_command(config, lang=lang, dry_run=False, as_json=False)
+    print()
+    status_command(config, lang=lang)
+    return code
 
 
 def main(argv: Sequence[str]) -> int:

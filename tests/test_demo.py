@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
-import types
 import unicodedata
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
@@ -347,33 +345,6 @@ def test_the_english_demo_uses_the_english_template(tmp_path: Path) -> None:
     assert load_config(plan.home).lang == "en"
     wb = load_workbook(plan.files[0])
     assert wb.sheetnames == ["Guide", "Agency", "Goals", "Past results"]
-
-
-def test_until_the_batch_exists_the_demo_stops_at_the_workbooks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "pipeline.batch", None)  # as before the batch was written
-    home = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", str(home), "--seed", str(SEED)])
-    assert result.exit_code == 0, result.output
-    assert len(list((home / "inbox").glob("*.xlsx"))) == len(city.DEMO_SUBMISSIONS)
-    assert "pipeline validate" in result.stdout
-
-
-def test_the_demo_runs_the_batch_on_its_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[Path, str, bool]] = []
-
-    def run_command(config, lang: str, dry_run: bool = False, as_json: bool = False) -> int:
-        calls.append((config.home, lang, dry_run))
-        return 0
-
-    fake = types.ModuleType("pipeline.batch")
-    fake.run_command = run_command  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "pipeline.batch", fake)
-    home = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", str(home), "--lang", "en"])
-    assert result.exit_code == 0, result.output
-    assert calls == [(home.resolve(), "en", False)]
 
 
 def test_the_demo_command_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
