@@ -74,3 +74,28 @@ def test_every_total_is_the_sum_of_its_shown_scores_and_adjustments(city_results
         scores = sum(round(g["score"] * 100) for g in agency["goals"] if not g["pending"])
         adjustments = sum(round(a["points"] * 100) for a in agency["adjustments"])
         assert round(agency["total"] * 100) == scores + adjustments, agency["code"]
+
+
+def test_the_demo_mistakes_give_the_findings_an_officer_expects(tmp_path: Path) -> None:
+    """Each typical mistake of the demo is rejected with one error, on the cell where it was made."""
+    from pipeline.config import load_config
+    from pipeline.demo import build_demo
+    from pipeline.validate import check_file
+
+    plan = build_demo(tmp_path / "demo")
+    config = load_config(plan.home)
+    expected = {
+        city.MISTAKE_WRONG_YEAR: ("agency.wrong_year", "기관정보!B8"),
+        city.MISTAKE_WEIGHTS_95: ("goal.weights_sum", "성과목표!I5:I7"),
+        city.MISTAKE_ACTUAL_UNDECIDED: ("value.not_number", "성과목표!N5"),
+    }
+    seen = set()
+    for path, sent in zip(plan.files, plan.submissions, strict=True):
+        result = check_file(path, config)
+        errors = [(f.code, f.ref) for f in result.findings if f.is_error]
+        if sent.mistake is None:
+            assert errors == [], path.name
+        else:
+            assert errors == [expected[sent.mistake]], path.name
+            seen.add(sent.mistake)
+    assert seen == set(expected)
