@@ -356,7 +356,7 @@ class Batch:
         try:
             from .feedback import write_feedback
 
-            write_feedback(row.dest, list(row.findings), row.feedback, self.lang)
+            write_feedback(row.dest, list(row.findings), row.feedback, self.lang, display_name=row.original_name)
         except Exception as exc:  # one file's feedback must not stop the night
             self.log("feedback_failed", id=row.id, error=repr(exc), trace=traceback.format_exc())
             self.summary.problems.append(f"{row.original_name}: feedback workbook failed: {exc}")

@@ -48,8 +48,13 @@ NO_COPY_CODES = frozenset({"sheet.too_many_rows"})
 MAX_MARKED_CELLS = 2000
 
 
-def write_feedback(original: Path, findings: Sequence[Finding], out: Path, lang: str = "ko") -> Path:
-    """Write the feedback workbook to `out` (temp name, then rename) and return `out`."""
+def write_feedback(
+    original: Path, findings: Sequence[Finding], out: Path, lang: str = "ko", display_name: str | None = None
+) -> Path:
+    """Write the feedback workbook to `out` (temp name, then rename) and return `out`.
+
+    `display_name` is the file name as the submitter sent it (the batch archives files under a longer name).
+    """
     from .template import save_workbook
 
     if Path(out).resolve() == Path(original).resolve():
@@ -62,7 +67,7 @@ def write_feedback(original: Path, findings: Sequence[Finding], out: Path, lang:
         wb.remove(wb.active)
     else:
         _mark_cells(wb, findings, lang)
-    _findings_sheet(wb, Path(original).name, findings, lang)
+    _findings_sheet(wb, display_name or Path(original).name, findings, lang)
     return save_workbook(wb, Path(out))
 
 
@@ -156,6 +161,11 @@ def _findings_sheet(wb: Any, file_name: str, findings: Sequence[Finding], lang: 
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{_quote(f.sheet)}!{f.cell.split(':', 1)[0]}")
             link.font = Font(color="0563C1", underline="single")
     ws.freeze_panes = f"A{header_row + 1}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
     if findings:
         ws.auto_filter.ref = f"A{header_row}:G{header_row + len(findings)}"
 
