@@ -43,7 +43,7 @@ HEADINGS = (
 WIDTHS = (8, 18, 14, 18, 60, 50, 24)
 RED = "FFC7CE"
 YELLOW = "FFEB9C"
-NO_COPY_CODES = frozenset({"sheet.too_many_rows"})
+NO_COPY_CODES = frozenset({"sheet.too_many_rows", "sheet.too_many_entries"})
 """Besides every `file.*` finding: files too big to load whole with openpyxl get a fresh workbook."""
 MAX_MARKED_CELLS = 2000
 
@@ -72,17 +72,21 @@ def write_feedback(
 
 
 def _copy_of(original: Path, findings: Sequence[Finding]) -> Any | None:
-    """The submitted workbook loaded for editing, or None when it cannot (or must not) be loaded."""
-    from .sniff import sniff
+    """The submitted workbook loaded for editing, or None when it cannot (or must not) be loaded.
+
+    openpyxl gets a re-packed copy within caps (`sniff.openpyxl_copy`), never the file itself: it would inflate
+    parts and merged ranges the reader never had to open, without a bound."""
+    from .sniff import openpyxl_copy
 
     if any(f.code.startswith("file.") or f.code in NO_COPY_CODES for f in findings):
         return None
-    if not sniff(original).ok:
+    source = openpyxl_copy(original)
+    if source is None:
         return None
     try:
         from openpyxl import load_workbook
 
-        return load_workbook(original)
+        return load_workbook(source)
     except Exception:  # the reader coped with it, openpyxl did not: still give the findings back
         log.warning("feedback: cannot load %s with openpyxl, writing the findings sheet alone", original, exc_info=True)
         return None

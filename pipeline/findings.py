@@ -204,6 +204,33 @@ define(
     "A workbook, but without the 기관정보 / 성과목표 sheets (by Korean or English name).",
 )
 define(
+    "file.symlink",
+    ERROR,
+    (
+        "바로 가기(심볼릭 링크)는 받지 않습니다: 링크가 가리키는 파일은 열지 않았습니다.",
+        "Shortcuts (symbolic links) are not accepted: the file it points to was not opened.",
+    ),
+    (
+        "바로 가기 대신 작성한 엑셀 파일 자체를 제출 폴더에 복사해 넣으세요.",
+        "Copy the workbook itself into the submission folder, not a shortcut to it.",
+    ),
+    "A symbolic link in the inbox: never followed (it could point anywhere on the server); the link itself is"
+    " moved to rejected/.",
+)
+define(
+    "file.special",
+    ERROR,
+    (
+        "일반 파일이 아닙니다(파이프·장치 등): 열지 않았습니다.",
+        "Not a regular file (a pipe, socket or device): it was not opened.",
+    ),
+    (
+        "작성한 엑셀 파일을 일반 파일로 복사해 넣으세요.",
+        "Copy the workbook in as an ordinary file.",
+    ),
+    "A FIFO, socket or device node in the inbox: opening a FIFO would block the night, so it is never opened.",
+)
+define(
     "file.internal_error",
     ERROR,
     ("검사 중 내부 오류가 발생했습니다.", "An internal error occurred while checking the file."),
@@ -212,6 +239,20 @@ define(
         "This may not be the file's fault: send it to the evaluation office.",
     ),
     "A bug in the pipeline met this file; the traceback is in the log, the night goes on.",
+)
+define(
+    "file.too_complex",
+    ERROR,
+    (
+        "파일을 정해진 시간·메모리 안에 읽을 수 없었습니다 ({detail}).",
+        "The file could not be read within the time and memory allowed ({detail}).",
+    ),
+    (
+        "표준 서식에 목표만 적어 다시 저장하세요(붙여 넣은 표·그림·서식은 지우세요).",
+        "Fill in the standard template with the goals only and save again (remove pasted tables, images, styles).",
+    ),
+    "Reading and checking one file is bounded (a time limit and a memory cap per file, in the worker pool):"
+    " a file that exceeds them is refused with this finding and the worker is replaced; the night goes on.",
 )
 
 # Sheet structure (reader).
@@ -250,6 +291,20 @@ define(
         "Delete rows that are not goals (blank formatting, pasted data) and save again.",
     ),
     "A sheet holds more rows or columns than any real submission; reading stops at a fixed limit.",
+)
+define(
+    "sheet.too_many_entries",
+    ERROR,
+    (
+        "입력된 행이 {count}개로, 이 시트에 둘 수 있는 {limit}개를 넘습니다.",
+        "{count} rows are filled in, more than the {limit} this sheet can hold.",
+    ),
+    (
+        "목표(또는 과거실적)만 한 줄씩 남기고, 붙여 넣은 표나 자료는 지운 뒤 다시 저장하세요.",
+        "Keep one row per goal (or past result); delete pasted tables or data and save again.",
+    ),
+    "More goal rows (or past-result rows) than any real plan has: a pasted table. Refused with this one finding"
+    " instead of one per row.",
 )
 define(
     "sheet.no_goals",

@@ -32,11 +32,9 @@ KIND_SYMLINK = "symlink"
 KIND_SPECIAL = "special"  # fifo, socket, device: never opened (a fifo would block the run)
 KIND_DIR = "dir"
 
-# Why a file is rejected before it is read: the validator's own codes, so that one kind of problem has one code
-# whichever stage finds it, and the catalogue (and docs/findings.md) stays in one place. A symlink or a special
-# file is "not a workbook" with the reason as detail; it is never opened or followed.
-DETAIL_SYMLINK = "symlink"
-DETAIL_SPECIAL = "not a regular file"
+# Why a file is rejected before it is read: the validator's catalogue, so that one kind of problem has one code
+# whichever stage finds it, and the catalogue (and docs/findings.md) stays in one place. A symlink (`file.symlink`)
+# or a special file (`file.special`) is never opened or followed.
 
 
 @dataclass(frozen=True)
@@ -116,9 +114,9 @@ def classify(e: Entry, now: datetime, min_age_seconds: float, max_bytes: int) ->
     if name.endswith("~") or suffix in (".tmp", ".part", ".crdownload", ".partial"):
         return Verdict(IGNORE, "temporary")
     if e.kind == KIND_SYMLINK:
-        return Verdict(REJECT, finding=finding("file.not_xlsx", detail=DETAIL_SYMLINK))
+        return Verdict(REJECT, finding=finding("file.symlink"))
     if e.kind == KIND_SPECIAL:
-        return Verdict(REJECT, finding=finding("file.not_xlsx", detail=DETAIL_SPECIAL))
+        return Verdict(REJECT, finding=finding("file.special"))
     age = now.timestamp() - e.mtime_ns / 1e9
     if age < min_age_seconds:
         return Verdict(WAIT, "too_young")
@@ -127,7 +125,7 @@ def classify(e: Entry, now: datetime, min_age_seconds: float, max_bytes: int) ->
     if e.size > max_bytes:
         return Verdict(
             REJECT,
-            finding=finding("file.too_large", detail=f"{e.size / 1048576:.1f} MB > {max_bytes / 1048576:g} MB"),
+            finding=finding("file.too_large", detail=f"{e.size / 1048576:.1f} MB, 한도 {max_bytes / 1048576:g} MB"),
         )
     return Verdict(TAKE)
 

@@ -452,7 +452,8 @@ CrossCheck = Callable[[_Work, "Config | None", "Scoring"], None]
 def check_no_goals(work: _Work, config: Config | None, scoring: Scoring) -> None:
     """A goal sheet with a heading row and nothing under it."""
     sheet = work.raw.sheet_names.get(SHEET_GOALS, "")
-    if not work.goals and not any(f.code == "sheet.header_missing" and f.sheet == sheet for f in work.findings):
+    explained = ("sheet.header_missing", "sheet.too_many_entries")
+    if not work.goals and not any(f.code in explained and f.sheet == sheet for f in work.findings):
         work.add("sheet.no_goals", Source(sheet, "", ""))
 
 

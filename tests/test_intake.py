@@ -89,8 +89,8 @@ def test_a_symlink_is_rejected_and_never_followed(tmp_path: Path) -> None:
     link = inbox / "link.xlsx"
     link.symlink_to(secret)
     v = verdict(link)
-    assert v.action == REJECT and v.finding.code == "file.not_xlsx" and v.finding.value == ""
-    assert "symlink" in v.finding.message("en")
+    assert v.action == REJECT and v.finding.code == "file.symlink" and v.finding.value == ""
+    assert "symbolic link" in v.finding.message("en") and "심볼릭 링크" in v.finding.message("ko")
     entry = intake.entry_of(link)
     assert entry.kind == intake.KIND_SYMLINK
     assert intake.sha256_of(entry) == ""  # the target's content is never read
@@ -101,7 +101,7 @@ def test_a_fifo_is_rejected_without_being_opened(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     os.utime(fifo, (OLD, OLD), follow_symlinks=False)
     v = verdict(fifo)
-    assert v.action == REJECT and "not a regular file" in v.finding.message("en")
+    assert v.action == REJECT and v.finding.code == "file.special" and "Not a regular file" in v.finding.message("en")
 
 
 def test_scan_orders_oldest_first(tmp_path: Path) -> None:
