@@ -29,12 +29,13 @@ import shutil
 import socket
 import sys
 import tempfile
+import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import clock, intake, runlock
 from .config import Config, ConfigError
@@ -51,6 +52,10 @@ from .ledger import (
 )
 from .model import FindingRow, ReportInput, Submission, SubmissionRecord
 
+if TYPE_CHECKING:
+    from .validate import CheckResult
+    from .workers import Checked
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_TEMPFAIL = 75
@@ -60,6 +65,11 @@ ENV_CRASH_AFTER = "PIPELINE_CRASH_AFTER"
 CRASH_EXIT = 137  # what a shell reports for a process killed by SIGKILL
 LOG_DIR = "logs"
 FEEDBACK_SUFFIX = "_feedback.xlsx"
+
+SCRATCH_PREFIX = ".feedback-ahead-"
+"""Folder in state/ where workers write feedback workbooks ahead of the batch acting on the files."""
+POOL_MIN_FILES = 16
+"""From this many files to check, reading and validation run in the worker pool (`workers.CheckPool`)."""
 
 LEFT = "left"  # summary outcome: left in the inbox for the next run
 IGNORED = "ignored"  # summary outcome: left alone on purpose (lock, hidden, temporary files)
@@ -306,6 +316,8 @@ class Batch:
         self.dry_run = dry_run
         self.crash = CrashHook(log, enabled=not dry_run)
         self.cache: dict[str, Submission] = {}  # sha256 → submission checked in this run
+        self.prepared: dict[str, tuple[Path, tuple[Finding, ...]]] = {}  # sha256 → feedback written ahead
+        self.timings: dict[str, float] = {}  # stage → seconds, also logged as `timing` records (benchmarks)
         self.summary = RunSummary(run_id=run_id, started_at=clock.now(), dry_run=dry_run)
 
     @property
@@ -353,6 +365,11 @@ class Batch:
 
     def write_feedback(self, row: FileRow) -> bool:
         assert row.feedback is not None
+        ready = self.prepared.pop(row.sha256, None)
+        if ready is not None and ready[1] == row.findings and ready[0].is_file():
+            os.replace(ready[0], row.feedback)  # written ahead by a worker from these very bytes and findings
+            self.log("feedback", id=row.id, path=str(row.feedback))
+            return True
         try:
             from .feedback import write_feedback
 
@@ -366,12 +383,16 @@ class Batch:
 
     # --- 2. the inbox ------------------------------------------------------------------------------------------
     def intake(self) -> None:
+        started = time.perf_counter()
         entries = intake.scan(self.paths.inbox) if self.paths.inbox.is_dir() else []
         batch = self.config.batch
         progress = _Progress(len(entries))
-        for e in entries:
+        verdicts = [
+            (e, intake.classify(e, clock.now(), batch.min_file_age_seconds, batch.max_file_size_bytes)) for e in entries
+        ]
+        checked = self.prefetch([e for e, v in verdicts if v.action == intake.TAKE])
+        for e, verdict in verdicts:
             progress.step(e.name)
-            verdict = intake.classify(e, clock.now(), batch.min_file_age_seconds, batch.max_file_size_bytes)
             if verdict.action == intake.IGNORE:
                 self.ignore(e, verdict.reason)
             elif verdict.action == intake.WAIT:
@@ -380,8 +401,52 @@ class Batch:
                 assert verdict.finding is not None
                 self.take(e, early=verdict.finding)
             else:
-                self.take(e)
+                self.take(e, checked=next(checked) if checked is not None else None)
+        for _rest in checked or ():  # nothing is left; this lets the pool stop and log its figures
+            pass
         progress.done()
+        self.timings["intake"] = time.perf_counter() - started
+        self.log("timing", stage="intake", seconds=round(self.timings["intake"], 3), files=len(entries))
+
+    def prefetch(self, entries: list[intake.Entry]) -> Iterator[Checked] | None:
+        """The read-only work (hash, read, validate) for many files ahead of the per-file decisions, in a pool of
+        worker processes (bounded per file in time and memory), results in inbox order. A handful of files is
+        checked in-process as before: starting workers costs more than it saves there."""
+        if len(entries) < POOL_MIN_FILES:
+            return None
+        from .workers import CheckPool
+
+        scratch = None
+        if not self.dry_run:  # feedback workbooks are written ahead by the workers, renamed into place on acting
+            for stale in self.paths.state.glob(f"{SCRATCH_PREFIX}*"):  # a killed run's (we hold the lock)
+                shutil.rmtree(stale, ignore_errors=True)
+            scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=self.paths.state))
+
+        def results() -> Iterator[Checked]:
+            read = validate = feedback = 0.0
+            try:
+                with CheckPool(self.config, lang=self.lang, scratch=scratch) as pool:
+                    for item in pool.check(entries):
+                        read += item.read_seconds
+                        validate += item.validate_seconds
+                        feedback += item.feedback_seconds
+                        yield item
+            finally:
+                if scratch is not None:
+                    shutil.rmtree(scratch, ignore_errors=True)
+            self.log(
+                "timing",
+                stage="read_validate",
+                files=len(entries),
+                workers=pool.processes,
+                read_cpu=round(read, 3),
+                validate_cpu=round(validate, 3),
+                feedback_cpu=round(feedback, 3),
+                replaced=pool.replaced,
+            )
+            self.timings.update(read_cpu=read, validate_cpu=validate, feedback_cpu=feedback)
+
+        return results()
 
     def ignore(self, e: intake.Entry, reason: str) -> None:
         if self.ledger.notice_once(f"{reason}:{e.raw.hex()}", self.run_id, clock.now()):
@@ -392,9 +457,12 @@ class Batch:
         self.log("left", file=e.name, reason=reason)
         self.summary.files.append(FileReport(e.name, LEFT, reason=tr(T[f"left_{reason}"], self.lang)))
 
-    def take(self, e: intake.Entry, early: Finding | None = None) -> None:
-        """Steps 1 and 2 for one inbox entry, then `complete`."""
-        sha = intake.sha256_of(e) if early is None or early.code != "file.too_large" else ""
+    def take(self, e: intake.Entry, early: Finding | None = None, checked: Checked | None = None) -> None:
+        """Steps 1 and 2 for one inbox entry, then `complete`. `checked`: the pool's hash and check of it."""
+        if checked is not None and checked.sha256 != "":
+            sha = checked.sha256  # None: it changed while being hashed
+        else:
+            sha = intake.sha256_of(e) if early is None or early.code != "file.too_large" else ""
         if sha is None or not intake.unchanged(e):
             return self.leave(e, "changing")
         original = self.ledger.first_with_sha(sha)
@@ -406,7 +474,9 @@ class Batch:
         elif early is not None:
             outcome, findings = OUTCOME_REJECTED, (early,)
         else:
-            outcome, agency, year, findings = self.check(e, sha)
+            outcome, agency, year, findings = self.check(e, sha, checked.result if checked else None)
+            if checked is not None and checked.feedback is not None:
+                self.prepared[sha] = (checked.feedback, checked.result.findings)
             if not intake.unchanged(e):
                 return self.leave(e, "changing")
         received_at = clock.now()
@@ -440,11 +510,13 @@ class Batch:
         if done is not None:
             self.summary.files.append(self.file_report(done))
 
-    def check(self, e: intake.Entry, sha: str) -> tuple[str, str | None, int | None, tuple[Finding, ...]]:
+    def check(
+        self, e: intake.Entry, sha: str, result: CheckResult | None = None
+    ) -> tuple[str, str | None, int | None, tuple[Finding, ...]]:
         from .validate import check_file
 
         try:
-            result = check_file(e.path, self.config, lang=self.lang)
+            result = result if result is not None else check_file(e.path, self.config, lang=self.lang)
         except Exception as exc:  # check_file should never raise; if it does, this file alone is rejected
             self.log("check_failed", file=e.name, error=repr(exc), trace=traceback.format_exc())
             return OUTCOME_REJECTED, None, None, (finding("file.internal_error"),)
@@ -547,7 +619,10 @@ class Batch:
     def outputs(self, today: date) -> ReportInput:
         from .report import output_names, write_outputs
 
+        started = time.perf_counter()
         data = self.report_input(today)
+        self.timings["score"] = time.perf_counter() - started
+        self.log("timing", stage="score", seconds=round(self.timings["score"], 3), agencies=len(data.city.agencies))
         out_dir = self.paths.outbox / f"{today:%Y-%m-%d}"
         feedbacks = [
             r.feedback
@@ -559,7 +634,10 @@ class Batch:
             self.summary.outputs = {"dir": str(out_dir), "workbook": str(out_dir / name)}
             return data
         out_dir.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
         paths = write_outputs(data, out_dir)
+        self.timings["write"] = time.perf_counter() - started
+        self.log("timing", stage="write", seconds=round(self.timings["write"], 3))
         self.crash("outputs")
         copied = []
         for fb in feedbacks:

@@ -7,6 +7,7 @@ renamed here is renamed everywhere. Korean labels are the standard; English labe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 TEMPLATE_VERSION = "2026.1"
 """Written into the template's document properties; the reader reports an unknown or old version."""
@@ -137,8 +138,9 @@ def goal_column(key: str) -> Column:
     return next(c for c in GOAL_COLUMNS if c.key == key)
 
 
+@cache
 def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA (no openpyxl import on this path)."""
+    """1 -> A, 27 -> AA (no openpyxl import on this path; cached: the reader asks for every cell's letter)."""
     letters = ""
     while index:
         index, rest = divmod(index - 1, 26)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from .i18n import Text, tr
@@ -258,6 +259,7 @@ def wall_time(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.replace(tzinfo=None)
 
 
+@lru_cache(maxsize=1 << 16)
 def text_width(text: str) -> int:
     """Display width in 'digit widths': Hangul and other wide characters take two, which is why a column sized by
     len() cuts Korean text in half."""
@@ -283,6 +285,7 @@ def fit_width(values: Iterable[Value], kind: str) -> float:
     return float(min(widest + 3, _MAX_WIDTH.get(kind, 40)))
 
 
+@lru_cache(maxsize=1 << 16)
 def wrapped_lines(value: Value, width: float) -> int:
     """How many lines a wrapped text takes in a column `width` wide.
 
