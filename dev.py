@@ -2,7 +2,7 @@
 """Set-up and the two everyday commands, needing nothing but Python 3.11+.
 
     python3 dev.py demo   # create .venv, install, build the demo home and run the nightly batch on it
-    python3 dev.py test   # create .venv, install with test extras, run the test suite
+    python3 dev.py test   # create .venv, install with test extras, lint (ruff), run the test suite
 
 Installation is repeated only when pyproject.toml changed since the last one.
 """
@@ -23,7 +23,7 @@ STAMP = VENV / ".installed"
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script must explain itself on an old Python
         sys.exit(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
@@ -50,6 +50,10 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "demo":
         return subprocess.call([str(BIN / "pipeline"), "demo", *(rest or ["demo"])], cwd=ROOT)
+    lint = subprocess.call([str(BIN / "ruff"), "check", "--quiet", "."], cwd=ROOT)
+    if lint:
+        print("ruff found problems (above); fix them before the tests run", file=sys.stderr)
+        return lint
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
 
 
