@@ -8,6 +8,10 @@ Crash safety comes from one rule per file: **decide, record, then act, then reco
    checks first whether it is already done, so repeating it is harmless.
 4. One ledger commit marks the row done and, for an accepted file, supersedes the agency's earlier one.
 
+The inbox is taken in groups of up to `GROUP_FILES` files: step 2 for the whole group is one commit, then step 3
+for each file, then step 4 for the whole group is one commit. No file is acted on before its intent is durable,
+and none is marked done before it was acted on, so the rule holds per file.
+
 A run killed anywhere finds `moving` rows at its start and finishes them (step 3 and 4) before looking at the
 inbox, so every file ends up recorded once and moved once. Outputs are a pure function of the ledger and the day
 (never of "what this run did"), written to a temporary name and renamed; mail is queued in the ledger before it
@@ -32,7 +36,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,6 +74,9 @@ SCRATCH_PREFIX = ".feedback-ahead-"
 """Folder in state/ where workers write feedback workbooks ahead of the batch acting on the files."""
 POOL_MIN_FILES = 16
 """From this many files to check, reading and validation run in the worker pool (`workers.CheckPool`)."""
+GROUP_FILES = 64
+"""Files decided and recorded in one ledger transaction (`Batch.take_group`), then acted on, then marked done in
+one more: two commits per group instead of two per file."""
 
 LEFT = "left"  # summary outcome: left in the inbox for the next run
 IGNORED = "ignored"  # summary outcome: left alone on purpose (lock, hidden, temporary files)
@@ -344,6 +351,16 @@ class Batch:
 
     def complete(self, row: FileRow) -> FileRow | None:
         """Steps 3 and 4 for one recorded row; idempotent, so the normal path and the resume path are the same."""
+        acted = self.act(row)
+        if acted is None:
+            return None
+        self.ledger.mark_done(acted)
+        self.crash("done")
+        return self.ledger.file(acted.id)
+
+    def act(self, row: FileRow) -> FileRow | None:
+        """Step 3 for one recorded row: move it (unless already moved) and write its feedback workbook (unless
+        already written). None: the file left the inbox since it was recorded (not by us), marked vanished."""
         src = self.source_of(row)
         if not os.path.lexists(row.dest):
             if not self._is_same_file(src, row):
@@ -359,9 +376,7 @@ class Batch:
             if not self.write_feedback(row):
                 row = self.ledger.clear_feedback(row)
             self.crash("feedback")
-        self.ledger.mark_done(row)
-        self.crash("done")
-        return self.ledger.file(row.id)
+        return row
 
     def write_feedback(self, row: FileRow) -> bool:
         assert row.feedback is not None
@@ -391,17 +406,25 @@ class Batch:
             (e, intake.classify(e, clock.now(), batch.min_file_age_seconds, batch.max_file_size_bytes)) for e in entries
         ]
         checked = self.prefetch([e for e, v in verdicts if v.action == intake.TAKE])
+        group: list[tuple[intake.Entry, Finding | None, Checked | None]] = []
         for e, verdict in verdicts:
             progress.step(e.name)
-            if verdict.action == intake.IGNORE:
-                self.ignore(e, verdict.reason)
-            elif verdict.action == intake.WAIT:
-                self.leave(e, verdict.reason)
+            if verdict.action in (intake.IGNORE, intake.WAIT):
+                self.take_group(group)  # in inbox order; and `ignore` commits on its own, outside a group
+                group = []
+                if verdict.action == intake.IGNORE:
+                    self.ignore(e, verdict.reason)
+                else:
+                    self.leave(e, verdict.reason)
             elif verdict.action == intake.REJECT:
                 assert verdict.finding is not None
-                self.take(e, early=verdict.finding)
+                group.append((e, verdict.finding, None))
             else:
-                self.take(e, checked=next(checked) if checked is not None else None)
+                group.append((e, None, next(checked) if checked is not None else None))
+            if len(group) >= GROUP_FILES:
+                self.take_group(group)
+                group = []
+        self.take_group(group)
         for _rest in checked or ():  # nothing is left; this lets the pool stop and log its figures
             pass
         progress.done()
@@ -457,14 +480,61 @@ class Batch:
         self.log("left", file=e.name, reason=reason)
         self.summary.files.append(FileReport(e.name, LEFT, reason=tr(T[f"left_{reason}"], self.lang)))
 
-    def take(self, e: intake.Entry, early: Finding | None = None, checked: Checked | None = None) -> None:
-        """Steps 1 and 2 for one inbox entry, then `complete`. `checked`: the pool's hash and check of it."""
+    def take_group(self, group: list[tuple[intake.Entry, Finding | None, Checked | None]]) -> None:
+        """Steps 1–4 for a group of inbox entries, with one commit for all their intents and one for all their
+        completions: decide and record every file of the group (one transaction), then act on each (move,
+        feedback), then mark them all done (one transaction). Per file the order is still decide, record, act,
+        record done; a run killed in between leaves `moving` rows that `resume` finishes, any number of them."""
+        if not group:
+            return
+        files = self.summary.files
+        try:
+            self._take_group(group, files)
+        finally:  # places of files not reported (vanished, or a failure mid-group) must not stay in the summary
+            if None in files:
+                files[:] = [f for f in files if f is not None]
+
+    def _take_group(
+        self, group: list[tuple[intake.Entry, Finding | None, Checked | None]], files: list[FileReport]
+    ) -> None:
+        decided: list[tuple[int, FileRow]] = []  # (place in the summary, recorded row), in inbox order
+        with self.ledger.group():
+            for e, early, checked in group:
+                row = self.take(e, early=early, checked=checked)
+                if row is not None:
+                    decided.append((len(files), row))
+                    files.append(None)  # type: ignore[arg-type]  # filled below: the summary keeps inbox order
+        for _, row in decided:
+            self.log(
+                "recorded",
+                id=row.id,
+                file=row.original_name,
+                sha256=row.sha256,
+                outcome=row.outcome,
+                agency=row.agency,
+                dest=str(row.dest),
+            )
+        if decided:
+            self.crash("intent")
+        acted = [(i, r) for i, row in decided if (r := self.act(row)) is not None]
+        if acted:
+            with self.ledger.group():
+                for _, row in acted:
+                    self.ledger.mark_done(row)
+            self.crash("done")
+        for i, row in acted:
+            files[i] = self.file_report(self.ledger.file(row.id))
+
+    def take(self, e: intake.Entry, early: Finding | None = None, checked: Checked | None = None) -> FileRow | None:
+        """Steps 1 and 2 for one inbox entry (inside `take_group`'s transaction): the recorded row, or None when
+        the file is left for the next run. `checked`: the pool's hash and check of it."""
         if checked is not None and checked.sha256 != "":
             sha = checked.sha256  # None: it changed while being hashed
         else:
             sha = intake.sha256_of(e) if early is None or early.code != "file.too_large" else ""
         if sha is None or not intake.unchanged(e):
-            return self.leave(e, "changing")
+            self.leave(e, "changing")
+            return None
         original = self.ledger.first_with_sha(sha)
         agency: str | None = None
         year: int | None = None
@@ -478,7 +548,8 @@ class Batch:
             if checked is not None and checked.feedback is not None:
                 self.prepared[sha] = (checked.feedback, checked.result.findings)
             if not intake.unchanged(e):
-                return self.leave(e, "changing")
+                self.leave(e, "changing")
+                return None
         received_at = clock.now()
         dest = self.destination(outcome, agency, received_at, sha, e, original)
         feedback = None
@@ -504,11 +575,9 @@ class Batch:
                 submission=self.cache.get(sha) if outcome == OUTCOME_ACCEPTED else None,
             )
         )
-        self.log("recorded", id=row.id, file=e.name, sha256=sha, outcome=outcome, agency=agency, dest=str(dest))
-        self.crash("intent")
-        done = self.complete(row)
-        if done is not None:
-            self.summary.files.append(self.file_report(done))
+        if sha in self.cache:  # recorded in full; what is kept for tonight's scores needs no source cells
+            self.cache[sha] = _without_sources(self.cache[sha])
+        return row
 
     def check(
         self, e: intake.Entry, sha: str, result: CheckResult | None = None
@@ -569,7 +638,7 @@ class Batch:
         if row.sha256 in self.cache:
             return self.cache[row.sha256]
         if row.submission_json:
-            self.cache[row.sha256] = parse_submission(row.submission_json)
+            self.cache[row.sha256] = parse_submission(row.submission_json, sources=False)
             return self.cache[row.sha256]
         from .validate import check_file
 
@@ -579,20 +648,21 @@ class Batch:
             self.log("archived_invalid", id=row.id, file=str(path))
             self.summary.problems.append(f"{row.original_name}: archived submission no longer passes the checks")
             return None
-        self.cache[row.sha256] = result.submission
-        return result.submission
+        self.cache[row.sha256] = _without_sources(result.submission)
+        return self.cache[row.sha256]
 
     def report_input(self, today: date) -> ReportInput:
         from .scoring import score_city
 
-        rows = self.ledger.received()
+        rows = self.ledger.received(submission=False)  # the current ones' submissions are read below, one by one
         by_id = {r.id: r for r in rows}
         current = {code: r for code, r in self.ledger.current().items() if self.config.agency(code)}
         submissions = {}
-        for code, row in current.items():
+        for code, row in list(current.items()):
             sub = self.submission_of(row)
             if sub is not None:
                 submissions[code] = sub
+            current[code] = replace(row, submission_json=None)  # parsed: its text need not stay in memory
         rejected = {r.agency for r in rows if r.outcome == OUTCOME_REJECTED and r.agency} - set(submissions)
         rejected &= set(self.config.agencies_by_code)
         city = score_city(self.config, submissions, rejected, lang=self.lang)
@@ -626,7 +696,7 @@ class Batch:
         out_dir = self.paths.outbox / f"{today:%Y-%m-%d}"
         feedbacks = [
             r.feedback
-            for r in self.ledger.received()
+            for r in self.ledger.received(submission=False)
             if r.outcome == OUTCOME_REJECTED and r.feedback and r.received_at.date() == today
         ]
         if self.dry_run:
@@ -771,6 +841,14 @@ class Batch:
     def record_problem(self, text: str) -> None:
         self.summary.problems.append(text)
         self.log("problem", text=text)
+
+
+def _without_sources(sub: Submission) -> Submission:
+    """The submission without its goals' source cells: scoring and the reports never read them, and they are
+    most of its memory (kept for every accepted file until tonight's scores)."""
+    if not any(g.sources for g in sub.goals):
+        return sub
+    return replace(sub, goals=tuple(replace(g, sources={}) for g in sub.goals))
 
 
 def _feedback_attachment_name(row: FileRow) -> str:

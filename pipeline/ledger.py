@@ -9,9 +9,10 @@ listings. WAL mode lets `pipeline status` read while a run writes. The schema ve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
@@ -186,14 +187,16 @@ def _decode(obj: dict[str, Any]) -> Any:
     return Decimal(obj["$decimal"]) if set(obj) == {"$decimal"} else obj
 
 
-def parse_submission(text: str) -> Submission:
+def parse_submission(text: str, sources: bool = True) -> Submission:
+    """`sources=False`: without each goal's source cells (sheet, cell, field), which scoring and the reports never
+    read; they are most of a parsed submission's memory (≈ 140 KB with them, ≈ 25 KB without, for 20 goals)."""
     doc = json.loads(text, object_hook=_decode)
     known = {f.name for f in fields(Goal)}
     goals = []
     for g in doc["goals"]:
         g = {k: v for k, v in g.items() if k in known}  # a field dropped from the model since: ignore it
         g["past"] = tuple(g.get("past", ()))
-        g["sources"] = {k: Source(*v) for k, v in g.get("sources", {}).items()}
+        g["sources"] = {k: Source(*v) for k, v in g.get("sources", {}).items()} if sources else {}
         goals.append(Goal(**g))
     agency_known = {f.name for f in fields(AgencyInfo)}
     agency = AgencyInfo(**{k: v for k, v in doc["agency"].items() if k in agency_known})
@@ -204,7 +207,7 @@ def _findings(text: str) -> tuple[Finding, ...]:
     return tuple(Finding.from_record(r) for r in json.loads(text or "[]"))
 
 
-def _file(row: sqlite3.Row) -> FileRow:
+def _file(row: sqlite3.Row, submission: bool = True) -> FileRow:
     findings = _findings(row["findings"])
     return FileRow(
         id=row["id"],
@@ -222,7 +225,7 @@ def _file(row: sqlite3.Row) -> FileRow:
         findings=findings,
         errors=row["errors"],
         warnings=row["warnings"],
-        submission_json=row["submission"],
+        submission_json=row["submission"] if submission else None,
         duplicate_of=row["duplicate_of"],
         dest=Path(row["dest"]),
         feedback=Path(row["feedback"]) if row["feedback"] else None,
@@ -265,11 +268,37 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 
 class Ledger:
-    """Thin typed access to the database; every write is its own short transaction."""
+    """Thin typed access to the database; every write is its own short transaction, except intents and
+    completions inside `group()`, which share one."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         conn.row_factory = sqlite3.Row
         self.conn = conn
+        self.grouped = False  # inside `group()`: intents and completions join its one transaction
+
+    @contextlib.contextmanager
+    def group(self) -> Iterator[None]:
+        """One transaction for several `record_intent` (or several `mark_done`) calls: one commit instead of one
+        per file. Nothing of the group is durable until it commits, and nothing may be acted on before that:
+        the caller records the intents of a group, then acts on each file, then marks the group done, so the
+        rule "decide, record, act, record done" holds for every file of the group. Reads on this connection see
+        the group's uncommitted rows (duplicates and destinations within a group are found as before)."""
+        if self.grouped:
+            raise RuntimeError("ledger groups do not nest")
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.grouped = True
+        try:
+            yield
+        except BaseException:
+            self.grouped = False
+            self.conn.execute("ROLLBACK")
+            raise
+        self.grouped = False
+        self.conn.execute("COMMIT")
+
+    def _write(self) -> contextlib.AbstractContextManager[Any]:
+        """The transaction of one write: its own, or the open group's."""
+        return contextlib.nullcontext() if self.grouped else self.conn
 
     # --- opening ---------------------------------------------------------------------------------------------
     @classmethod
@@ -277,7 +306,11 @@ class Ledger:
         state_dir.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(state_dir / LEDGER_NAME, isolation_level=None, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")  # a committed intent survives a power cut, not only kill -9
+        # WAL with synchronous=FULL: a commit is on disk when COMMIT returns, so even a power cut cannot lose an
+        # intent whose file was then moved (a file in archive/ with no ledger row would never be reported). The
+        # batch commits intents and completions for groups of files, so this costs two fsyncs per group, not per
+        # file (docs/performance.md, "Durability").
+        conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         migrate(conn)
         _ensure_mail_schema(conn)
@@ -333,7 +366,7 @@ class Ledger:
     def record_intent(self, f: NewFile) -> FileRow:
         """Step 1 of taking a file: what we decided and where it will go, committed before anything moves."""
         findings = list(f.findings)
-        with self.conn:
+        with self._write():
             cur = self.conn.execute(
                 """INSERT INTO files (run_id, received_at, original_name, source_raw, kind, size, mtime_ns, sha256,
                        agency, year, outcome, findings, errors, warnings, submission, duplicate_of, dest, feedback,
@@ -366,8 +399,9 @@ class Ledger:
     def mark_done(self, row: FileRow) -> None:
         """Step 3: the file is in place. An accepted file supersedes the agency's earlier current one in the same
         commit, so the agency always has exactly one current submission."""
-        with self.conn:
-            self.conn.execute("BEGIN IMMEDIATE")
+        with self._write():
+            if not self.grouped:
+                self.conn.execute("BEGIN IMMEDIATE")
             if row.outcome == OUTCOME_ACCEPTED and row.agency:
                 self.conn.execute(
                     """UPDATE files SET superseded_by = ? WHERE agency = ? AND outcome = 'accepted'
@@ -396,15 +430,18 @@ class Ledger:
             raise KeyError(row_id)
         return _file(row)
 
-    def files(self, where: str = "1", params: Sequence[Any] = ()) -> list[FileRow]:
-        return [_file(r) for r in self.conn.execute(f"SELECT * FROM files WHERE {where} ORDER BY id", params)]
+    def files(self, where: str = "1", params: Sequence[Any] = (), submission: bool = True) -> list[FileRow]:
+        """`submission=False`: rows without their submission JSON (`submission_json` None), to keep every row of
+        a large ledger in memory without every accepted submission's text."""
+        rows = self.conn.execute(f"SELECT * FROM files WHERE {where} ORDER BY id", params)
+        return [_file(r, submission) for r in rows]
 
     def pending(self) -> list[FileRow]:
         return self.files("state = 'moving'")
 
-    def received(self) -> list[FileRow]:
+    def received(self, submission: bool = True) -> list[FileRow]:
         """Every file that counts (vanished intents never arrived)."""
-        return self.files("state != 'vanished'")
+        return self.files("state != 'vanished'", submission=submission)
 
     def first_with_sha(self, sha256: str) -> FileRow | None:
         """The original a duplicate repeats: the first non-duplicate row with these bytes."""

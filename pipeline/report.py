@@ -33,7 +33,7 @@ from .model import (
     ReportInput,
     SubmissionRecord,
 )
-from .results_json import dump_results, results_document
+from .results_json import results_document, write_results
 
 __all__ = [
     "ReportPaths",
@@ -687,8 +687,13 @@ def write_outputs(data: ReportInput, out_dir: Path) -> ReportPaths:
     workbook_name, ascii_name = output_names(data)
     workbook = out_dir / workbook_name
     results = out_dir / RESULTS_JSON
-    content = workbook_content(data)
-    text = dump_results(results_document(data))
-    _write_atomically(workbook, lambda p: render_workbook(content, p))
-    _write_atomically(results, lambda p: p.write_text(text, encoding="utf-8"))
+    # One big thing in memory at a time (at 10,000 agencies each is hundreds of MB): the workbook's content,
+    # rendered and dropped, then the results document, streamed to the file. Each file is renamed into place
+    # whole; both are a pure function of the ledger, so a failure between them is repaired by the next run.
+    content = [workbook_content(data)]
+    _write_atomically(workbook, lambda p: render_workbook(content[0], p))
+    content.clear()
+    document = [results_document(data)]
+    _write_atomically(results, lambda p: write_results(document[0], p))
+    document.clear()
     return ReportPaths(workbook=workbook, workbook_ascii_name=ascii_name, results_json=results)

@@ -115,3 +115,10 @@ def results_document(data: ReportInput) -> dict[str, Any]:
 def dump_results(document: dict[str, Any]) -> str:
     """UTF-8 text with Korean kept readable (no \\uXXXX escapes), one key per line for diffs."""
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def write_results(document: dict[str, Any], path: Any) -> None:
+    """`dump_results` into a file, chunk by chunk: the same bytes without the whole text in memory at once."""
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(document, fh, ensure_ascii=False, indent=2, allow_nan=False)
+        fh.write("\n")
