@@ -176,8 +176,24 @@ def canon(text: Any) -> str:
     """
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text))
-    s = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", s)
+    text = str(text)
+    found = _CANON_SEEN.get(text)
+    if found is None:
+        found = _canon(text)
+        if len(text) <= 200:  # headings and labels repeat in every file; long cell text is not kept
+            if len(_CANON_SEEN) >= 4096:
+                _CANON_SEEN.clear()
+            _CANON_SEEN[text] = found
+    return found
+
+
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_CANON_SEEN: dict[str, str] = {}
+"""canon() of short texts already seen (bounded: cleared at 4,096 entries)."""
+
+
+def _canon(text: str) -> str:
+    s = _BRACKETED.sub("", unicodedata.normalize("NFKC", text))
     return "".join(ch for ch in s if ch.isalnum()).casefold()
 
 
@@ -282,7 +298,7 @@ class _Reader:
             data = _safe_bytes(fh)
         if len(data) <= FAST_PARSE_BYTES:
             # One C parse, and text assembled only for the strings the three sheets use (the guide's are many).
-            return _LazyStrings([el for el in _fromstring(data) if _local(el.tag) == "si"])
+            return _LazyStrings([el for el in _fromstring(data) if el.tag in _SI_TAGS or _local(el.tag) == "si"])
         strings: list[str] = []
         for el in _iter_elements(io.BytesIO(data), "si"):
             strings.append(_text_of(el))
@@ -330,11 +346,26 @@ class _Reader:
         heading = {key: grid.text(header_row, col) for col, key in keys.items()}
         rows = []
         before = len(self.findings)
+        grid_cells, sheet = grid.cells, grid.name
+        columns_read = [(col, key, column_letter(col), heading[key]) for col, key in keys.items()]
         for r in range(header_row + 1, grid.max_row + 1):
             cells = {}
-            for col, key in keys.items():
-                cell = grid.cell(r, col, heading[key])
-                cells[key] = cell
+            for col, key, letter, text in columns_read:  # `grid.cell`, inlined: ≈ 400 cells a file
+                found = grid_cells.get((r, col))
+                if found is None:
+                    cells[key] = RawCell(None, Source(sheet, f"{letter}{r}", text))
+                elif found.source.field != text:
+                    where = found.source
+                    cells[key] = RawCell(
+                        found.value,
+                        Source(where.sheet, where.cell, text),
+                        found.percent,
+                        found.date,
+                        found.formula,
+                        found.error,
+                    )
+                else:
+                    cells[key] = found
             if all(c.empty for c in cells.values()):
                 continue
             hidden = r in grid.hidden
@@ -426,7 +457,7 @@ def _safe_bytes(fh: IO[bytes]) -> bytes:
     data = read_capped(fh)  # stops at the cap whatever the zip directory declared
     if data[:4].count(b"\0") or data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnsafeXML("XML part not in UTF-8")
-    if any(marker in data for marker in _DTD_MARKERS):
+    if b"<!" in data and any(marker in data for marker in _DTD_MARKERS):  # one scan when there is no `<!`
         raise UnsafeXML("XML part declares a DTD")
     return data
 
@@ -463,11 +494,31 @@ def _iter_elements(fh: IO[bytes], local_name: str) -> Iterator[Any]:
             yield el
 
 
+_SHEET_NAMESPACES = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
+_RUN_PARTS = ("si", "is", "r", "rPr", "sz", "color", "rFont", "family", "charset", "b", "i", "u", "scheme", "vertAlign")
+_SI_TAGS = frozenset(f"{{{ns}}}si" for ns in _SHEET_NAMESPACES)
+_T_TAGS = frozenset(f"{{{ns}}}t" for ns in _SHEET_NAMESPACES)
+
+
+_PLAIN_TAGS = frozenset(f"{{{ns}}}{tag}" for ns in _SHEET_NAMESPACES for tag in _RUN_PARTS)
+"""Full tag names, both flavours, of a string item's parts that `_text_of` skips (local name neither t nor rPh)."""
+
+
 def _text_of(el: Any) -> str:
     """Text of a string item: plain `<t>` or rich-text runs `<r><t>`; phonetic runs (`<rPh>`) skipped."""
+    if len(el) == 1:  # the usual item: one plain <t>
+        only = el[0]
+        if only.tag in _T_TAGS and not len(only):
+            return only.text[:MAX_STRING] if only.text else ""
     parts = []
     for child in el.iter():
-        tag = _local(child.tag)
+        full = child.tag
+        if full in _PLAIN_TAGS:  # rich-text runs and their properties: neither text nor phonetic
+            continue
+        tag = "t" if full in _T_TAGS else _local(full)
         if tag == "t" and child.text:
             parts.append(child.text)
         elif tag == "rPh":
@@ -557,7 +608,9 @@ def _parse_sheet(fh: IO[bytes], name: str, strings: Sequence[str], styles: list[
             row, col = pos if pos else (row_no or 1, col_no + 1)
             col_no = col
             if col <= MAX_COLUMNS and row <= MAX_ROWS:
-                cell = _cell(el, row, col, name, strings, styles)
+                index = _int(el.get("s"))
+                style = styles[index] if index < len(styles) else (False, False)
+                cell = _cell(el, f"{column_letter(col)}{row}", name, strings, style)
                 if cell is not None:
                     grid.cells[(row, col)] = cell
                     grid.max_row = max(grid.max_row, row)
@@ -590,34 +643,58 @@ def _parse_sheet_tree(root: Any, name: str, strings: Sequence[str], styles: list
     """`_parse_sheet` over a parsed tree: the same rules, visiting cells, then their row, as the stream's end
     events do (so a cell without `r` is placed exactly as the streaming path places it)."""
     grid = _Grid(name)
+    cells = grid.cells
     merges: list[str] = []
     row_no = 0
+    max_row = 0
+    kinds: dict[str | None, tuple[bool, bool]] = {}  # the cell's `s` attribute → (percent, date)
+    sheet_tags = _SHEET_TAGS
     for part in root:
-        tag = _SHEET_TAGS.get(part.tag) or _local(part.tag)
+        tag = sheet_tags.get(part.tag) or _local(part.tag)
         if tag == "mergeCells":
             merges += [m.get("ref", "") for m in part if _local(m.tag) == "mergeCell"]
             continue
         if tag != "sheetData":
             continue
         for row_el in part:
-            if (_SHEET_TAGS.get(row_el.tag) or _local(row_el.tag)) != "row":
+            if (sheet_tags.get(row_el.tag) or _local(row_el.tag)) != "row":
                 continue
             col_no = 0
             stop = False
             for el in row_el:
-                if (_SHEET_TAGS.get(el.tag) or _local(el.tag)) != "c":
+                if (sheet_tags.get(el.tag) or _local(el.tag)) != "c":
                     continue
                 if not len(el):
                     col_no = col_no + 1 if el.get("r") is None else col_no
                     continue
-                pos = _ref(el.get("r"))
-                row, col = pos if pos else (row_no or 1, col_no + 1)
+                ref = el.get("r")
+                pos = _REFS.get(ref) if ref is not None else None
+                if pos is None:
+                    found = _ref(ref)
+                    if found is None:
+                        row, col = (row_no or 1, col_no + 1)
+                        pos = (row, col, f"{column_letter(col)}{row}") if col <= MAX_COLUMNS else None
+                    else:
+                        row, col = found
+                        pos = (row, col, f"{column_letter(col)}{row}") if col <= MAX_COLUMNS else None
+                        if pos is not None and len(ref) <= 12:
+                            if len(_REFS) >= 65536:
+                                _REFS.clear()
+                            _REFS[ref] = pos
+                else:
+                    row, col = pos[0], pos[1]
                 col_no = col
                 if col <= MAX_COLUMNS and row <= MAX_ROWS:
-                    cell = _cell(el, row, col, name, strings, styles)
+                    s = el.get("s")
+                    style = kinds.get(s)
+                    if style is None:
+                        index = _int(s)
+                        style = kinds[s] = styles[index] if index < len(styles) else (False, False)
+                    cell = _cell(el, pos[2], name, strings, style)  # type: ignore[index]
                     if cell is not None:
-                        grid.cells[(row, col)] = cell
-                        grid.max_row = max(grid.max_row, row)
+                        cells[(row, col)] = cell
+                        if row > max_row:
+                            max_row = row
                 elif _has_content(el):
                     grid.truncated = True
                     if row > MAX_ROWS:
@@ -628,33 +705,44 @@ def _parse_sheet_tree(root: Any, name: str, strings: Sequence[str], styles: list
             row_no = _int(row_el.get("r"), row_no + 1)
             if row_el.get("hidden") in ("1", "true"):
                 grid.hidden.add(row_no)
+    grid.max_row = max_row
     _apply_merges(grid, merges)
     return grid
+
+
+_REFS: dict[str, tuple[int, int, str]] = {}
+"""A cell reference already seen → (row, column, canonical reference); only columns within `MAX_COLUMNS`
+(bounded: cleared at 65,536 entries). Files made from one template repeat the same references."""
 
 
 def _has_content(el: Any) -> bool:
     return any(_local(child.tag) in ("v", "f", "is") and (child.text or len(child)) for child in el)
 
 
-def _cell(
-    el: Any, row: int, col: int, sheet: str, strings: Sequence[str], styles: list[tuple[bool, bool]]
-) -> RawCell | None:
+def _cell(el: Any, ref: str, sheet: str, strings: Sequence[str], style: tuple[bool, bool]) -> RawCell | None:
     kind = el.get("t", "n")
     formula = value_text = None
     inline = None
     for child in el:
-        tag = _local(child.tag)
+        tag = _SHEET_TAGS.get(child.tag) or _local(child.tag)
         if tag == "f":
             formula = child.text or "(shared)"
         elif tag == "v":
             value_text = child.text
         elif tag == "is":
             inline = _text_of(child)
-    percent, date = styles[_int(el.get("s"))] if _int(el.get("s")) < len(styles) else (False, False)
-    source = Source(sheet, f"{column_letter(col)}{row}", "")
+    source = Source(sheet, ref, "")
     if formula is not None and value_text is None and kind != "str":
         return RawCell(None, source, formula="=" + formula)
     value: str | float | bool | None
+    if kind == "n":
+        if value_text is None or value_text == "":
+            return None
+        try:
+            value = float(value_text)
+        except ValueError:
+            return RawCell(value_text, source)  # a broken number stays text: normalize reports it
+        return RawCell(value, source, style[0], style[1])
     if kind == "s":
         index = _int(value_text, -1)
         value = strings[index] if 0 <= index < len(strings) else None
@@ -677,7 +765,8 @@ def _cell(
             value = value_text  # a broken number stays text: normalize reports it
     if value is None:
         return None
-    return RawCell(value, source, percent=percent and isinstance(value, float), date=date and isinstance(value, float))
+    number = isinstance(value, float)
+    return RawCell(value, source, percent=style[0] and number, date=style[1] and number)
 
 
 def _apply_merges(grid: _Grid, merges: list[str]) -> None:
