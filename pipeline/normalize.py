@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -161,28 +162,25 @@ def _word(raw: Any) -> str:
     return re.sub(r"\s+", "", clean(raw)).casefold()
 
 
-def parse_yes_no(raw: Any) -> Parsed:
-    """Y/N, O/X, 예/아니오, yes/no, true/false, 1/0 → bool."""
+def _parse_bool(raw: Any, true_words: Collection[str], false_words: Collection[str], error: str) -> Parsed:
     if is_blank(raw):
         return BLANK
     word = _word(raw)
-    if word in YES:
+    if word in true_words:
         return Parsed(True)
-    if word in NO:
+    if word in false_words:
         return Parsed(False)
-    return Parsed(error="value.unknown_choice")
+    return Parsed(error=error)
+
+
+def parse_yes_no(raw: Any) -> Parsed:
+    """Y/N, O/X, 예/아니오, yes/no, true/false, 1/0 → bool."""
+    return _parse_bool(raw, YES, NO, "value.unknown_choice")
 
 
 def parse_achieved(raw: Any) -> Parsed:
     """달성/미달성 (and every yes/no form) → bool, for the milestone method."""
-    if is_blank(raw):
-        return BLANK
-    word = _word(raw)
-    if word in ACHIEVED_WORDS:
-        return Parsed(True)
-    if word in MISSED_WORDS:
-        return Parsed(False)
-    return Parsed(error="goal.achieved_value")
+    return _parse_bool(raw, ACHIEVED_WORDS, MISSED_WORDS, "goal.achieved_value")
 
 
 def choice_key(raw: Any) -> str:
