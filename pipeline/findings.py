@@ -314,6 +314,20 @@ define(
     "The goal sheet has a heading row but no goal rows.",
 )
 define(
+    "file.template_version",
+    WARNING,
+    (
+        "올해 표준 서식(버전 {expected})이 아닌 서식으로 작성된 파일입니다(버전: {found}).",
+        "The file was not made from this year's template (version {expected}); its version: {found}.",
+    ),
+    (
+        "올해 배포한 표준 서식을 받아 내용을 옮겨 적은 뒤 제출하면 목록·검증 규칙이 맞게 적용됩니다.",
+        "Copy the contents into this year's template so that its lists and checks apply.",
+    ),
+    "The workbook lacks the template's `TemplateVersion` document property, or carries another version: "
+    "an old or home-made template. Read as usual; a warning only.",
+)
+define(
     "column.unknown",
     WARNING,
     ("표준 서식에 없는 열 '{field}'은(는) 읽지 않습니다.", "Column '{field}' is not in the template and is ignored."),

@@ -11,6 +11,8 @@ from functools import cache
 
 TEMPLATE_VERSION = "2026.1"
 """Written into the template's document properties; the reader reports an unknown or old version."""
+VERSION_PROPERTY = "TemplateVersion"
+"""Name of the custom document property that carries TEMPLATE_VERSION."""
 
 HEADER_ROW = 4
 """Row of the column headings in the template's table sheets (rows 1-3 hold a title and a hint)."""

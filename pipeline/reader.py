@@ -37,6 +37,8 @@ from .layout import (
     SHEET_GOALS,
     SHEET_NAMES,
     SHEET_PAST,
+    TEMPLATE_VERSION,
+    VERSION_PROPERTY,
     Column,
     column_letter,
 )
@@ -254,6 +256,11 @@ class _Reader:
                     self.findings.append(
                         finding("sheet.too_many_rows", sheet=name, limit=MAX_ROWS, columns=MAX_COLUMNS)
                     )
+        version = self._template_version()
+        if version != TEMPLATE_VERSION:
+            self.findings.append(
+                finding("file.template_version", value=version or "", expected=TEMPLATE_VERSION, found=version or "?")
+            )
         agency = _agency_cells(grids[SHEET_AGENCY])
         goals = self._table(grids[SHEET_GOALS], GOAL_COLUMNS, GOAL_LABELS)
         past = self._table(grids[SHEET_PAST], PAST_COLUMNS, PAST_LABELS) if SHEET_PAST in grids else ()
@@ -265,6 +272,17 @@ class _Reader:
             findings=tuple(self.findings),
             sheet_names={k: v[0] for k, v in by_key.items()},
         )
+
+    def _template_version(self) -> str | None:
+        """The template's `TemplateVersion` custom document property (Excel and LibreOffice both keep it)."""
+        part = "docProps/custom.xml"
+        if part not in self.zf.NameToInfo:
+            return None
+        with self._open(part) as fh:
+            for el in _iter_elements(fh, "property"):
+                if el.get("name") == VERSION_PROPERTY:
+                    return next((child.text.strip() for child in el if child.text), None)
+        return None
 
     def _workbook(self) -> tuple[list[tuple[str, str]], dict[str, tuple[str, str]]]:
         """Sheet names in order with their part names, and the workbook's relationships (id → type, part)."""

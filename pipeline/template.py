@@ -32,6 +32,7 @@ from .layout import (
     SHEET_GUIDE,
     SHEET_PAST,
     TEMPLATE_VERSION,
+    VERSION_PROPERTY,
     Column,
     choice_label,
     column_letter,
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 
     from .config import Agency, Config
 
-VERSION_PROPERTY = "TemplateVersion"
 GOAL_ROWS = 60  # input rows prepared on 성과목표 (more can be added by inserting rows is not needed: 60 ≫ 10)
 PAST_ROWS = 100
 FONT_NAME = "맑은 고딕"

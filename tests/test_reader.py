@@ -47,6 +47,34 @@ def test_every_value_keeps_its_cell_and_heading(tmp_path: Path) -> None:
     assert raw.past[0].cells["result"].source.ref == "과거실적!C5"
 
 
+def _with_custom_props(source: Path, target: Path, custom: bytes | None) -> Path:
+    """A copy of `source` whose docProps/custom.xml is replaced (or dropped when `custom` is None)."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            if item.filename != "docProps/custom.xml":
+                zout.writestr(item, zin.read(item.filename))
+        if custom is not None:
+            zout.writestr("docProps/custom.xml", custom)
+    return target
+
+
+def test_a_workbook_not_made_from_this_years_template_is_warned(tmp_path: Path) -> None:
+    made = factory.write(tmp_path / "s.xlsx")
+    home_made = check(_with_custom_props(made, tmp_path / "home_made.xlsx", None))
+    assert refs(home_made) == [("file.template_version", "")]
+    assert home_made.ok  # a warning: the contents are read and checked as usual
+    old = (
+        b'<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="TemplateVersion">'
+        b"<vt:lpwstr>2025.1</vt:lpwstr></property></Properties>"
+    )
+    last_year = check(_with_custom_props(made, tmp_path / "last_year.xlsx", old))
+    (found,) = last_year.findings
+    assert (found.code, found.value) == ("file.template_version", "2025.1")
+    assert "2025.1" in found.message() and "2026.1" in found.message()
+
+
 def test_headings_tolerate_line_breaks_spaces_and_full_width() -> None:
     assert canon("가중치\n(배점)") == canon(" 가 중 치 ") == canon("가중치")
     assert canon("ｗｅｉｇｈｔ*") == canon("Weight")
