@@ -36,7 +36,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,10 +54,9 @@ from .ledger import (
     NewFile,
     parse_submission,
 )
-from .model import FindingRow, ReportInput, Submission, SubmissionRecord
+from .model import AgencyResult, FindingRow, ReportInput, SubmissionRecord
 
 if TYPE_CHECKING:
-    from .validate import CheckResult
     from .workers import Checked
 
 EXIT_OK = 0
@@ -322,7 +321,8 @@ class Batch:
         self.run_id = run_id
         self.dry_run = dry_run
         self.crash = CrashHook(log, enabled=not dry_run)
-        self.cache: dict[str, Submission] = {}  # sha256 → submission checked in this run
+        self.scored: dict[str, AgencyResult | None] = {}  # sha256 → its agency's own result, accepted this run
+        self.texts: dict[str, str] = {}  # sha256 → submission text, between its check and its ledger row
         self.prepared: dict[str, tuple[Path, tuple[Finding, ...]]] = {}  # sha256 → feedback written ahead
         self.timings: dict[str, float] = {}  # stage → seconds, also logged as `timing` records (benchmarks)
         self.summary = RunSummary(run_id=run_id, started_at=clock.now(), dry_run=dry_run)
@@ -544,7 +544,7 @@ class Batch:
         elif early is not None:
             outcome, findings = OUTCOME_REJECTED, (early,)
         else:
-            outcome, agency, year, findings = self.check(e, sha, checked.result if checked else None)
+            outcome, agency, year, findings = self.check(e, sha, checked)
             if checked is not None and checked.feedback is not None:
                 self.prepared[sha] = (checked.feedback, checked.result.findings)
             if not intake.unchanged(e):
@@ -572,27 +572,32 @@ class Batch:
                 dest=dest,
                 feedback=feedback,
                 duplicate_of=original.id if original else None,
-                submission=self.cache.get(sha) if outcome == OUTCOME_ACCEPTED else None,
+                submission_json=self.texts.pop(sha, None) if outcome == OUTCOME_ACCEPTED else None,
             )
         )
-        if sha in self.cache:  # recorded in full; what is kept for tonight's scores needs no source cells
-            self.cache[sha] = _without_sources(self.cache[sha])
         return row
 
     def check(
-        self, e: intake.Entry, sha: str, result: CheckResult | None = None
+        self, e: intake.Entry, sha: str, checked: Checked | None = None
     ) -> tuple[str, str | None, int | None, tuple[Finding, ...]]:
-        from .validate import check_file
+        """The outcome of one file from the pool's check of it, or checked here (a handful of files)."""
+        if checked is not None:
+            result, acc = checked.result, checked.accepted
+        else:
+            from .accepted import accepted
+            from .validate import check_file
 
-        try:
-            result = result if result is not None else check_file(e.path, self.config, lang=self.lang)
-        except Exception as exc:  # check_file should never raise; if it does, this file alone is rejected
-            self.log("check_failed", file=e.name, error=repr(exc), trace=traceback.format_exc())
-            return OUTCOME_REJECTED, None, None, (finding("file.internal_error"),)
+            try:
+                result = check_file(e.path, self.config, lang=self.lang)
+                acc = accepted(result, self.config, self.lang)
+            except Exception as exc:  # check_file should never raise; if it does, this file alone is rejected
+                self.log("check_failed", file=e.name, error=repr(exc), trace=traceback.format_exc())
+                return OUTCOME_REJECTED, None, None, (finding("file.internal_error"),)
         agency = result.agency_code
         known = agency is not None and self.config.agency(agency) is not None
-        if result.ok and result.submission is not None and known:
-            self.cache[sha] = result.submission
+        if acc is not None and known:
+            self.texts[sha] = acc.text
+            self.scored[sha] = acc.scored
             return OUTCOME_ACCEPTED, agency, result.year, tuple(result.findings)
         findings = tuple(result.findings)
         if not any(f.is_error for f in findings):  # not ok without an error: say so rather than accept
@@ -632,40 +637,47 @@ class Batch:
         )
 
     # --- 3. outputs: a function of the ledger and the day ---------------------------------------------------
-    def submission_of(self, row: FileRow) -> Submission | None:
-        """The accepted submission as judged on arrival (kept in the ledger); re-read from the archived file only
-        for a row that lacks it."""
-        if row.sha256 in self.cache:
-            return self.cache[row.sha256]
-        if row.submission_json:
-            self.cache[row.sha256] = parse_submission(row.submission_json, sources=False)
-            return self.cache[row.sha256]
+    def scored_of(self, row: FileRow) -> AgencyResult | None:
+        """The agency's own result for its current accepted submission: scored when it was accepted tonight, else
+        from the submission as judged on arrival (kept in the ledger), re-read from the archived file only for a
+        row that lacks it. A submission scoring refuses raises `ScoringError` here, naming agency and goal."""
+        from .scoring import score_agency
+
+        scored = self.scored.get(row.sha256)
+        if scored is not None:
+            return scored
+        agency = self.config.agency(row.agency or "")
+        if agency is None:
+            return None
+        text = self.ledger.submission_text(row.id)
+        if text:
+            return score_agency(agency, parse_submission(text, sources=False), self.config.scoring, self.lang)
+        from .accepted import accepted, without_sources
         from .validate import check_file
 
         path = row.dest if os.path.lexists(row.dest) else self.source_of(row)
         result = check_file(path, self.config, lang=self.lang)
-        if result.submission is None or not result.ok:
+        if accepted(result, None, self.lang) is None:
             self.log("archived_invalid", id=row.id, file=str(path))
             self.summary.problems.append(f"{row.original_name}: archived submission no longer passes the checks")
             return None
-        self.cache[row.sha256] = _without_sources(result.submission)
-        return self.cache[row.sha256]
+        assert result.submission is not None
+        return score_agency(agency, without_sources(result.submission), self.config.scoring, self.lang)
 
     def report_input(self, today: date) -> ReportInput:
-        from .scoring import score_city
+        from .scoring import rank_city
 
         rows = self.ledger.received(submission=False)  # the current ones' submissions are read below, one by one
         by_id = {r.id: r for r in rows}
         current = {code: r for code, r in self.ledger.current().items() if self.config.agency(code)}
-        submissions = {}
-        for code, row in list(current.items()):
-            sub = self.submission_of(row)
-            if sub is not None:
-                submissions[code] = sub
-            current[code] = replace(row, submission_json=None)  # parsed: its text need not stay in memory
-        rejected = {r.agency for r in rows if r.outcome == OUTCOME_REJECTED and r.agency} - set(submissions)
+        scored = {}
+        for code, row in current.items():
+            result = self.scored_of(row)
+            if result is not None:
+                scored[code] = result
+        rejected = {r.agency for r in rows if r.outcome == OUTCOME_REJECTED and r.agency} - set(scored)
         rejected &= set(self.config.agencies_by_code)
-        city = score_city(self.config, submissions, rejected, lang=self.lang)
+        city = rank_city(self.config, scored, rejected)
         latest: dict[str, FileRow] = {}
         for r in rows:
             if r.agency and r.outcome != OUTCOME_DUPLICATE:
@@ -681,7 +693,7 @@ class Batch:
             title=self.config.evaluation.title,
             generated_at=clock.now(),
             lang=self.lang,
-            current={code: submission_record(r, self.lang) for code, r in current.items() if code in submissions},
+            current={code: submission_record(r, self.lang) for code, r in current.items() if code in scored},
             findings=findings,
             history=history,
         )
@@ -841,14 +853,6 @@ class Batch:
     def record_problem(self, text: str) -> None:
         self.summary.problems.append(text)
         self.log("problem", text=text)
-
-
-def _without_sources(sub: Submission) -> Submission:
-    """The submission without its goals' source cells: scoring and the reports never read them, and they are
-    most of its memory (kept for every accepted file until tonight's scores)."""
-    if not any(g.sources for g in sub.goals):
-        return sub
-    return replace(sub, goals=tuple(replace(g, sources={}) for g in sub.goals))
 
 
 def _feedback_attachment_name(row: FileRow) -> str:

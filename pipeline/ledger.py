@@ -143,7 +143,7 @@ class NewFile:
     dest: Path
     feedback: Path | None = None
     duplicate_of: int | None = None
-    submission: Submission | None = None
+    submission_json: str | None = None  # `submission_json(sub)` of an accepted file
 
 
 @dataclass(frozen=True)
@@ -387,7 +387,7 @@ class Ledger:
                     findings_json(findings),
                     sum(1 for x in findings if x.is_error),
                     sum(1 for x in findings if not x.is_error),
-                    submission_json(f.submission) if f.submission is not None else None,
+                    f.submission_json,
                     f.duplicate_of,
                     str(f.dest),
                     str(f.feedback) if f.feedback else None,
@@ -450,10 +450,15 @@ class Ledger:
         rows = self.files("sha256 = ? AND outcome != 'duplicate' AND state != 'vanished'", (sha256,))
         return rows[0] if rows else None
 
-    def current(self) -> dict[str, FileRow]:
-        """Agency code → its current accepted submission."""
-        rows = self.files("outcome = 'accepted' AND superseded_by IS NULL AND state = 'done'")
+    def current(self, submission: bool = False) -> dict[str, FileRow]:
+        """Agency code → its current accepted submission (the row; its JSON only when asked: at 10,000 agencies
+        the texts are hundreds of MB, read one at a time with `submission_text` instead)."""
+        rows = self.files("outcome = 'accepted' AND superseded_by IS NULL AND state = 'done'", submission=submission)
         return {r.agency: r for r in rows if r.agency}
+
+    def submission_text(self, row_id: int) -> str | None:
+        row = self.conn.execute("SELECT submission FROM files WHERE id = ?", (row_id,)).fetchone()
+        return row[0] if row is not None else None
 
     def dest_taken(self, dest: Path) -> bool:
         return self.conn.execute("SELECT 1 FROM files WHERE dest = ?", (str(dest),)).fetchone() is not None

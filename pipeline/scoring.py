@@ -7,6 +7,8 @@ Public API
 ----------
 - `score_goal(goal, scoring, lang="ko") -> GoalResult`: points, score, rate and a one-line explanation.
 - `score_city(config, submissions, rejected=(), lang=None) -> CityResult`: totals, grades, ranks, 우수기관.
+  It is `score_agency` for each submission, then `rank_city`: an agency's own score never depends on the others,
+  so the batch scores each submission as it is accepted (in the worker that read it) and keeps only the result.
 - `explain_total(agency, lang="ko") -> str`: the line that reproduces an agency's total from its shown scores and
   adjustments (the report prints it under the goal rows).
 
@@ -66,6 +68,8 @@ __all__ = [
     "range_bounds",
     "ratio_rate",
     "sample_sigma",
+    "rank_city",
+    "score_agency",
     "score_city",
     "score_goal",
 ]
@@ -486,7 +490,7 @@ def _upper_bound(scoring: Scoring) -> Decimal:
     return _HUNDRED + scoring.max_bonus
 
 
-def _score_agency(agency: Agency, submission: Submission, scoring: Scoring, lang: str) -> AgencyResult:
+def score_agency(agency: Agency, submission: Submission, scoring: Scoring, lang: str) -> AgencyResult:
     """Goals scored, total = Σ shown scores + Σ adjustments kept within [0, 100 + max_bonus]; unranked yet."""
     if submission.agency.code != agency.code:
         raise ScoringError(
@@ -581,23 +585,31 @@ def score_city(
 
     `submissions` maps agency code → current accepted submission (its status: accepted). Codes in `rejected`
     without an accepted submission are 반려 (rejected); every other agency without one is 미제출 (missing).
-    An accepted submission wins over a rejected code. Order: ranked agencies by rank then code, then the
-    unranked in config order. Excellence follows `[scoring.excellence]`; "top_n" and "top_n_per_group" include
-    every agency tied at the cut (see `_is_excellent`). Raises ScoringError, naming the agency and goal, for an
+    An accepted submission wins over a rejected code. Raises ScoringError, naming the agency and goal, for an
     input the validator should have rejected, rather than publish a number nobody can defend.
     """
     lang = check_lang(lang or config.evaluation.lang)
-    unknown = sorted(set(submissions) - {a.code for a in config.agencies})
-    if unknown:
-        raise ScoringError(f"submissions for agencies not in pipeline.toml: {', '.join(unknown)}")
+    _known_codes(config, submissions)
+    by_code = config.agencies_by_code
+    scored = {code: score_agency(by_code[code], sub, config.scoring, lang) for code, sub in submissions.items()}
+    return rank_city(config, scored, rejected)
+
+
+def rank_city(config: Config, scored: Mapping[str, AgencyResult], rejected: Collection[str] = ()) -> CityResult:
+    """The city from each agency's own result (`score_agency`): grades stay, ranks and 우수기관 are decided here.
+
+    Agencies without a result are 반려 when their code is in `rejected`, else 미제출. Order: ranked agencies by
+    rank then code, then the unranked in config order. Excellence follows `[scoring.excellence]`; "top_n" and
+    "top_n_per_group" include every agency tied at the cut (see `_is_excellent`)."""
+    _known_codes(config, scored)
     scoring = config.scoring
     if scoring.excellence.rule not in EXCELLENCE_RULES:
         raise ScoringError(f"[scoring.excellence].rule: unknown rule {scoring.excellence.rule!r}")
     results: list[AgencyResult] = []
     for agency in config.agencies:
-        submission = submissions.get(agency.code)
-        if submission is not None:
-            results.append(_score_agency(agency, submission, scoring, lang))
+        result = scored.get(agency.code)
+        if result is not None:
+            results.append(result)
         else:
             status = STATUS_REJECTED if agency.code in rejected else STATUS_MISSING
             results.append(
@@ -613,6 +625,12 @@ def score_city(
     ranked = sorted((r for r in results if r.ranked), key=lambda r: (r.rank, r.code))
     unranked = [r for r in results if not r.ranked]
     return CityResult(year=config.evaluation.year, agencies=tuple(ranked + unranked))
+
+
+def _known_codes(config: Config, by_code: Mapping[str, object]) -> None:
+    unknown = sorted(set(by_code) - {a.code for a in config.agencies})
+    if unknown:
+        raise ScoringError(f"submissions for agencies not in pipeline.toml: {', '.join(unknown)}")
 
 
 def _signed_terms(adjustments: Iterable[AdjustmentApplied], lang: str) -> str:

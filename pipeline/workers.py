@@ -7,8 +7,10 @@ Why a pool of our own rather than `concurrent.futures`:
   one stuck task nor tell which file a dead worker held;
 - **one pandera call per chunk**: a worker reads a chunk of files, then validates them together with
   `validate_many` (one schema call per sheet for the whole chunk instead of one per file);
-- **cheap transfer**: results come back as `CheckResult`s; the frozen, slotted model classes are pickled by
-  constructor arguments, which is several times faster than dataclasses' generic slot state.
+- **score where it was read**: an accepted file's ledger text and its agency's own score are made in the worker
+  (`accepted.accepted`), so the parsed submission never crosses to the batch, which keeps only the result;
+- **cheap transfer**: results come back as `CheckResult`s (without the parsed submission); the frozen, slotted
+  model classes are pickled by constructor arguments, several times faster than dataclasses' generic slot state.
 
 The batch keeps its order and its crash-safety rule (decide, record, act, record done) file by file: the pool only
 does the read-only work ahead of it, and results are handed back in inbox order.
@@ -33,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from .findings import finding
 
 if TYPE_CHECKING:
+    from .accepted import Accepted
     from .config import Config
     from .intake import Entry
     from .validate import CheckResult
@@ -64,6 +67,7 @@ class Checked:
     feedback_seconds: float = 0.0  # … writing its feedback workbook ahead (files with errors)
     validate_seconds: float = 0.0  # its share of the chunk's validation
     feedback: Path | None = None  # the feedback workbook written ahead in the scratch folder, if any
+    accepted: Accepted | None = None  # a file that passed every check: its ledger text and scored result
 
 
 @dataclass
@@ -88,10 +92,11 @@ def _register_reducers() -> None:
     """Pickle frozen slotted model classes by their constructor arguments (see the module docstring)."""
     from multiprocessing.reduction import ForkingPickler
 
+    from .accepted import Accepted
     from .findings import Finding
-    from .model import AgencyInfo, Goal, Source, Submission
+    from .model import AdjustmentApplied, AgencyInfo, AgencyResult, Goal, GoalResult, Source, Submission
 
-    for cls in (Source, AgencyInfo, Goal, Submission, Finding):
+    for cls in (Source, AgencyInfo, Goal, Submission, Finding, GoalResult, AdjustmentApplied, AgencyResult, Accepted):
         names = tuple(f.name for f in dataclasses.fields(cls))
 
         def reduce(obj: Any, cls: type = cls, names: tuple[str, ...] = names) -> tuple[Any, tuple[Any, ...]]:
@@ -136,6 +141,7 @@ def _worker_main(
     signal.signal(signal.SIGALRM, _on_alarm)
     _register_reducers()
     from . import intake, schemas
+    from .accepted import accepted
     from .reader import RawWorkbook, read_workbook
     from .sniff import MAX_FILE_BYTES
     from .validate import validate_many
@@ -192,7 +198,13 @@ def _worker_main(
         for (index, entry), sha, result, spent_one in zip(task, shas, results, spent, strict=True):
             started = time.perf_counter()
             feedback = _feedback_ahead(scratch, index, entry, result, lang, seconds) if scratch else None
-            out.append((index, sha, result, spent_one, share, time.perf_counter() - started, feedback))
+            fb_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            acc = _accepted_safely(accepted, result, config, lang)
+            if result.submission is not None:
+                result = dataclasses.replace(result, submission=None)  # only its text and score travel
+            share_one = share + time.perf_counter() - started
+            out.append((index, sha, result, spent_one, share_one, fb_seconds, feedback, acc))
         conn.send(("done", out))
         del raws, results, out
         gc.collect()  # between chunks, where nearly everything young is already gone: cheap
@@ -224,6 +236,16 @@ def _feedback_ahead(scratch: Path, index: int, entry: Entry, result: CheckResult
         return None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _accepted_safely(accepted: Any, result: CheckResult, config: Config | None, lang: str) -> Any:
+    """`accepted(...)`, or None when it fails: the batch then rejects the file as an internal error rather than
+    lose the chunk (it never fails for a validated submission; this is belt and braces)."""
+    try:
+        return accepted(result, config, lang)
+    except Exception:
+        log.error("preparing %s failed:\n%s", result.path, traceback.format_exc())
+        return None
 
 
 def _refused(entry: Entry, raw_type: Any, detail: str) -> Any:
@@ -327,7 +349,7 @@ class CheckPool:
                     elif kind == "validating":
                         w.current, w.since = None, now
                     else:
-                        for index, sha, result, read, validate, fb_seconds, feedback in payload:
+                        for index, sha, result, read, validate, fb_seconds, feedback, acc in payload:
                             done[index] = Checked(
                                 entries[index],
                                 sha,
@@ -336,6 +358,7 @@ class CheckPool:
                                 validate_seconds=validate,
                                 feedback_seconds=fb_seconds,
                                 feedback=feedback,
+                                accepted=acc,
                             )
                         w.task = None
                         if todo:

@@ -109,7 +109,11 @@ def results(home: Path) -> dict[str, Any]:
 
 
 def agency_doc(home: Path, code: str) -> dict[str, Any]:
-    return next(a for a in results(home)["agencies"] if a["code"] == code)
+    return agency_doc_of(results(home), code)
+
+
+def agency_doc_of(doc: dict[str, Any], code: str) -> dict[str, Any]:
+    return next(a for a in doc["agencies"] if a["code"] == code)
 
 
 @pytest.fixture
@@ -341,6 +345,32 @@ def test_english_summary_and_report_rebuild(home: Path, capsys: pytest.CaptureFi
     assert results(home) == before
 
 
+def test_a_rebuild_scores_from_the_ledger_text_then_from_the_archived_file(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tonight's scores are made by the worker that read the file; a later `report` has only the ledger: it scores
+    the text kept there, and for a row without one re-reads the archived file — the same numbers either way."""
+    workbook(home, "ok.xlsx")
+    workbook(home, "ggca.xlsx", agency="GGCA", rows=goals(actual=3100))
+    assert run(home, capsys)[0] == 0
+    before = results(home)
+    assert {a["code"]: a["status"] for a in before["agencies"]} == {"GMRT": "accepted", "GGCA": "accepted"}
+    assert report_command(load_config(home), lang="ko") == 0
+    assert results(home) == before
+    conn = sqlite3.connect(home / "state" / LEDGER_NAME)
+    with conn:
+        conn.execute("UPDATE files SET submission = NULL WHERE agency = 'GGCA'")
+    conn.close()
+    assert report_command(load_config(home), lang="ko") == 0
+    assert results(home) == before
+    (archived,) = (home / "archive" / "GGCA").iterdir()
+    archived.write_bytes(b"not a workbook any more")
+    capsys.readouterr()
+    assert report_command(load_config(home), lang="ko") == 0
+    assert "archived submission no longer passes the checks" in capsys.readouterr().err
+    assert agency_doc(home, "GGCA")["status"] == "missing" and agency_doc(home, "GMRT") == agency_doc_of(before, "GMRT")
+
+
 def test_a_config_error_exits_78(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from typer.testing import CliRunner
 
@@ -416,7 +446,7 @@ def test_an_unexpected_failure_exits_1_and_loses_nothing(
         raise RuntimeError("scoring bug")
 
     workbook(home, "ok.xlsx")
-    monkeypatch.setattr(pipeline.scoring, "score_city", broken)
+    monkeypatch.setattr(pipeline.scoring, "rank_city", broken)
     code, summary = run(home, capsys)
     assert code == 1 and "scoring bug" in summary["problems"][0]
     assert ledger_rows(home)[0]["state"] == "done" and files_under(home / "inbox") == []

@@ -171,9 +171,9 @@ def test_an_accepted_submission_is_kept_as_judged(ledger: Ledger, tmp_path: Path
             Goal(number="2", goal="인증", indicator="ISO", method="milestone", weight=Decimal(39.5), achieved=True),
         ),
     )
-    row = ledger.record_intent(new(tmp_path, "a.xlsx", "7" * 64, submission=sub))
-    from pipeline.ledger import parse_submission
+    from pipeline.ledger import parse_submission, submission_json
 
+    row = ledger.record_intent(new(tmp_path, "a.xlsx", "7" * 64, submission_json=submission_json(sub)))
     back = parse_submission(ledger.file(row.id).submission_json)
     assert back == sub
     assert back.goals[0].sources == sub.goals[0].sources and back.goals[0].past[1] == Decimal("2.50")

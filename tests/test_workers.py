@@ -12,6 +12,7 @@ import pytest
 from factory import config, write
 
 from pipeline import intake, reader
+from pipeline.accepted import accepted
 from pipeline.validate import check_file
 from pipeline.workers import CheckPool
 
@@ -54,7 +55,10 @@ def test_results_come_back_in_order_and_match_check_file(tmp_path: Path) -> None
     assert [c.entry for c in checked] == entries
     for c in checked:
         alone = check_file(c.entry.path, cfg)
-        assert c.result.findings == alone.findings and c.result.submission == alone.submission
+        assert c.result.findings == alone.findings and c.result.ok == alone.ok
+        assert c.result.submission is None  # only its ledger text and score travel back
+        assert c.accepted == accepted(alone, cfg, "ko") and c.accepted is not None
+        assert c.accepted.scored is not None and c.accepted.scored.code == alone.agency_code
         assert c.sha256 == intake.sha256_of(c.entry)
 
 
