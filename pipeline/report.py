@@ -270,19 +270,31 @@ _MAX_WIDTH = {"longtext": 72, "text": 40}
 
 
 def fit_width(values: Iterable[Value], kind: str) -> float:
-    """A column width that shows the header and typical values without cutting them (long text wraps)."""
+    """A column width that shows the header and typical values without cutting them (long text wraps).
+
+    Each distinct text is measured once (a goal sheet repeats its agency's name, method and unit on every row),
+    and the scan stops at the column's cap. (Numbers are not deduplicated: equal Decimals can show differently.)"""
+    cap = _MAX_WIDTH.get(kind, 40)
     widest = 4
+    seen: set[str] = set()
     for value in values:
         if value is None:
             continue
-        if isinstance(value, datetime):
+        if isinstance(value, str):
+            if value in seen:
+                continue
+            seen.add(value)
+            shown = value
+        elif isinstance(value, datetime):
             shown = "2026-11-29 23:59"
         elif isinstance(value, Decimal):
             shown = f"{value:,.2f}" if kind in ("score", "qty") else f"{value:.1%}" if kind == "pct" else f"{value:,}"
         else:
             shown = str(value)
         widest = max(widest, max((text_width(line) for line in shown.splitlines()), default=0))
-    return float(min(widest + 3, _MAX_WIDTH.get(kind, 40)))
+        if widest + 3 >= cap:
+            break
+    return float(min(widest + 3, cap))
 
 
 @lru_cache(maxsize=1 << 16)

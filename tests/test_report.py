@@ -583,3 +583,13 @@ def test_the_evening_before_anyone_submitted_still_gives_a_workbook(tmp_path: Pa
     assert "우수기관 (0개)" in texts and "미제출·반려 기관 (6개)" in texts
     assert table(wb["목표별"], "기관명")[1] == []
     assert json.loads(paths.results_json.read_text(encoding="utf-8"))["agencies"][0]["status"] == "missing"
+
+
+def test_column_width_counts_wide_characters_numbers_as_shown_and_stops_at_the_cap() -> None:
+    from pipeline.report import fit_width
+
+    assert fit_width(["가나다"] * 1000, "text") == 6 + 3  # Hangul is two digit widths
+    assert fit_width(["ab", Decimal("1234.5"), None], "qty") == len("1,234.50") + 3
+    assert fit_width([Decimal("1.0"), Decimal("1.000")], "int") == len("1.000") + 3  # not its equal "1.0"
+    assert fit_width(["x" * 50, "가" * 30], "text") == 40  # capped
+    assert fit_width(["첫 줄\n" + "y" * 20], "longtext") == 20 + 3  # the widest line, not the whole text
