@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 MAX_ABS = Decimal("1e15")
@@ -61,9 +62,38 @@ BLANK = Parsed()
 
 def clean(raw: Any) -> str:
     """Full-width to half-width (NFKC), trimmed, non-breaking and zero-width spaces removed."""
-    text = unicodedata.normalize("NFKC", str(raw))
+    text = raw if isinstance(raw, str) else str(raw)
+    return _clean_short(text) if len(text) <= _SHORT else _clean(text)
+
+
+def loose_key(raw: Any) -> str:
+    """How closed-list labels and units are compared: `clean`, no spaces at all, case-folded (`억 원` = `억원`,
+    `％` = `%`, `Y` = `y`)."""
+    text = raw if isinstance(raw, str) else str(raw)
+    return _loose_short(text) if len(text) <= _SHORT else _loose(text)
+
+
+choice_key = unit_key = loose_key
+
+
+def _clean(text: str) -> str:
+    if text.isascii():  # NFKC leaves ASCII alone, and none of the characters removed below is ASCII
+        return text.strip()
+    text = unicodedata.normalize("NFKC", text)
     text = text.replace("\u200b", "").replace("\ufeff", "").replace("\u200e", "").replace("\u200f", "")
     return text.strip()
+
+
+def _loose(text: str) -> str:
+    return _SPACES.sub("", _clean(text)).casefold()
+
+
+_SHORT = 64
+"""Texts this short are cleaned once per process: a workbook repeats its methods, units and choices on every row
+(hundreds of calls per file). Longer texts are not cached, so a hostile file cannot fill the cache's memory."""
+_SPACES = re.compile(r"\s+")
+_clean_short = lru_cache(maxsize=4096)(_clean)
+_loose_short = lru_cache(maxsize=4096)(_loose)
 
 
 def is_blank(raw: Any) -> bool:
@@ -159,7 +189,7 @@ def _word(raw: Any) -> str:
         return "true" if raw else "false"
     if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
         return plain(Decimal(str(raw))) if math.isfinite(float(raw)) else "nan"
-    return re.sub(r"\s+", "", clean(raw)).casefold()
+    return loose_key(raw)
 
 
 def _parse_bool(raw: Any, true_words: Collection[str], false_words: Collection[str], error: str) -> Parsed:
@@ -181,11 +211,6 @@ def parse_yes_no(raw: Any) -> Parsed:
 def parse_achieved(raw: Any) -> Parsed:
     """달성/미달성 (and every yes/no form) → bool, for the milestone method."""
     return _parse_bool(raw, ACHIEVED_WORDS, MISSED_WORDS, "goal.achieved_value")
-
-
-def choice_key(raw: Any) -> str:
-    """How closed-list labels are compared: NFKC, no spaces, case-folded."""
-    return re.sub(r"\s+", "", clean(raw)).casefold()
 
 
 def parse_choice(options: dict[str, tuple[str, str]], raw: Any, aliases: dict[str, str] | None = None) -> Parsed:
@@ -214,8 +239,3 @@ def parse_text(raw: Any, limit: int = MAX_TEXT) -> Parsed:
     if len(text) > limit:
         return Parsed(error="cell.too_long")
     return Parsed(text)
-
-
-def unit_key(unit: str) -> str:
-    """Units compared loosely: `억 원` = `억원`, `％` = `%`, case ignored."""
-    return re.sub(r"\s+", "", clean(unit)).casefold()

@@ -124,9 +124,16 @@ class Value:
     """A typed cell: value (None = blank or bad), where it is, and the text as typed for messages."""
 
     value: Any
-    source: Source
-    shown: str = ""
+    cell: RawCell  # as read; what it shows (`shown`) is worked out only for the few cells a finding names
     bad: bool = False  # a finding already names this cell
+
+    @property
+    def source(self) -> Source:
+        return self.cell.source
+
+    @property
+    def shown(self) -> str:
+        return _shown(self.cell)
 
     @property
     def ok(self) -> bool:
@@ -183,7 +190,7 @@ class _Work:
 
     def typed(self, cell: RawCell, parse: Callable[[Any], nz.Parsed], **params: Any) -> tuple[Value, nz.Parsed]:
         """Type one cell; formulas without cached values, error values, dates and parse errors become findings."""
-        value = Value(None, cell.source, _shown(cell))
+        value = Value(None, cell)
         if cell.formula is not None:
             self.add("cell.formula_uncached", value)
             return value, nz.BLANK

@@ -135,3 +135,13 @@ def test_plain_never_uses_exponents() -> None:
     assert nz.plain(Decimal("1E+2")) == "100"
     assert nz.plain(Decimal("85.00")) == "85"
     assert nz.plain(Decimal("0.850")) == "0.85"
+
+
+@pytest.mark.parametrize("pad", [0, 100])  # short texts go through the per-process cache, long ones do not
+def test_clean_and_loose_key_are_the_same_for_short_and_long_texts(pad: int) -> None:
+    from pipeline.normalize import clean, loose_key
+
+    body = "가" * pad
+    assert clean(f"\u200b １２３{body}\u00a0") == f"123{body}"
+    assert loose_key(f" 억 원{body}") == f"억원{body}" and loose_key(f"Ｙ{body}") == f"y{body}"
+    assert clean(2025.0) == "2025.0" and loose_key(None) == "none"
