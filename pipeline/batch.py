@@ -789,6 +789,7 @@ class Batch:
         config = self.config
         queued = 0
         by_code = {a.code: a for a in data.city.agencies}
+        notified: list[int] = []
         for row in self.ledger.unnotified():
             agency = config.agency(row.agency) if row.agency else None
             record = submission_record(row, self.lang)
@@ -813,7 +814,8 @@ class Batch:
                 delivery.enqueue(conn, key, message, self.run_id, kind, agency.code, now=clock.now())
                 queued += 1
                 self.crash("mail_queued")
-            self.ledger.mark_notified(row.id)
+            notified.append(row.id)
+        self.ledger.mark_notified(notified)
         if config.mail.report != "never" and config.mail.to:
             state = delivery.state_digest(data.city, data.history)
             key = delivery.report_key(state, self.run_id if config.mail.report == "always" else None)

@@ -420,9 +420,11 @@ class Ledger:
             self.conn.execute("UPDATE files SET feedback = NULL WHERE id = ?", (row.id,))
         return self.file(row.id)
 
-    def mark_notified(self, row_id: int) -> None:
+    def mark_notified(self, row_ids: Iterable[int]) -> None:
+        """One commit for many rows: a message is queued under a key before its row is marked, so a run killed
+        before this commit only looks at those rows again and queues nothing twice."""
         with self.conn:
-            self.conn.execute("UPDATE files SET notified = 1 WHERE id = ?", (row_id,))
+            self.conn.executemany("UPDATE files SET notified = 1 WHERE id = ?", ((i,) for i in row_ids))
 
     def file(self, row_id: int) -> FileRow:
         row = self.conn.execute("SELECT * FROM files WHERE id = ?", (row_id,)).fetchone()
@@ -464,7 +466,7 @@ class Ledger:
         return self.conn.execute("SELECT 1 FROM files WHERE dest = ?", (str(dest),)).fetchone() is not None
 
     def unnotified(self) -> list[FileRow]:
-        return self.files("state = 'done' AND notified = 0")
+        return self.files("state = 'done' AND notified = 0", submission=False)
 
     # --- notices ---------------------------------------------------------------------------------------------
     def notice_once(self, key: str, run_id: str, seen_at: datetime) -> bool:
