@@ -29,7 +29,7 @@ import json
 import smtplib
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
@@ -90,8 +90,21 @@ def state_digest(city: CityResult, records: Iterable[SubmissionRecord]) -> str:
     nothing new does not. `repr` of the frozen result dataclasses is deterministic for equal values.
     """
     files = sorted((r.sha256, r.outcome, r.agency_code or "", r.superseded_by or "") for r in records)
-    text = repr(city) + "\n" + json.dumps(files)
-    return hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256()
+    for piece in _repr_pieces(city):
+        digest.update(piece.encode())
+    digest.update(("\n" + json.dumps(files)).encode())
+    return digest.hexdigest()
+
+
+def _repr_pieces(city: CityResult) -> Iterator[str]:
+    """`repr(city)` piece by piece (one agency at a time), the same characters: at 10,000 agencies the whole
+    text would be hundreds of MB held at once only to be hashed."""
+    agencies = city.agencies
+    yield f"CityResult(year={city.year!r}, agencies=("
+    for i, agency in enumerate(agencies):
+        yield (", " if i else "") + repr(agency)
+    yield ",))" if len(agencies) == 1 else "))"
 
 
 def report_key(state: str, run_id: str | None = None) -> tuple:

@@ -3,7 +3,10 @@ marked after, temporary failures retried, permanent ones recorded once, a crash 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -95,6 +98,16 @@ def test_enqueue_records_before_sending_and_is_idempotent(config, db, tmp_path):
     # what a transport gets is exactly what was recorded
     summary = delivery.send_pending(db, FileTransport(tmp_path / "mail"), retries=0)
     assert summary.sent == 1 and (tmp_path / "mail" / f"{key}.eml").read_bytes() == stored[2]
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_the_state_digest_is_that_of_the_whole_repr_hashed_piece_by_piece(n):
+    """Same digest as hashing `repr(city)` at once (what earlier versions stored), so an upgrade sends no
+    extra report; the pieces just never hold the whole text."""
+    whole = replace(city(), agencies=city().agencies[:n])
+    files = sorted((r.sha256, r.outcome, r.agency_code or "", r.superseded_by or "") for r in RECORDS)
+    text = repr(whole) + "\n" + json.dumps(files)
+    assert delivery.state_digest(whole, RECORDS) == hashlib.sha256(text.encode()).hexdigest()
 
 
 def test_same_report_for_an_unchanged_state_is_enqueued_once(config, db):
