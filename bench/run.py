@@ -92,6 +92,8 @@ def run_ours(corpus: corpus_mod.Corpus, n: int, work: Path) -> dict[str, Any]:
         "intake": timings.get("intake", {}).get("seconds"),
         "score": timings.get("score", {}).get("seconds"),
         "write": timings.get("write", {}).get("seconds"),
+        # the batch process's own peak RSS (MB) at the end of each stage (the workers are separate processes)
+        "batch_rss_mb": {stage: timings.get(stage, {}).get("peak_rss_mb") for stage in ("intake", "score", "write")},
     }
 
 
@@ -184,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
         row = ["ours", f["files"], f["read_cpu"], f["validate_cpu"], f["feedback_cpu"], f["intake"], f["score"]]
         row += [f["write"], f["wall"], f["wall"] / f["files"] * 1000, f["rss_mb"]]
         print(" ".join(fmt(v) for v in row))
+    print(
+        "batch process peak RSS (MB) at the end of: "
+        + "; ".join(f"{f['files']} files: " + ", ".join(f"{k} {v}" for k, v in f["batch_rss_mb"].items()) for f in ours)
+    )
     if naive is not None:
         row = ["naive", naive["files"], naive["read"], naive["validate"], None, None, naive["score"], naive["write"]]
         row += [naive["wall"], naive["wall"] / naive["files"] * 1000, naive["rss_mb"]]

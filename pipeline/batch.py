@@ -331,6 +331,11 @@ class Batch:
     def paths(self):
         return self.config.paths
 
+    def timing(self, stage: str, seconds: float, **figures: Any) -> None:
+        """A stage's wall time (and the process's peak memory so far) for the log: what the benchmark reads."""
+        self.timings[stage] = seconds
+        self.log("timing", stage=stage, seconds=round(seconds, 3), peak_rss_mb=_peak_rss_mb(), **figures)
+
     # --- 1. finish what a killed run left -------------------------------------------------------------------
     def resume(self) -> None:
         for row in self.ledger.pending():
@@ -428,8 +433,7 @@ class Batch:
         for _rest in checked or ():  # nothing is left; this lets the pool stop and log its figures
             pass
         progress.done()
-        self.timings["intake"] = time.perf_counter() - started
-        self.log("timing", stage="intake", seconds=round(self.timings["intake"], 3), files=len(entries))
+        self.timing("intake", time.perf_counter() - started, files=len(entries))
 
     def prefetch(self, entries: list[intake.Entry]) -> Iterator[Checked] | None:
         """The read-only work (hash, read, validate) for many files ahead of the per-file decisions, in a pool of
@@ -703,8 +707,7 @@ class Batch:
 
         started = time.perf_counter()
         data = self.report_input(today)
-        self.timings["score"] = time.perf_counter() - started
-        self.log("timing", stage="score", seconds=round(self.timings["score"], 3), agencies=len(data.city.agencies))
+        self.timing("score", time.perf_counter() - started, agencies=len(data.city.agencies))
         out_dir = self.paths.outbox / f"{today:%Y-%m-%d}"
         feedbacks = [
             r.feedback
@@ -718,8 +721,7 @@ class Batch:
         out_dir.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         paths = write_outputs(data, out_dir)
-        self.timings["write"] = time.perf_counter() - started
-        self.log("timing", stage="write", seconds=round(self.timings["write"], 3))
+        self.timing("write", time.perf_counter() - started)
         self.crash("outputs")
         copied = []
         for fb in feedbacks:
@@ -855,6 +857,14 @@ class Batch:
     def record_problem(self, text: str) -> None:
         self.summary.problems.append(text)
         self.log("problem", text=text)
+
+
+def _peak_rss_mb() -> float | None:
+    try:
+        import resource
+    except ImportError:  # not POSIX
+        return None
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KB
 
 
 def _feedback_attachment_name(row: FileRow) -> str:
