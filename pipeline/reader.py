@@ -23,7 +23,7 @@ import posixpath
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -308,20 +308,20 @@ class _Reader:
                 return part
         return None
 
-    def _shared_strings(self, rels: dict[str, tuple[str, str]]) -> Sequence[str]:
+    def _shared_strings(self, rels: dict[str, tuple[str, str]]) -> _Strings:
         part = self._part(rels, "sharedStrings")
         if part is None:
-            return []
+            return _Strings()
         with self._open(part) as fh:
             data = _safe_bytes(fh)
         if len(data) <= FAST_PARSE_BYTES:
-            # One C parse, and text assembled only for the strings the three sheets use (the guide's are many).
-            return _LazyStrings([el for el in _fromstring(data) if el.tag in _SI_TAGS or _local(el.tag) == "si"])
+            scanned = _scan_strings(data)
+            return _tree_strings(data) if scanned is None else scanned
         strings: list[str] = []
         for el in _iter_elements(io.BytesIO(data), "si"):
             strings.append(_text_of(el))
             el.clear()
-        return strings
+        return _Strings(strings)
 
     def _styles(self, rels: dict[str, tuple[str, str]]) -> list[tuple[bool, bool]]:
         """Per cell style index: (is percent, is date), from the number format's code."""
@@ -364,35 +364,25 @@ class _Reader:
         heading = {key: grid.text(header_row, col) for col, key in keys.items()}
         rows = []
         before = len(self.findings)
-        grid_cells, sheet = grid.cells, grid.name
+        stored_cells, sheet = grid.cells, grid.name
         columns_read = [(col, key, column_letter(col), heading[key]) for col, key in keys.items()]
+        absent = [c for c in columns if c.key not in present]
         for r in range(header_row + 1, grid.max_row + 1):
-            cells = {}
-            for col, key, letter, text in columns_read:  # `grid.cell`, inlined: ≈ 400 cells a file
-                found = grid_cells.get((r, col))
-                if found is None:
-                    cells[key] = RawCell(None, Source(sheet, f"{letter}{r}", text))
-                elif found.source.field != text:
-                    where = found.source
-                    cells[key] = RawCell(
-                        found.value,
-                        Source(where.sheet, where.cell, text),
-                        found.percent,
-                        found.date,
-                        found.formula,
-                        found.error,
-                    )
-                else:
-                    cells[key] = found
-            if all(c.empty for c in cells.values()):
+            row = [stored_cells.get((r, col)) for col, _, _, _ in columns_read]
+            if not any(map(_filled, row)):
                 continue
+            cells = {  # each RawCell made here, once, with its heading: ≈ 400 a file
+                key: RawCell(None, Source(sheet, f"{letter}{r}", text))
+                if stored is None
+                else _raw_cell(stored, sheet, text)
+                for (_, key, letter, text), stored in zip(columns_read, row, strict=True)
+            }
             hidden = r in grid.hidden
             if hidden:
                 first = cells[next(iter(cells))].source
                 self.findings.append(finding("row.hidden", sheet=grid.name, cell=f"A{r}", field=first.field, row=r))
-            for c in columns:  # a column missing from the heading row still has a (cell-less) source
-                if c.key not in cells:
-                    cells[c.key] = RawCell(None, Source(grid.name, "", c.ko))
+            for c in absent:  # a column missing from the heading row still has a (cell-less) source
+                cells[c.key] = RawCell(None, Source(grid.name, "", c.ko))
             rows.append(RawRow(r, hidden, cells))
         limit = MAX_GOAL_ROWS if columns is GOAL_COLUMNS else MAX_PAST_ROWS
         if len(rows) > limit:
@@ -487,23 +477,25 @@ def _fromstring(data: bytes) -> Any:
     return fromstring(data)
 
 
-class _LazyStrings(Sequence[str]):
-    """Shared strings whose text is assembled on first use: a workbook's guide sheet holds most of them."""
+class _Strings(dict[int, str]):
+    """Shared strings by index, each text made from its item on first use (a workbook's guide sheet holds most of
+    them; the three sheets use about a hundred); an index out of range reads as None."""
 
-    def __init__(self, items: list[Any]) -> None:
+    def __init__(self, items: Sequence[Any] = (), text: Callable[[Any], str] = str) -> None:
+        super().__init__()
         self.items = items
-        self.texts: dict[int, str] = {}
+        self.text = text
 
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __getitem__(self, index: Any) -> Any:
-        if not isinstance(index, int):
-            return [self[i] for i in range(len(self.items))[index]]
-        text = self.texts.get(index)
-        if text is None:
-            text = self.texts[index] = _text_of(self.items[index])
+    def __missing__(self, index: int) -> str | None:
+        if not 0 <= index < len(self.items):
+            return None
+        text = self[index] = self.text(self.items[index])
         return text
+
+
+def _tree_strings(data: bytes) -> _Strings:
+    """The shared strings part parsed as one tree: its `<si>` elements (any namespace)."""
+    return _Strings([el for el in _fromstring(data) if el.tag in _SI_TAGS or _local(el.tag) == "si"], _text_of)
 
 
 def _iter_elements(fh: IO[bytes], local_name: str) -> Iterator[Any]:
@@ -544,38 +536,149 @@ def _text_of(el: Any) -> str:
     return "".join(parts)[:MAX_STRING]
 
 
+# --- shared strings read from their text ---------------------------------------------------------------------
+# The shared strings part is mostly the guide sheet's rich text: as a tree it is ≈ 1,500 elements a workbook, built
+# for the hundred strings the three sheets use, and was a fifth of the read. When its content is in the narrow
+# dialect that LibreOffice, Excel and openpyxl write, it is read from its text instead: one C regex checks the whole
+# content against the grammar below (`fullmatch`: every character accounted for), a split cuts the items, and an
+# item's text is taken when a cell first uses it. This is exact, not a heuristic: content that matches the grammar
+# and holds only characters and references XML allows, inside a root element that parses, is well-formed XML whose
+# tree `_text_of` would read the same. Anything else (a comment, CDATA, a phonetic run, an attribute the grammar does
+# not list or lists in another order, a carriage return, another encoding...) is read from the tree, as before
+# (tests/test_reader_fastpath.py compares both).
+
+
+def _attributes(*names: str) -> str:
+    """Optional attributes in this order, in double quotes and without references (so a value is its text)."""
+    return "".join(f'(?: {name}="[^"<&]*")?' for name in names)
+
+
+_T_START = '<t(?: xml:space="preserve")?>'
+_T_TEXT = re.compile(f"{_T_START}([^<]*)</t>")
+_RUN_PROPERTY = (
+    f"<(?:rFont|charset|family|b|i|strike|outline|shadow|condense|extend|sz|u|vertAlign|scheme){_attributes('val')} ?/>"
+    f"|<color{_attributes('auto', 'indexed', 'rgb', 'theme', 'tint')} ?/>"
+)
+_SHARED_STRINGS = re.compile(
+    f"(?:<si>(?:{_T_START}[^<]*</t>|(?:<r>(?:<rPr>(?:{_RUN_PROPERTY})*</rPr>)?{_T_START}[^<]*</t></r>)+)"
+    f"(?:<phoneticPr{_attributes('fontId', 'type', 'alignment')} ?/>)?</si>)*+"
+)
+"""The root's content: string items, each one `<t>` or rich-text runs (text in `<t>`, formatting in empty elements),
+and maybe phonetic properties (a phonetic run, `<rPh>`, whose `<t>` `_text_of` skips, is not plain)."""
+_SST_START = re.compile(rb"(?:\xef\xbb\xbf)?(<\?xml[^>]*\?>)?\s*<sst(?: [^>]*)?>")
+_DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
+_NOT_PLAIN_CHARACTERS = bytes(range(32)).translate(None, b"\t\n")
+"""C0 controls, which XML forbids, and the carriage return, which the parser turns into a line feed."""
+_XML_REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
+_PREDEFINED_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _scan_strings(data: bytes) -> _Strings | None:
+    """The shared strings read from their text (see above); None when the part is not in the plain dialect."""
+    from xml.etree.ElementTree import ParseError
+
+    root = _SST_START.match(data)
+    end = len(data.rstrip()) - len(b"</sst>")
+    if root is None or data[end:].rstrip() != b"</sst>":
+        return None
+    encoding = _DECLARED_ENCODING.search(root.group(1) or b"")
+    if encoding is not None and encoding.group(1).lower() != b"utf-8":
+        return None
+    content = _plain_text(data[root.end() : end])
+    if content is None or _SHARED_STRINGS.fullmatch(content) is None:
+        return None
+    try:
+        _fromstring(data[: root.end()] + data[end:])  # the XML declaration and the root element, emptied
+    except ParseError:
+        return None
+    items = content.split("</si>")  # each "<si>" and an item's inner XML, then ""
+    return _Strings([item[len("<si>") :] for item in items[:-1]], _item_text)
+
+
+def _plain_text(raw: bytes) -> str | None:
+    """UTF-8 `raw` as text when every character and reference in it is one XML allows and the parser passes on
+    unchanged; None otherwise."""
+    if len(raw.translate(None, _NOT_PLAIN_CHARACTERS)) != len(raw):
+        return None
+    try:
+        text = raw.decode()  # strict: no invalid sequence, no surrogate
+    except UnicodeDecodeError:
+        return None
+    if "\ufffe" in text or "\uffff" in text or "]" in text and "]]>" in text:  # `]]>`: not allowed in text
+        return None
+    if "&" in text:  # no DTD: only the predefined entities and character references
+        found = _XML_REFERENCE.findall(text)
+        if len(found) != text.count("&") or not all(_allowed(ord(_reference_text(name))) for name in found):
+            return None
+    return text
+
+
+def _allowed(code: int) -> bool:
+    """XML 1.0's `Char`, for a character reference."""
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code
+
+
+def _reference_text(name: str) -> str:
+    if name[0] != "#":
+        return _PREDEFINED_ENTITIES[name]
+    code = int(name[2:], 16) if name[1] == "x" else int(name[1:])
+    return chr(code) if code <= 0x10FFFF else "\0"  # past Unicode: as disallowed as NUL
+
+
+def _reference(match: re.Match[str]) -> str:
+    return _reference_text(match.group(1))
+
+
+def _item_text(item: str) -> str:
+    """`_text_of` for the inner XML of a plain string item: its `<t>` texts, references replaced, cut."""
+    text = "".join(_T_TEXT.findall(item))
+    return (_XML_REFERENCE.sub(_reference, text) if "&" in text else text)[:MAX_STRING]
+
+
 # --- one worksheet -----------------------------------------------------------------------------------------------
+_Stored = tuple[str | float | bool | None, str, bool, bool, str | None, str | None]
+"""A cell as a sheet is read: (value, cell reference, percent, date, formula, error), `RawCell`'s fields but the
+heading. Each `RawCell` is made once, from this, when the table or the agency sheet knows its heading."""
+
+
 @dataclass
 class _Grid:
     name: str
-    cells: dict[tuple[int, int], RawCell] = field(default_factory=dict)
+    cells: dict[tuple[int, int], _Stored] = field(default_factory=dict)
     hidden: set[int] = field(default_factory=set)
+    merges: list[str] = field(default_factory=list)  # merged ranges, e.g. "A5:A7"
     max_row: int = 0
     truncated: bool = False
 
     def cell(self, row: int, col: int, heading: str) -> RawCell:
-        found = self.cells.get((row, col))
-        if found is None:
+        stored = self.cells.get((row, col))
+        if stored is None:
             return RawCell(None, Source(self.name, f"{column_letter(col)}{row}", heading))
-        if found.source.field != heading:
-            return RawCell(
-                found.value,
-                Source(found.source.sheet, found.source.cell, heading),
-                found.percent,
-                found.date,
-                found.formula,
-                found.error,
-            )
-        return found
+        return _raw_cell(stored, self.name, heading)
 
     def text(self, row: int, col: int) -> str:
-        value = self.cells.get((row, col))
-        if value is None or value.value is None:
+        stored = self.cells.get((row, col))
+        if stored is None or stored[0] is None:
             return ""
-        return " ".join(str(value.value).split())
+        return " ".join(str(stored[0]).split())
 
     def row_texts(self, row: int) -> dict[int, str]:
         return {c: self.text(r, c) for (r, c) in self.cells if r == row}
+
+
+def _raw_cell(stored: _Stored, sheet: str, heading: str) -> RawCell:
+    value, ref, percent, date, formula, error = stored
+    return RawCell(value, Source(sheet, ref, heading), percent, date, formula, error)
+
+
+def _filled(stored: _Stored | None) -> bool:
+    """`not RawCell.empty` for a stored cell (None: no cell at all)."""
+    if stored is None:
+        return False
+    value, _, _, _, formula, error = stored
+    if formula is not None or error is not None:
+        return True
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
@@ -593,6 +696,41 @@ def _ref(ref: str | None) -> tuple[int, int] | None:
     return (int(m.group(2)), _col_index(m.group(1))) if m else None
 
 
+def _cell_place(ref: str | None) -> tuple[int, int, str] | None:
+    """(row, column, canonical reference) of a cell reference within `MAX_COLUMNS`, parsed once per process (files
+    made from one template repeat the same references); None for a reference further right or none at all."""
+    if ref is None:
+        return None
+    place = _REFS.get(ref)
+    if place is None:
+        found = _ref(ref)
+        if found is None or found[1] > MAX_COLUMNS:
+            return None
+        place = (found[0], found[1], f"{column_letter(found[1])}{found[0]}")
+        if len(ref) <= 12:
+            if len(_REFS) >= 65536:
+                _REFS.clear()
+            _REFS[ref] = place
+    return place
+
+
+_REFS: dict[str, tuple[int, int, str]] = {}
+"""`_cell_place`'s memory (bounded: cleared at 65,536 entries)."""
+
+
+class _StyleKinds(dict[str | None, tuple[bool, bool]]):
+    """A cell's `s` attribute → (percent, date), decided once per sheet."""
+
+    def __init__(self, styles: list[tuple[bool, bool]]) -> None:
+        super().__init__()
+        self.styles = styles
+
+    def __missing__(self, s: str | None) -> tuple[bool, bool]:
+        index = _int(s)
+        kind = self[s] = self.styles[index] if index < len(self.styles) else (False, False)
+        return kind
+
+
 _SHEET_TAGS = {
     f"{{{ns}}}{tag}": tag
     for ns in (
@@ -604,15 +742,23 @@ _SHEET_TAGS = {
 """Full tag names of both OOXML flavours (transitional and strict) → local name, so the hot loop does a dict hit."""
 
 
-def _parse_sheet(fh: IO[bytes], name: str, strings: Sequence[str], styles: list[tuple[bool, bool]]) -> _Grid:
-    """Stream one worksheet: cells (with cached values, formats, formulas), hidden rows and merged ranges."""
-    from xml.etree.ElementTree import iterparse
-
+def _parse_sheet(fh: IO[bytes], name: str, strings: _Strings, styles: list[tuple[bool, bool]]) -> _Grid:
+    """One worksheet: cells (with cached values, formats, formulas), hidden rows and merged ranges."""
     data = _safe_bytes(fh)
     if len(data) <= FAST_PARSE_BYTES:
-        return _parse_sheet_tree(_fromstring(_EMPTY_CELL.sub(b"", data)), name, strings, styles)
+        grid = _parse_sheet_tree(_fromstring(_EMPTY_CELL.sub(b"", data)), name, strings, styles)
+    else:
+        grid = _stream_sheet(data, name, strings, styles)
+    _apply_merges(grid)
+    return grid
+
+
+def _stream_sheet(data: bytes, name: str, strings: _Strings, styles: list[tuple[bool, bool]]) -> _Grid:
+    """A part too large for one tree, parsed event by event to keep memory flat."""
+    from xml.etree.ElementTree import iterparse
+
     grid = _Grid(name)
-    merges: list[str] = []
+    kinds = _StyleKinds(styles)
     row_no = 0
     col_no = 0
     for _event, el in iterparse(io.BytesIO(data)):
@@ -626,9 +772,7 @@ def _parse_sheet(fh: IO[bytes], name: str, strings: Sequence[str], styles: list[
             row, col = pos if pos else (row_no or 1, col_no + 1)
             col_no = col
             if col <= MAX_COLUMNS and row <= MAX_ROWS:
-                index = _int(el.get("s"))
-                style = styles[index] if index < len(styles) else (False, False)
-                cell = _cell(el, f"{column_letter(col)}{row}", name, strings, style)
+                cell = _cell(el, f"{column_letter(col)}{row}", strings, kinds[el.get("s")])
                 if cell is not None:
                     grid.cells[(row, col)] = cell
                     grid.max_row = max(grid.max_row, row)
@@ -644,35 +788,41 @@ def _parse_sheet(fh: IO[bytes], name: str, strings: Sequence[str], styles: list[
             col_no = 0
             el.clear()
         elif tag == "mergeCell":
-            merges.append(el.get("ref", ""))
+            grid.merges.append(el.get("ref", ""))
         elif tag == "sheetData":
             el.clear()
-    _apply_merges(grid, merges)
     return grid
 
 
-_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: [a-z]{1,8}="[^"<>&]{0,40}")*\s*/>')
-"""A self-closing cell with its own reference and plain attributes: styled but empty (the template prepares
+_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: [a-z]{1,8}="[^"<>&]{0,40}")*+\s*/>')
+r"""A self-closing cell with its own reference and plain attributes: styled but empty (the template prepares
 hundreds). Both paths skip such a cell without effect, so the tree path drops them before parsing (C regex, far
-cheaper than building their elements); anything less plain is left to the parser."""
+cheaper than building their elements); anything less plain is left to the parser. (`*+`: an attribute given back
+could never match `\s*/>`, so possessive finds the same cells, without keeping backtracking state.)"""
 
 
-def _parse_sheet_tree(root: Any, name: str, strings: Sequence[str], styles: list[tuple[bool, bool]]) -> _Grid:
-    """`_parse_sheet` over a parsed tree: the same rules, visiting cells, then their row, as the stream's end
-    events do (so a cell without `r` is placed exactly as the streaming path places it)."""
-    grid = _Grid(name)
+def _merge_refs(root: Any) -> list[str]:
+    """The merged ranges of a parsed worksheet, in document order."""
+    return [
+        m.get("ref", "")
+        for part in root
+        if _local(part.tag) == "mergeCells"
+        for m in part
+        if _local(m.tag) == "mergeCell"
+    ]
+
+
+def _parse_sheet_tree(root: Any, name: str, strings: _Strings, styles: list[tuple[bool, bool]]) -> _Grid:
+    """The sheet from a parsed tree: the same rules as the stream, visiting cells, then their row, as the stream's
+    end events do (so a cell without `r` is placed exactly as the streaming path places it)."""
+    grid = _Grid(name, merges=_merge_refs(root))
     cells = grid.cells
-    merges: list[str] = []
     row_no = 0
     max_row = 0
-    kinds: dict[str | None, tuple[bool, bool]] = {}  # the cell's `s` attribute → (percent, date)
+    kinds = _StyleKinds(styles)
     sheet_tags = _SHEET_TAGS
     for part in root:
-        tag = sheet_tags.get(part.tag) or _local(part.tag)
-        if tag == "mergeCells":
-            merges += [m.get("ref", "") for m in part if _local(m.tag) == "mergeCell"]
-            continue
-        if tag != "sheetData":
+        if (sheet_tags.get(part.tag) or _local(part.tag)) != "sheetData":
             continue
         for row_el in part:
             if (sheet_tags.get(row_el.tag) or _local(row_el.tag)) != "row":
@@ -686,29 +836,19 @@ def _parse_sheet_tree(root: Any, name: str, strings: Sequence[str], styles: list
                     col_no = col_no + 1 if el.get("r") is None else col_no
                     continue
                 ref = el.get("r")
-                pos = _REFS.get(ref) if ref is not None else None
-                if pos is None:
-                    found = _ref(ref)
-                    if found is None:
-                        row, col = (row_no or 1, col_no + 1)
-                        pos = (row, col, f"{column_letter(col)}{row}") if col <= MAX_COLUMNS else None
-                    else:
-                        row, col = found
-                        pos = (row, col, f"{column_letter(col)}{row}") if col <= MAX_COLUMNS else None
-                        if pos is not None and len(ref) <= 12:
-                            if len(_REFS) >= 65536:
-                                _REFS.clear()
-                            _REFS[ref] = pos
+                place = _REFS.get(ref) or _cell_place(ref)
+                if place is None:
+                    row, col = _ref(ref) or (row_no or 1, col_no + 1)
+                    cell_name = f"{column_letter(col)}{row}" if col <= MAX_COLUMNS else ""
                 else:
-                    row, col = pos[0], pos[1]
+                    row, col, cell_name = place
                 col_no = col
                 if col <= MAX_COLUMNS and row <= MAX_ROWS:
-                    s = el.get("s")
-                    style = kinds.get(s)
-                    if style is None:
-                        index = _int(s)
-                        style = kinds[s] = styles[index] if index < len(styles) else (False, False)
-                    cell = _cell(el, pos[2], name, strings, style)  # type: ignore[index]
+                    if len(el) == 1 and sheet_tags.get(el[0].tag) == "v":  # the usual cell: a cached value alone
+                        kind, value = el.get("t", "n"), el[0].text
+                        cell = _cell_value(kind, None, value, None, cell_name, strings, kinds[el.get("s")])
+                    else:
+                        cell = _cell(el, cell_name, strings, kinds[el.get("s")])
                     if cell is not None:
                         cells[(row, col)] = cell
                         if row > max_row:
@@ -724,21 +864,15 @@ def _parse_sheet_tree(root: Any, name: str, strings: Sequence[str], styles: list
             if row_el.get("hidden") in ("1", "true"):
                 grid.hidden.add(row_no)
     grid.max_row = max_row
-    _apply_merges(grid, merges)
     return grid
-
-
-_REFS: dict[str, tuple[int, int, str]] = {}
-"""A cell reference already seen → (row, column, canonical reference); only columns within `MAX_COLUMNS`
-(bounded: cleared at 65,536 entries). Files made from one template repeat the same references."""
 
 
 def _has_content(el: Any) -> bool:
     return any(_local(child.tag) in ("v", "f", "is") and (child.text or len(child)) for child in el)
 
 
-def _cell(el: Any, ref: str, sheet: str, strings: Sequence[str], style: tuple[bool, bool]) -> RawCell | None:
-    kind = el.get("t", "n")
+def _cell(el: Any, ref: str, strings: _Strings, style: tuple[bool, bool]) -> _Stored | None:
+    """A cell element of the tree or the stream."""
     formula = value_text = None
     inline = None
     for child in el:
@@ -749,9 +883,21 @@ def _cell(el: Any, ref: str, sheet: str, strings: Sequence[str], style: tuple[bo
             value_text = child.text
         elif tag == "is":
             inline = _text_of(child)
-    source = Source(sheet, ref, "")
+    return _cell_value(el.get("t", "n"), formula, value_text, inline, ref, strings, style)
+
+
+def _cell_value(
+    kind: str,
+    formula: str | None,
+    value_text: str | None,
+    inline: str | None,
+    ref: str,
+    strings: _Strings,
+    style: tuple[bool, bool],
+) -> _Stored | None:
+    """What a cell holds, from its type (`t`), formula, `<v>` text and inline string; None for no value."""
     if formula is not None and value_text is None and kind != "str":
-        return RawCell(None, source, formula="=" + formula)
+        return (None, ref, False, False, "=" + formula, None)
     value: str | float | bool | None
     if kind == "n":
         if value_text is None or value_text == "":
@@ -759,11 +905,10 @@ def _cell(el: Any, ref: str, sheet: str, strings: Sequence[str], style: tuple[bo
         try:
             value = float(value_text)
         except ValueError:
-            return RawCell(value_text, source)  # a broken number stays text: normalize reports it
-        return RawCell(value, source, style[0], style[1])
+            return (value_text, ref, False, False, None, None)  # a broken number stays text: normalize reports it
+        return (value, ref, style[0], style[1], None, None)
     if kind == "s":
-        index = _int(value_text, -1)
-        value = strings[index] if 0 <= index < len(strings) else None
+        value = strings[_int(value_text, -1)]
     elif kind == "inlineStr":
         value = inline
     elif kind == "str":
@@ -771,9 +916,9 @@ def _cell(el: Any, ref: str, sheet: str, strings: Sequence[str], style: tuple[bo
     elif kind == "b":
         value = value_text in ("1", "true")
     elif kind == "e":
-        return RawCell(None, source, error=value_text or "#ERROR")
+        return (None, ref, False, False, None, value_text or "#ERROR")
     elif kind == "d":
-        return RawCell(value_text, source, date=True) if value_text else None
+        return (value_text, ref, False, True, None, None) if value_text else None
     elif value_text is None or value_text == "":
         return None
     else:
@@ -784,13 +929,13 @@ def _cell(el: Any, ref: str, sheet: str, strings: Sequence[str], style: tuple[bo
     if value is None:
         return None
     number = isinstance(value, float)
-    return RawCell(value, source, percent=style[0] and number, date=style[1] and number)
+    return (value, ref, style[0] and number, style[1] and number, None, None)
 
 
-def _apply_merges(grid: _Grid, merges: list[str]) -> None:
+def _apply_merges(grid: _Grid) -> None:
     """Every cell of a merged range reads the top-left cell's value (and points at the top-left cell to fix it)."""
     budget = MAX_MERGED_CELLS
-    for ref in merges:
+    for ref in grid.merges:
         first, _, last = ref.partition(":")
         a, b = _ref(first), _ref(last or first)
         if a is None or b is None:
@@ -810,10 +955,11 @@ def _apply_merges(grid: _Grid, merges: list[str]) -> None:
 def _header(grid: _Grid, labels: Mapping[str, str]) -> tuple[int, dict[int, str]] | None:
     """The heading row: the row in the first rows that matches the most known labels (at least a few)."""
     rows: dict[int, dict[int, str]] = {}
-    for (r, c), cell in grid.cells.items():
-        if r <= HEADER_SCAN_ROWS and isinstance(cell.value, str) and cell.source.cell == f"{column_letter(c)}{r}":
-            key = labels.get(canon(cell.value))
-            if key is not None:
+    for (r, c), stored in grid.cells.items():
+        value = stored[0]
+        if r <= HEADER_SCAN_ROWS and isinstance(value, str):
+            key = labels.get(canon(value))
+            if key is not None and stored[1] == f"{column_letter(c)}{r}":  # not a merged range's copy
                 rows.setdefault(r, {})
                 if key not in rows[r].values():
                     rows[r][c] = key
@@ -826,15 +972,16 @@ def _header(grid: _Grid, labels: Mapping[str, str]) -> tuple[int, dict[int, str]
 def _agency_cells(grid: _Grid) -> dict[str, RawCell]:
     """기관정보 holds label/value pairs: the value is the first cell right of its label (past a merged label)."""
     out: dict[str, RawCell] = {}
-    for (r, c), cell in sorted(grid.cells.items()):
-        if r > HEADER_SCAN_ROWS or not isinstance(cell.value, str):
+    for (r, c), stored in sorted(grid.cells.items()):
+        value = stored[0]
+        if r > HEADER_SCAN_ROWS or not isinstance(value, str):
             continue
-        key = AGENCY_LABELS.get(canon(cell.value))
+        key = AGENCY_LABELS.get(canon(value))
         if key is None or key in out:
             continue
-        label = " ".join(cell.value.split())
+        label = " ".join(value.split())
         col = c + 1
-        while grid.cells.get((r, col)) is cell and col <= MAX_COLUMNS:  # the label merged across columns
+        while grid.cells.get((r, col)) is stored and col <= MAX_COLUMNS:  # the label merged across columns
             col += 1
         out[key] = grid.cell(r, col, label)
     for col in AGENCY_FIELDS:
