@@ -7,11 +7,19 @@ off, so that an agency's `=HYPERLINK(…)` stays the text it was typed as.
 
 from __future__ import annotations
 
+import gc
+import io
 import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from .report import Column, SummaryContent, Table, Value, WorkbookContent, text_width, wrapped_lines
 
@@ -25,6 +33,13 @@ SAFE_OPTIONS = {
     "remove_timezone": True,
     "default_format_properties": {"font_name": FONT, "font_size": 10},
 }
+
+
+def fresh_options(**more: Any) -> dict[str, Any]:
+    """SAFE_OPTIONS for one workbook. A copy: xlsxwriter adds its theme font name to the default_format_properties
+    it is given, so a second workbook made from the same dict in one process got another default font."""
+    return {**SAFE_OPTIONS, "default_format_properties": dict(SAFE_OPTIONS["default_format_properties"]), **more}
+
 
 HEADER_FILL = "#DCE6F1"
 SECTION_COLOR = "#1F3864"
@@ -90,15 +105,49 @@ def write_value(ws: Any, styles: Styles, row: int, col: int, value: Value, colum
         ws.write_number(row, col, float(value), styles.cell(num_format=fmt, **align, **extra))
 
 
+# --- the big tables' cells -------------------------------------------------------------------------------------
+FAST_ROWS_VERIFIED = frozenset({"3.3.1"})
+"""xlsxwriter versions whose row XML `_FastRows` was checked against, byte for byte, by
+tests/test_report_fastrows.py. With any other version the table sheets go through the public API (≈ 3× slower,
+same workbook): `_FastRows` relies on private code that changes between releases (3.2.0 has no `row_info`). After
+an upgrade, add the version here once those tests pass with it (until then they skip and say why)."""
+
+_SPECIAL = r"&<>\x00-\x08\x0b-\x1f\ufffe\uffff"
+_AS_IS = re.compile(rf"[^\s{_SPECIAL}](?:[^{_SPECIAL}]*[^\s{_SPECIAL}])?")
+"""A text that xlsxwriter writes as it is, if it also holds no "_x": no character it escapes (XML specials,
+control characters as `_xHHHH_`, and "_xHHHH_" itself), no `<r>…</r>` taken as rich text, and no leading or
+trailing white space (xml:space="preserve"). `_ColumnCells.xml` leaves any other text to xlsxwriter's own code."""
+
+_MAX_UNCUT = 32767 // 2
+"""`write_string` cuts a text above 32,767 UTF-16 units, which only a text longer than this can be."""
+
+
+def _captured(ws: Any, write: Any, *args: Any) -> str:
+    """What an xlsxwriter method writes to the sheet's file, as a string instead."""
+    buffer, kept = io.StringIO(), ws.fh
+    ws.fh = buffer
+    try:
+        write(*args)
+    finally:
+        ws.fh = kept
+    return buffer.getvalue()
+
+
 class _ColumnCells:
     """`write_value` for one column of a big table, each format looked up once instead of once per cell (the
     Goals sheet has 20 cells a goal, ~194,000 goals at 10,000 agencies). Writes exactly what `write_value` writes,
-    and makes a format only when a cell first needs it (no unused formats in the file)."""
+    and makes a format only when a cell first needs it (no unused formats in the file): `write` through
+    xlsxwriter's API, `xml` as the XML xlsxwriter would write for it (for `_FastRows`)."""
 
-    def __init__(self, ws: Any, styles: Styles, column: Column) -> None:
-        self.ws, self.styles, self.column = ws, styles, column
+    def __init__(self, ws: Any, styles: Styles, column: Column, col: int) -> None:
+        self.ws, self.styles, self.column, self.col = ws, styles, column, col
         self.formats: dict[Any, Any] = {}
         self.is_qty = column.kind == "qty"
+        # for `xml` (see _FastRows); names, codes and labels repeat row after row, long texts seldom do
+        self.head = f'<c r="{xl_col_to_name(col)}'
+        self.styled: dict[Any, str] = {}
+        self.tails: dict[str | Decimal | int, str] = {}
+        self.remember = column.kind != "longtext"
 
     def _format(self, key: Any, value: Value) -> Any:
         """The format `write_value` would use for `value` (computed once per key by calling it on a probe)."""
@@ -122,6 +171,58 @@ class _ColumnCells:
         else:
             ws.write_number(row, col, float(value), self._format(4, value))
 
+    def xml(self, row: int, n: str, value: Value) -> str | None:
+        """The cell's XML as xlsxwriter's flush would write what `write` stores (`n`: the row number as shown), or
+        None for a value left to `write`: anything but a str, int, finite Decimal, datetime or None, and a text so
+        long that `write_string` may cut it. What follows the row number is remembered for repeated values."""
+        cls = value.__class__
+        if value and (cls is str or cls is int or (cls is Decimal and value.is_finite())):
+            tail = self.tails.get(value)
+            if tail is None:
+                tail = self._tail(value)
+                if tail is None:
+                    return None if cls is not str or len(value) > _MAX_UNCUT else self._by_xlsxwriter(row, value)
+                if self.remember:
+                    if len(self.tails) >= 4096:
+                        self.tails.clear()
+                    self.tails[value] = tail
+            return f"{self.head}{n}{tail}"
+        if value is None or cls is str:
+            return f"{self.head}{n}{self.styled.get(0) or self._style(0, value)}/>"
+        if cls is Decimal or cls is int:  # zero (0 and -0 are equal, not written alike) or not finite: not remembered
+            tail = self._tail(value)
+            return None if tail is None else f"{self.head}{n}{tail}"
+        if cls is datetime:
+            style = self.styled.get(2) or self._style(2, value)
+            return f"{self.head}{n}{style}><v>{self.ws._convert_date_time(value):.16G}</v></c>"
+        return None
+
+    def _tail(self, value: str | Decimal | int) -> str | None:
+        """The cell after its row number for a non-empty str or a number, or None for a text xlsxwriter changes
+        (escapes) and a number it refuses. Equal values give the same tail (12.5 and 12.50, 1 and Decimal 1),
+        except 0 and -0."""
+        if value.__class__ is str:
+            if len(value) > _MAX_UNCUT or _AS_IS.fullmatch(value) is None or "_x" in value:
+                return None
+            return f'{self.styled.get(1) or self._style(1, value)} t="inlineStr"><is><t>{value}</t></is></c>'
+        number = float(value)
+        if not math.isfinite(number):  # `write_number` refuses it: let it say so
+            return None
+        key = qty_format(Decimal(value)) if self.is_qty else 4
+        return f"{self.styled.get(key) or self._style(key, value)}><v>{number:.16G}</v></c>"
+
+    def _by_xlsxwriter(self, row: int, value: str) -> str:
+        """A text with escapes or `xml:space`: xlsxwriter's own `_write_cell` writes it."""
+        from xlsxwriter.worksheet import CellStringTuple  # private, so only imported where the version is verified
+
+        return _captured(self.ws, self.ws._write_cell, row, self.col, CellStringTuple(value, self._format(1, value)))
+
+    def _style(self, key: Any, value: Value) -> str:
+        """The `s` attribute of a key's format (`styled` caches it). xlsxwriter numbers formats in the order
+        `_get_xf_index` first sees them, and its flush asks cell by cell, row by row: the order cells come here."""
+        styled = self.styled[key] = f'" s="{self._format(key, value)._get_xf_index()}"'
+        return styled
+
 
 class _Probe:
     """Records the format `write_value` passes to the worksheet instead of writing anything."""
@@ -138,6 +239,60 @@ def _probe_format(styles: Styles, value: Value, column: Column) -> Any:
     probe = _Probe()
     write_value(probe, styles, 0, 0, value, column)
     return probe.fmt
+
+
+class _FastRows:
+    """The data rows of a table sheet, written as XML straight into xlsxwriter's constant_memory row file.
+
+    Why: xlsxwriter's public API costs ≈ 6 µs a cell (argument checks, a tuple stored per cell, then
+    `_write_single_row`/`_write_cell` building attribute lists at the flush), ≈ 24 s for the ≈ 4 million cells of
+    a 10,000-agency workbook. Here a row is one string from per-column templates (`_ColumnCells.xml`), in exactly
+    the bytes xlsxwriter would write for it: checked against FAST_ROWS_VERIFIED only, else the public API is used.
+
+    xlsxwriter keeps its bookkeeping: whatever row it holds is flushed by itself first, `set_row` is called as
+    before and each distinct <row> tag is xlsxwriter's own (`_write_row`, captured once), the dimensions go
+    through `_check_dimensions`, and `previous_row` is left as after its own flush. A row that `xml` declines
+    goes through the public API, and xlsxwriter flushes it before the next row. The last row always does: with
+    the public API it is flushed at close, after the summary sheet's formats are numbered, so a format first
+    used there gets the same xf index as before.
+    """
+
+    def __init__(self, ws: Any, cells: list[_ColumnCells]) -> None:
+        self.ws = ws
+        self.cells = [column.xml for column in cells]
+        self.tags: dict[Any, str] = {}
+
+    @staticmethod
+    def usable(ws: Any) -> bool:
+        """A verified xlsxwriter, a constant_memory sheet, and NaN refused (as SAFE_OPTIONS has it)."""
+        return xlsxwriter.__version__ in FAST_ROWS_VERIFIED and ws.constant_memory and not ws.nan_inf_to_errors
+
+    def write(self, r: int, row: tuple[Value, ...]) -> bool:
+        """Row `r` into the row file, or False (nothing written) if a value must go through the public API."""
+        ws = self.ws
+        if not row or len(row) > len(self.cells):
+            return False
+        if ws.previous_row < r:  # the header, or a row written through the public API
+            ws._write_single_row(r)
+        n = str(r + 1)
+        cells = [xml(r, n, value) for xml, value in zip(self.cells, row, strict=False)]
+        if None in cells:
+            return False
+        ws._check_dimensions(r, 0)
+        ws._check_dimensions(r, len(row) - 1)
+        ws.fh.write(f'<row r="{n}"{self._tag(ws.row_info.get(r))}{"".join(cells)}</row>')
+        ws.previous_row = r + 1  # as if xlsxwriter had flushed row r itself
+        return True
+
+    def _tag(self, info: Any) -> str:
+        """The rest of xlsxwriter's <row> start tag for these row properties (height), after the row number."""
+        key = None if info is None else tuple(vars(info).values())
+        tag = self.tags.get(key)
+        if tag is None:
+            start = _captured(self.ws, self.ws._write_row, 0, None, info)
+            assert start.startswith('<row r="1"'), start
+            tag = self.tags[key] = start[len('<row r="1"') :]
+        return tag
 
 
 def grade_rules(ws: Any, styles: Styles, first_row: int, last_row: int, col: int) -> None:
@@ -203,7 +358,7 @@ def print_setup(ws: Any, title: str, footer: str, repeat_row: int) -> None:
     ws.set_footer(footer)
 
 
-def write_table(workbook: Any, styles: Styles, table: Table, title: str, footer: str) -> None:
+def write_table(workbook: Any, styles: Styles, table: Table, title: str, footer: str, fast_rows: bool = True) -> None:
     ws = workbook.add_worksheet(table.sheet)
     widths = table.widths()
     for col, width in enumerate(widths):
@@ -211,16 +366,18 @@ def write_table(workbook: Any, styles: Styles, table: Table, title: str, footer:
     ws.set_row(0, 30)
     for col, column in enumerate(table.columns):
         ws.write_string(0, col, column.label, styles.header())
-    wrapped = [i for i, c in enumerate(table.columns) if c.kind == "longtext"]
-    cells = [_ColumnCells(ws, styles, column) for column in table.columns]
+    wrapped = [(i, widths[i]) for i, c in enumerate(table.columns) if c.kind == "longtext"]
+    cells = [_ColumnCells(ws, styles, column, col) for col, column in enumerate(table.columns)]
+    fast = _FastRows(ws, cells) if fast_rows and _FastRows.usable(ws) else None
+    last = len(table.rows)
     for r, row in enumerate(table.rows, start=1):
-        for col, value in enumerate(row):
-            cells[col].write(r, col, value)
         if wrapped:
-            lines = max(wrapped_lines(row[i], widths[i]) for i in wrapped)
+            lines = max([wrapped_lines(row[i], width) for i, width in wrapped])
             if lines > 1:  # LibreOffice does not grow rows for wrapped text on load; Excel not always either
                 ws.set_row(r, lines * 13.5 + 3)
-    last = len(table.rows)
+        if fast is None or r == last or not fast.write(r, row):  # the last row: see _FastRows
+            for col, value in enumerate(row):
+                cells[col].write(r, col, value)
     ws.autofilter(0, 0, last, len(table.columns) - 1)
     ws.freeze_panes(1, table.freeze_cols)
     column_rules(ws, styles, table, 1, last)
@@ -361,11 +518,25 @@ def bar_chart(workbook: Any, s: SummaryContent, header_row: int, last_row: int) 
     return chart
 
 
-def render_workbook(content: WorkbookContent, path: Path) -> None:
-    """Write the whole workbook to `path` (the caller renames it into place)."""
-    import xlsxwriter
+@contextmanager
+def _no_automatic_gc() -> Iterator[None]:
+    """Writing a 10,000-agency workbook allocates some 300,000 short-lived containers (cache keys, lists), none
+    in a cycle, and each 700 of them set off a collection, some of them over all the report's live objects
+    (0.3–0.7 s at 10,000 agencies, measured). The few cycles xlsxwriter makes are collected after, as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
-    workbook = xlsxwriter.Workbook(str(path), SAFE_OPTIONS)
+
+@_no_automatic_gc()
+def render_workbook(content: WorkbookContent, path: Path, fast_rows: bool = True) -> None:
+    """Write the whole workbook to `path` (the caller renames it into place). `fast_rows=False` writes the table
+    sheets through xlsxwriter's public API only (the reference `_FastRows` is tested against)."""
+    workbook = xlsxwriter.Workbook(str(path), fresh_options())
     try:
         workbook.set_properties(
             {
@@ -387,6 +558,6 @@ def render_workbook(content: WorkbookContent, path: Path) -> None:
             ws.row_data_fh_closed = True
         workbook.constant_memory = True
         for table in content.tables:
-            write_table(workbook, styles, table, content.title, content.summary.footer)
+            write_table(workbook, styles, table, content.title, content.summary.footer, fast_rows)
     finally:
         workbook.close()

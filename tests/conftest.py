@@ -21,3 +21,15 @@ def soffice() -> str:
             pytest.fail("LibreOffice (soffice) not installed but PIPELINE_REQUIRE_SOFFICE=1")
         pytest.skip("LibreOffice (soffice) not installed: real-client check skipped")
     return path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
+    """CI sets PIPELINE_NO_SKIP=1: there a skipped test is a failure, whatever the reason (LibreOffice missing, an
+    xlsxwriter version the fast rows were not verified with...), so a check can never quietly stop running."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("PIPELINE_NO_SKIP") == "1" and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but PIPELINE_NO_SKIP=1 (CI): {reason}"
