@@ -1,8 +1,8 @@
 """The thin xlsxwriter shell of the report: lays out `report.WorkbookContent` on sheets, nothing more.
 
 No decision about *what* is shown is taken here (that is `report.py`); only *how*: fonts, borders, number formats,
-print setup, the chart. Text goes through `write_string` only, with every string-guessing option of xlsxwriter
-off, so that an agency's `=HYPERLINK(…)` stays the text it was typed as.
+print setup, the chart. Text goes through `write_text` only (`write_string`, with every string-guessing option of
+xlsxwriter off), so that an agency's `=HYPERLINK(…)` or `<r>…</r>` stays the text it was typed as.
 """
 
 from __future__ import annotations
@@ -86,6 +86,16 @@ NUM_FORMATS = {"int": "#,##0", "score": "#,##0.00", "pct": "0.0%"}
 CENTERED = {"code", "grade", "mark", "status", "severity", "int"}
 
 
+def write_text(ws: Any, row: int, col: int, text: str, fmt: Any) -> None:
+    """`write_string`, except for a text xlsxwriter would take for ready-made rich-text XML (`<r>…</r>`), which
+    it writes unescaped: an agency could name a goal `<r>&</r>` and make the night's workbook unreadable. Such a
+    text is written as a rich string of three runs in the cell's format, which shows the same characters."""
+    if _RICH_LOOKING(text):
+        ws.write_rich_string(row, col, fmt, text[:1], fmt, text[1:3], fmt, text[3:], fmt)
+    else:
+        ws.write_string(row, col, text, fmt)
+
+
 def write_value(ws: Any, styles: Styles, row: int, col: int, value: Value, column: Column, **extra: Any) -> None:
     """One cell: text as text (never a formula), numbers as numbers with the column's format."""
     kind = column.kind
@@ -94,11 +104,11 @@ def write_value(ws: Any, styles: Styles, row: int, col: int, value: Value, colum
     elif isinstance(value, str):
         align = "center" if kind in CENTERED or kind in ("qty", "score", "pct") else "left"
         wrap = {"text_wrap": True} if kind == "longtext" else {}
-        ws.write_string(row, col, value, styles.cell(align=align, **wrap, **extra))
+        write_text(ws, row, col, value, styles.cell(align=align, **wrap, **extra))
     elif isinstance(value, datetime):
         ws.write_datetime(row, col, value, styles.cell(num_format="yyyy-mm-dd hh:mm", align="center", **extra))
     elif isinstance(value, bool):  # a bool is an int; never expected, but never a formula either
-        ws.write_string(row, col, str(value), styles.cell(**extra))
+        write_text(ws, row, col, str(value), styles.cell(**extra))
     else:
         fmt = qty_format(Decimal(value)) if kind == "qty" else NUM_FORMATS.get(kind, "General")
         align = {"align": "center"} if kind in CENTERED else {}
@@ -118,6 +128,7 @@ _AS_IS = re.compile(rf"[^\s{_SPECIAL}](?:[^{_SPECIAL}]*[^\s{_SPECIAL}])?")
 control characters as `_xHHHH_`, and "_xHHHH_" itself), no `<r>…</r>` taken as rich text, and no leading or
 trailing white space (xml:space="preserve"). `_ColumnCells.xml` leaves any other text to xlsxwriter's own code."""
 
+_RICH_LOOKING = re.compile(r"<r>.*</r>\Z", re.DOTALL).match
 _MAX_UNCUT = 32767 // 2
 """`write_string` cuts a text above 32,767 UTF-16 units, which only a text longer than this can be."""
 
@@ -161,11 +172,11 @@ class _ColumnCells:
         if value is None or value == "":
             ws.write_blank(row, col, None, self._format(0, value))
         elif isinstance(value, str):
-            ws.write_string(row, col, value, self._format(1, value))
+            write_text(ws, row, col, value, self._format(1, value))
         elif isinstance(value, datetime):
             ws.write_datetime(row, col, value, self._format(2, value))
         elif isinstance(value, bool):
-            ws.write_string(row, col, str(value), self._format(3, value))
+            write_text(ws, row, col, str(value), self._format(3, value))
         elif self.is_qty:
             ws.write_number(row, col, float(value), self._format(qty_format(Decimal(value)), value))
         else:
@@ -181,7 +192,9 @@ class _ColumnCells:
             if tail is None:
                 tail = self._tail(value)
                 if tail is None:
-                    return None if cls is not str or len(value) > _MAX_UNCUT else self._by_xlsxwriter(row, value)
+                    if cls is not str or len(value) > _MAX_UNCUT or _RICH_LOOKING(value):
+                        return None  # left to `write` (a text like rich-text XML: see `write_text`)
+                    return self._by_xlsxwriter(row, value)
                 if self.remember:
                     if len(self.tails) >= 4096:
                         self.tails.clear()
@@ -233,6 +246,9 @@ class _Probe:
         self.fmt = fmt
 
     write_blank = write_string = write_datetime = write_number = _keep
+
+    def write_rich_string(self, row: int, col: int, *runs: Any) -> None:
+        self.fmt = runs[-1]  # the cell's format comes last
 
 
 def _probe_format(styles: Styles, value: Value, column: Column) -> Any:
@@ -365,7 +381,7 @@ def write_table(workbook: Any, styles: Styles, table: Table, title: str, footer:
         ws.set_column(col, col, width)
     ws.set_row(0, 30)
     for col, column in enumerate(table.columns):
-        ws.write_string(0, col, column.label, styles.header())
+        write_text(ws, 0, col, column.label, styles.header())
     wrapped = [(i, widths[i]) for i, c in enumerate(table.columns) if c.kind == "longtext"]
     cells = [_ColumnCells(ws, styles, column, col) for col, column in enumerate(table.columns)]
     fast = _FastRows(ws, cells) if fast_rows and _FastRows.usable(ws) else None
@@ -408,10 +424,10 @@ def write_summary(workbook: Any, styles: Styles, s: SummaryContent) -> None:
     title = styles.get(bold=True, font_size=18, font_color=SECTION_COLOR, valign="vcenter")
     ws.set_row(0, 34)
     ws.merge_range(0, 0, 0, last_col, "", title)
-    ws.write_string(0, 0, s.title, title)
+    write_text(ws, 0, 0, s.title, title)
     sub = styles.get(font_color="#595959", valign="vcenter")
     ws.merge_range(1, 0, 1, last_col, "", sub)
-    ws.write_string(1, 0, s.as_of, sub)
+    write_text(ws, 1, 0, s.as_of, sub)
     ws.set_row(2, 8)
 
     section = styles.get(bold=True, font_size=11, font_color=SECTION_COLOR, bottom=2, bottom_color=SECTION_COLOR)
@@ -419,11 +435,11 @@ def write_summary(workbook: Any, styles: Styles, s: SummaryContent) -> None:
 
     def heading(row: int, first: int, last: int, text: str) -> None:
         ws.merge_range(row, first, row, last, "", section)
-        ws.write_string(row, first, text, section)
+        write_text(ws, row, first, text, section)
 
     def text_block(row: int, text: str) -> None:
         ws.merge_range(row, 0, row + 1, left - 1, "", block)
-        ws.write_string(row, 0, text, block)
+        write_text(ws, row, 0, text, block)
         height = merged_height(text, left_units, 2)
         ws.set_row(row, height)
         ws.set_row(row + 1, height)
@@ -432,7 +448,7 @@ def write_summary(workbook: Any, styles: Styles, s: SummaryContent) -> None:
         label = styles.cell(bold=True, bg_color=HEADER_FILL, align="center")
         value = styles.cell(align="center", num_format="#,##0", bold=big, font_size=14 if big else 11)
         for i, (name, count) in enumerate(items):
-            ws.write_string(row, first_panel + i, name, label)
+            write_text(ws, row, first_panel + i, name, label)
             ws.write_number(row + 1, first_panel + i, count, value)
 
     heading(3, 0, left - 1, s.excellent_heading)
@@ -451,7 +467,7 @@ def write_summary(workbook: Any, styles: Styles, s: SummaryContent) -> None:
     header_row = 12
     ws.set_row(header_row, 22)
     for col, column in enumerate(ranking.columns):
-        ws.write_string(header_row, col, column.label, styles.header())
+        write_text(ws, header_row, col, column.label, styles.header())
     shade = {"bg_color": EXCELLENT_FILL}
     for i, row in enumerate(ranking.rows):
         r = header_row + 1 + i
@@ -472,7 +488,7 @@ def write_summary(workbook: Any, styles: Styles, s: SummaryContent) -> None:
     chart_rows = max(len(ranking.rows) + 1, 12)  # the chart's minimum height, in rows
     row = max(last_row, header_row + chart_rows) + 2
     for text in s.notes:
-        ws.write_string(row, 0, "※ " + text, note)
+        write_text(ws, row, 0, "※ " + text, note)
         row += 1
 
     ws.print_area(0, 0, row - 1, last_col)

@@ -452,6 +452,8 @@ PAYLOADS = (
     "\r=1+1",
     "http://evil.example/x",
     "0012",
+    "<r>&</r>",  # xlsxwriter writes text shaped like this as ready-made rich-text XML, unescaped
+    "<r><t>x</t></r>",
 )
 
 
