@@ -671,7 +671,7 @@ class Batch:
     def report_input(self, today: date) -> ReportInput:
         from .scoring import rank_city
 
-        rows = self.ledger.received(submission=False)  # the current ones' submissions are read below, one by one
+        rows = self.ledger.received()  # the current ones' submissions are read below, one by one
         by_id = {r.id: r for r in rows}
         current = {code: r for code, r in self.ledger.current().items() if self.config.agency(code)}
         scored = {}
@@ -711,7 +711,7 @@ class Batch:
         out_dir = self.paths.outbox / f"{today:%Y-%m-%d}"
         feedbacks = [
             r.feedback
-            for r in self.ledger.received(submission=False)
+            for r in self.ledger.received()
             if r.outcome == OUTCOME_REJECTED and r.feedback and r.received_at.date() == today
         ]
         if self.dry_run:
@@ -723,6 +723,7 @@ class Batch:
         paths = write_outputs(data, out_dir)
         self.timing("write", time.perf_counter() - started)
         self.crash("outputs")
+        started = time.perf_counter()
         copied = []
         for fb in feedbacks:
             if fb is None or not fb.is_file():
@@ -742,6 +743,7 @@ class Batch:
         self.log("outputs", **self.summary.outputs)
         self.save_standings(data)
         self.crash("standings")
+        self.timing("publish", time.perf_counter() - started, feedback=len(copied))
         return data
 
     def save_standings(self, data: ReportInput) -> None:
@@ -943,7 +945,9 @@ def execute(config: Config, lang: str, dry_run: bool = False) -> RunSummary:
         batch.intake()
         today = clock.now().date()
         data = batch.outputs(today)
+        mail_started = time.perf_counter()
         batch.mail(data, today)
+        batch.timing("mail", time.perf_counter() - mail_started)
         outcome = "tempfail" if summary.exit_code == EXIT_TEMPFAIL else "ok"
     except ConfigError:
         raise

@@ -49,7 +49,7 @@ MIGRATIONS: tuple[str, ...] = (
         year          INTEGER,
         outcome       TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected', 'duplicate')),
         findings      TEXT NOT NULL DEFAULT '[]',   -- JSON list of Finding.to_record()
-        submission    TEXT,                     -- JSON of the accepted Submission (what scoring reads)
+        submission    TEXT,                     -- (unused since migration 2: see the submissions table)
         errors        INTEGER NOT NULL DEFAULT 0,
         warnings      INTEGER NOT NULL DEFAULT 0,
         duplicate_of  INTEGER REFERENCES files(id),
@@ -86,6 +86,17 @@ MIGRATIONS: tuple[str, ...] = (
         as_of       TEXT NOT NULL
     );
     """,
+    # 2: the submission texts (≈ 20 KB each) in their own table. In `files` every update of a row (done, superseded,
+    # notified) rewrote its text too, and every `SELECT *` read it: at 10,000 files a night, hundreds of MB each.
+    # The old column stays, always NULL (dropping a column needs SQLite 3.35).
+    """
+    CREATE TABLE submissions (
+        file_id INTEGER PRIMARY KEY REFERENCES files(id),
+        json    TEXT NOT NULL                    -- JSON of the accepted Submission (what scoring reads)
+    );
+    INSERT INTO submissions (file_id, json) SELECT id, submission FROM files WHERE submission IS NOT NULL;
+    UPDATE files SET submission = NULL WHERE submission IS NOT NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -111,7 +122,6 @@ class FileRow:
     findings: tuple[Finding, ...]
     errors: int
     warnings: int
-    submission_json: str | None
     duplicate_of: int | None
     dest: Path
     feedback: Path | None
@@ -207,7 +217,7 @@ def _findings(text: str) -> tuple[Finding, ...]:
     return tuple(Finding.from_record(r) for r in json.loads(text or "[]"))
 
 
-def _file(row: sqlite3.Row, submission: bool = True) -> FileRow:
+def _file(row: sqlite3.Row) -> FileRow:
     findings = _findings(row["findings"])
     return FileRow(
         id=row["id"],
@@ -225,7 +235,6 @@ def _file(row: sqlite3.Row, submission: bool = True) -> FileRow:
         findings=findings,
         errors=row["errors"],
         warnings=row["warnings"],
-        submission_json=row["submission"] if submission else None,
         duplicate_of=row["duplicate_of"],
         dest=Path(row["dest"]),
         feedback=Path(row["feedback"]) if row["feedback"] else None,
@@ -369,9 +378,9 @@ class Ledger:
         with self._write():
             cur = self.conn.execute(
                 """INSERT INTO files (run_id, received_at, original_name, source_raw, kind, size, mtime_ns, sha256,
-                       agency, year, outcome, findings, errors, warnings, submission, duplicate_of, dest, feedback,
+                       agency, year, outcome, findings, errors, warnings, duplicate_of, dest, feedback,
                        state)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'moving')""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'moving')""",
                 (
                     f.run_id,
                     f.received_at.isoformat(),
@@ -387,13 +396,14 @@ class Ledger:
                     findings_json(findings),
                     sum(1 for x in findings if x.is_error),
                     sum(1 for x in findings if not x.is_error),
-                    f.submission_json,
                     f.duplicate_of,
                     str(f.dest),
                     str(f.feedback) if f.feedback else None,
                 ),
             )
             row_id = cur.lastrowid
+            if f.submission_json is not None:
+                self.conn.execute("INSERT INTO submissions (file_id, json) VALUES (?, ?)", (row_id, f.submission_json))
         return self.file(row_id)
 
     def mark_done(self, row: FileRow) -> None:
@@ -432,18 +442,17 @@ class Ledger:
             raise KeyError(row_id)
         return _file(row)
 
-    def files(self, where: str = "1", params: Sequence[Any] = (), submission: bool = True) -> list[FileRow]:
-        """`submission=False`: rows without their submission JSON (`submission_json` None), to keep every row of
-        a large ledger in memory without every accepted submission's text."""
-        rows = self.conn.execute(f"SELECT * FROM files WHERE {where} ORDER BY id", params)
-        return [_file(r, submission) for r in rows]
+    def files(self, where: str = "1", params: Sequence[Any] = ()) -> list[FileRow]:
+        """Rows without their submission text (`submission_text` reads one): every row of a large ledger can be
+        kept in memory."""
+        return [_file(r) for r in self.conn.execute(f"SELECT * FROM files WHERE {where} ORDER BY id", params)]
 
     def pending(self) -> list[FileRow]:
         return self.files("state = 'moving'")
 
-    def received(self, submission: bool = True) -> list[FileRow]:
+    def received(self) -> list[FileRow]:
         """Every file that counts (vanished intents never arrived)."""
-        return self.files("state != 'vanished'", submission=submission)
+        return self.files("state != 'vanished'")
 
     def first_with_sha(self, sha256: str) -> FileRow | None:
         """The original a duplicate repeats: the first non-duplicate row with these bytes."""
@@ -452,21 +461,21 @@ class Ledger:
         rows = self.files("sha256 = ? AND outcome != 'duplicate' AND state != 'vanished'", (sha256,))
         return rows[0] if rows else None
 
-    def current(self, submission: bool = False) -> dict[str, FileRow]:
-        """Agency code → its current accepted submission (the row; its JSON only when asked: at 10,000 agencies
-        the texts are hundreds of MB, read one at a time with `submission_text` instead)."""
-        rows = self.files("outcome = 'accepted' AND superseded_by IS NULL AND state = 'done'", submission=submission)
+    def current(self) -> dict[str, FileRow]:
+        """Agency code → its current accepted submission (the row; its text is read with `submission_text`)."""
+        rows = self.files("outcome = 'accepted' AND superseded_by IS NULL AND state = 'done'")
         return {r.agency: r for r in rows if r.agency}
 
     def submission_text(self, row_id: int) -> str | None:
-        row = self.conn.execute("SELECT submission FROM files WHERE id = ?", (row_id,)).fetchone()
+        """The JSON of an accepted file's submission as judged on arrival (`submission_json`), None for others."""
+        row = self.conn.execute("SELECT json FROM submissions WHERE file_id = ?", (row_id,)).fetchone()
         return row[0] if row is not None else None
 
     def dest_taken(self, dest: Path) -> bool:
         return self.conn.execute("SELECT 1 FROM files WHERE dest = ?", (str(dest),)).fetchone() is not None
 
     def unnotified(self) -> list[FileRow]:
-        return self.files("state = 'done' AND notified = 0", submission=False)
+        return self.files("state = 'done' AND notified = 0")
 
     # --- notices ---------------------------------------------------------------------------------------------
     def notice_once(self, key: str, run_id: str, seen_at: datetime) -> bool:

@@ -87,7 +87,7 @@ def agency_rows(config: Config, ledger: Ledger, lang: str) -> tuple[list[list[st
     current = ledger.current()
     standings = ledger.standings()
     latest: dict[str, FileRow] = {}
-    for row in ledger.received(submission=False):
+    for row in ledger.received():
         if row.agency and row.outcome != OUTCOME_DUPLICATE:
             latest[row.agency] = row
     rows, missing = [], []

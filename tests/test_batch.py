@@ -359,7 +359,7 @@ def test_a_rebuild_scores_from_the_ledger_text_then_from_the_archived_file(
     assert results(home) == before
     conn = sqlite3.connect(home / "state" / LEDGER_NAME)
     with conn:
-        conn.execute("UPDATE files SET submission = NULL WHERE agency = 'GGCA'")
+        conn.execute("DELETE FROM submissions WHERE file_id IN (SELECT id FROM files WHERE agency = 'GGCA')")
     conn.close()
     assert report_command(load_config(home), lang="ko") == 0
     assert results(home) == before

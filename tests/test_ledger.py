@@ -174,6 +174,30 @@ def test_an_accepted_submission_is_kept_as_judged(ledger: Ledger, tmp_path: Path
     from pipeline.ledger import parse_submission, submission_json
 
     row = ledger.record_intent(new(tmp_path, "a.xlsx", "7" * 64, submission_json=submission_json(sub)))
-    back = parse_submission(ledger.file(row.id).submission_json)
+    back = parse_submission(ledger.submission_text(row.id))
     assert back == sub
     assert back.goals[0].sources == sub.goals[0].sources and back.goals[0].past[1] == Decimal("2.50")
+
+
+def test_a_version_1_ledger_keeps_its_submissions_in_their_own_table(tmp_path: Path) -> None:
+    """Migration 2 moves each stored submission text out of `files` (where every update rewrote it)."""
+    from pipeline.ledger import LEDGER_NAME, MIGRATIONS
+
+    state = tmp_path / "state"
+    state.mkdir()
+    old = sqlite3.connect(state / LEDGER_NAME)
+    old.executescript(f"BEGIN; {MIGRATIONS[0]}; PRAGMA user_version = 1; COMMIT;")
+    old.execute(
+        """INSERT INTO files (run_id, received_at, original_name, source_raw, kind, size, mtime_ns, sha256, agency,
+               outcome, submission, dest, state)
+           VALUES ('r', '2026-12-01T02:00:00+09:00', 'a.xlsx', x'61', 'file', 1, 1, 'aa', 'GMRT', 'accepted',
+                   '{"as": "judged"}', '/archive/a.xlsx', 'done')"""
+    )
+    old.commit()
+    old.close()
+    ledger = Ledger.open(state)
+    (row,) = ledger.received()
+    assert ledger.submission_text(row.id) == '{"as": "judged"}'
+    assert ledger.conn.execute("SELECT submission FROM files").fetchone()[0] is None
+    assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    ledger.close()
