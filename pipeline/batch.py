@@ -334,7 +334,15 @@ class Batch:
     def timing(self, stage: str, seconds: float, **figures: Any) -> None:
         """A stage's wall time (and the process's peak memory so far) for the log: what the benchmark reads."""
         self.timings[stage] = seconds
-        self.log("timing", stage=stage, seconds=round(seconds, 3), peak_rss_mb=_peak_rss_mb(), **figures)
+        cpu = os.times()
+        self.log(
+            "timing",
+            stage=stage,
+            seconds=round(seconds, 3),
+            batch_cpu=round(cpu.user + cpu.system, 3),  # this process's CPU so far (not its workers')
+            peak_rss_mb=_peak_rss_mb(),
+            **figures,
+        )
 
     # --- 1. finish what a killed run left -------------------------------------------------------------------
     def resume(self) -> None:

@@ -191,6 +191,8 @@ class _Work:
     def typed(self, cell: RawCell, parse: Callable[[Any], nz.Parsed], **params: Any) -> tuple[Value, nz.Parsed]:
         """Type one cell; formulas without cached values, error values, dates and parse errors become findings."""
         value = Value(None, cell)
+        if cell.value is None and cell.formula is None and cell.error is None and not cell.date:
+            return value, nz.BLANK  # what every parser makes of an empty cell (most optional columns are)
         if cell.formula is not None:
             self.add("cell.formula_uncached", value)
             return value, nz.BLANK

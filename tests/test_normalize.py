@@ -145,3 +145,13 @@ def test_clean_and_loose_key_are_the_same_for_short_and_long_texts(pad: int) -> 
     assert clean(f"\u200b １２３{body}\u00a0") == f"123{body}"
     assert loose_key(f" 억 원{body}") == f"억원{body}" and loose_key(f"Ｙ{body}") == f"y{body}"
     assert clean(2025.0) == "2025.0" and loose_key(None) == "none"
+
+
+def test_every_parser_reads_an_empty_cell_as_blank() -> None:
+    """validate.typed skips the parser for an empty cell on the strength of this."""
+    from pipeline.layout import METHODS
+
+    parsers = [nz.parse_text, nz.parse_number, nz.parse_int, nz.parse_yes_no, nz.parse_achieved]
+    parsers.append(lambda v: nz.parse_choice(METHODS, v))
+    for parse in parsers:
+        assert parse(None) is nz.BLANK
