@@ -796,7 +796,15 @@ class Batch:
             self.summary.exit_code = EXIT_TEMPFAIL
 
     def queue_mail(self, data: ReportInput, today: date, mail: Any, delivery: Any) -> int:
-        """Record every message due in the ledger (keys make this idempotent), then mark the files notified."""
+        """Record every message due in the ledger (keys make this idempotent) and mark the files notified, in one
+        transaction: one commit for the night's messages, all of them durable before anything is sent."""
+        with self.ledger.group():
+            queued = self._queue_messages(data, today, mail, delivery)
+        if queued:
+            self.crash("mail_queued")
+        return queued
+
+    def _queue_messages(self, data: ReportInput, today: date, mail: Any, delivery: Any) -> int:
         conn = self.ledger.conn
         config = self.config
         queued = 0
@@ -825,7 +833,6 @@ class Batch:
             if message is not None:
                 delivery.enqueue(conn, key, message, self.run_id, kind, agency.code, now=clock.now())
                 queued += 1
-                self.crash("mail_queued")
             notified.append(row.id)
         self.ledger.mark_notified(notified)
         if config.mail.report != "never" and config.mail.to:
@@ -849,7 +856,6 @@ class Batch:
                 before = conn.total_changes
                 delivery.enqueue(conn, key, message, self.run_id, "report", None, now=clock.now())
                 queued += conn.total_changes != before
-                self.crash("mail_queued")
         accepted = set(data.current)
         due = mail.reminders_due(config, today, accepted, delivery.reminded_on(conn, today))
         for agency in due:
@@ -861,7 +867,6 @@ class Batch:
                 conn, delivery.reminder_key(today), message, self.run_id, "reminder", agency.code, now=clock.now()
             )
             queued += 1
-            self.crash("mail_queued")
         return queued
 
     def record_problem(self, text: str) -> None:

@@ -24,6 +24,7 @@ address gives a new message rather than a silently skipped one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import smtplib
@@ -152,7 +153,8 @@ def enqueue(
     """Record `message` as pending and return its key; a second call with the same key changes nothing.
 
     Stamps Date and a Message-ID derived from the key (on `message` itself) just before serialising, then
-    commits, so the row exists before any transport sees the message. A row already sent or failed stays as it
+    commits (or leaves the commit to the caller's open transaction), so the row exists before any transport sees
+    the message. A row already sent or failed stays as it
     is: a permanent failure is not retried by re-enqueueing (see `requeue`).
     """
     if kind not in KINDS:
@@ -169,7 +171,9 @@ def enqueue(
     if message["Message-ID"] is None:
         domain = sender.rpartition("@")[2] or "localhost"
         message["Message-ID"] = f"<{key[:32]}.{kind}@{domain}>"
-    with conn:
+    # Inside the caller's transaction (the batch queues a night's messages in one), else in its own: either way
+    # committed before any transport sees the message.
+    with contextlib.nullcontext() if conn.in_transaction else conn:
         conn.execute(
             "INSERT OR IGNORE INTO messages (key, run_id, kind, agency, key_parts, sender, recipients, subject,"
             " attachment_sha256, eml, status, attempts, created_at, updated_at)"

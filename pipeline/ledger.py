@@ -431,9 +431,9 @@ class Ledger:
         return self.file(row.id)
 
     def mark_notified(self, row_ids: Iterable[int]) -> None:
-        """One commit for many rows: a message is queued under a key before its row is marked, so a run killed
-        before this commit only looks at those rows again and queues nothing twice."""
-        with self.conn:
+        """One commit for many rows (or the open group's): a message is queued under a key before its row is
+        marked, so a run killed before this commit only looks at those rows again and queues nothing twice."""
+        with self._write():
             self.conn.executemany("UPDATE files SET notified = 1 WHERE id = ?", ((i,) for i in row_ids))
 
     def file(self, row_id: int) -> FileRow:
