@@ -273,10 +273,12 @@ def fit_width(values: Iterable[Value], kind: str) -> float:
     """A column width that shows the header and typical values without cutting them (long text wraps).
 
     Each distinct text is measured once (a goal sheet repeats its agency's name, method and unit on every row),
-    and the scan stops at the column's cap. (Numbers are not deduplicated: equal Decimals can show differently.)"""
+    and so is each distinct number of a fixed-decimals column; the scan stops at the column's cap. (Elsewhere
+    equal Decimals can show differently: 1.0 and 1.000.)"""
     cap = _MAX_WIDTH.get(kind, 40)
+    fixed_places = kind in ("score", "qty", "pct")  # equal numbers show alike (but 0 and -0: "0.00", "-0.00")
     widest = 4
-    seen: set[str] = set()
+    seen: set[object] = set()
     for value in values:
         if value is None:
             continue
@@ -288,6 +290,11 @@ def fit_width(values: Iterable[Value], kind: str) -> float:
         elif isinstance(value, datetime):
             shown = "2026-11-29 23:59"
         elif isinstance(value, Decimal):
+            if fixed_places:
+                key = (value, value.is_signed())
+                if key in seen:
+                    continue
+                seen.add(key)
             shown = f"{value:,.2f}" if kind in ("score", "qty") else f"{value:.1%}" if kind == "pct" else f"{value:,}"
         else:
             shown = str(value)

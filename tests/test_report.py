@@ -595,3 +595,10 @@ def test_column_width_counts_wide_characters_numbers_as_shown_and_stops_at_the_c
     assert fit_width([Decimal("1.0"), Decimal("1.000")], "int") == len("1.000") + 3  # not its equal "1.0"
     assert fit_width(["x" * 50, "가" * 30], "text") == 40  # capped
     assert fit_width(["첫 줄\n" + "y" * 20], "longtext") == 20 + 3  # the widest line, not the whole text
+
+
+def test_column_width_keeps_a_negative_zero_apart() -> None:
+    from pipeline.report import fit_width
+
+    assert fit_width([Decimal("0"), Decimal("-0")], "score") == len("-0.00") + 3
+    assert fit_width([Decimal("-0"), Decimal("0")], "score") == len("-0.00") + 3
