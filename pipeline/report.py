@@ -315,10 +315,13 @@ def wrapped_lines(value: Value, width: float) -> int:
         return 1
     usable = max(width - 1, 1)
 
-    def units(line: str) -> float:
-        return sum(1.75 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.8 for ch in line)
+    def lines(line: str) -> int:
+        if len(line) * 1.75 <= usable:  # fits even if every character is wide: no need to measure (most do)
+            return 1
+        units = sum(1.75 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.8 for ch in line)
+        return max(1, math.ceil(units / usable))
 
-    return sum(max(1, math.ceil(units(line) / usable)) for line in value.splitlines() or [""])
+    return sum(lines(line) for line in value.splitlines() or [""])
 
 
 def grade_order(agencies: Iterable[AgencyResult]) -> tuple[str, ...]:

@@ -602,3 +602,15 @@ def test_column_width_keeps_a_negative_zero_apart() -> None:
 
     assert fit_width([Decimal("0"), Decimal("-0")], "score") == len("-0.00") + 3
     assert fit_width([Decimal("-0"), Decimal("0")], "score") == len("-0.00") + 3
+
+
+def test_wrapped_lines_counts_rendered_widths_per_line() -> None:
+    """Hangul renders ~1.75 digit widths, Latin ~0.8; a column 11 wide holds 10 units of text."""
+    from pipeline.report import wrapped_lines
+
+    assert wrapped_lines("가" * 5, 11) == 1  # 8.75 units
+    assert wrapped_lines("가" * 6, 11) == 2  # 10.5
+    assert wrapped_lines("a" * 12, 11) == 1  # 9.6: longer than the quick bound, measured
+    assert wrapped_lines("a" * 13, 11) == 2  # 10.4
+    assert wrapped_lines("가\n" + "a" * 13, 11) == 3
+    assert wrapped_lines("", 11) == wrapped_lines(None, 11) == 1
