@@ -134,8 +134,9 @@ def run(
 ) -> None:
     """The nightly batch: pick up inbox files, validate, score, report, mail."""
     config = _load(home)
-    from .batch import run_command
+    from .batch import fewer_collections, run_command
 
+    fewer_collections()
     raise typer.Exit(run_command(config, lang=_lang(lang, config), dry_run=dry_run, as_json=as_json))
 
 
