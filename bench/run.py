@@ -92,8 +92,13 @@ def run_ours(corpus: corpus_mod.Corpus, n: int, work: Path) -> dict[str, Any]:
         "intake": timings.get("intake", {}).get("seconds"),
         "score": timings.get("score", {}).get("seconds"),
         "write": timings.get("write", {}).get("seconds"),
+        "publish": timings.get("publish", {}).get("seconds"),
+        "mail": timings.get("mail", {}).get("seconds"),
         # the batch process's own peak RSS (MB) at the end of each stage (the workers are separate processes)
-        "batch_rss_mb": {stage: timings.get(stage, {}).get("peak_rss_mb") for stage in ("intake", "score", "write")},
+        "batch_rss_mb": {
+            stage: timings.get(stage, {}).get("peak_rss_mb")
+            for stage in ("intake", "score", "write", "publish", "mail")
+        },
     }
 
 
@@ -180,11 +185,12 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print("per stage, seconds (ours: read/validate/feedback are CPU in the workers, overlapped with intake's wall)")
-    header = ["run", "files", "read", "validate", "feedback", "intake", "score", "write", "total", "ms/file", "RSS MB"]
+    header = ["run", "files", "read", "validate", "feedback", "intake", "score", "write", "publish", "mail"]
+    header += ["total", "ms/file", "RSS MB"]
     print(" ".join(h.rjust(9) for h in header))
     for f in ours:
         row = ["ours", f["files"], f["read_cpu"], f["validate_cpu"], f["feedback_cpu"], f["intake"], f["score"]]
-        row += [f["write"], f["wall"], f["wall"] / f["files"] * 1000, f["rss_mb"]]
+        row += [f["write"], f["publish"], f["mail"], f["wall"], f["wall"] / f["files"] * 1000, f["rss_mb"]]
         print(" ".join(fmt(v) for v in row))
     print(
         "batch process peak RSS (MB) at the end of: "
@@ -192,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if naive is not None:
         row = ["naive", naive["files"], naive["read"], naive["validate"], None, None, naive["score"], naive["write"]]
+        row += [None, None]
         row += [naive["wall"], naive["wall"] / naive["files"] * 1000, naive["rss_mb"]]
         print(" ".join(fmt(v) for v in row))
         same = next((f for f in ours if f["files"] == naive["files"]), None)

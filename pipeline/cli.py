@@ -120,16 +120,16 @@ def validate(
     from .validate_command import validate_command
 
     config = _try_load(home)
-    raise typer.Exit(
-        validate_command(files, config, lang=_lang(lang, config), as_json=as_json, feedback_dir=feedback)
-    )
+    raise typer.Exit(validate_command(files, config, lang=_lang(lang, config), as_json=as_json, feedback_dir=feedback))
 
 
 @app.command()
 def run(
     home: HomeOption = None,
     lang: LangOption = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and score; write, move and send nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and score; write, move and send nothing.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")] = False,
 ) -> None:
     """The nightly batch: pick up inbox files, validate, score, report, mail."""

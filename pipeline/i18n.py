@@ -35,10 +35,17 @@ def tr(text: Text, lang: str, /, **values: object) -> str:
 _DIGIT_CODA = {"0": "ng", "1": "l", "2": "", "3": "m", "4": "", "5": "", "6": "k", "7": "l", "8": "l", "9": ""}
 _LATIN_CODA = {"l": "l", "m": "m", "n": "n", "r": "l"}  # as Korean readers pronounce a final letter
 _CLOSERS = "'\"’”)]}」』>%"
-_PARTICLE = re.compile(r"(?P<word>[^\s(])(?P<closers>[" + re.escape(_CLOSERS) + r"]*)"
-                       r"(?P<p>이\(가\)|을\(를\)|은\(는\)|과\(와\)|아\(야\)|\(으\)로)")
-_FORMS = {"이(가)": ("이", "가"), "을(를)": ("을", "를"), "은(는)": ("은", "는"), "과(와)": ("과", "와"),
-          "아(야)": ("아", "야")}
+_PARTICLE = re.compile(
+    r"(?P<word>[^\s(])(?P<closers>[" + re.escape(_CLOSERS) + r"]*)"
+    r"(?P<p>이\(가\)|을\(를\)|은\(는\)|과\(와\)|아\(야\)|\(으\)로)"
+)
+_FORMS = {
+    "이(가)": ("이", "가"),
+    "을(를)": ("을", "를"),
+    "은(는)": ("은", "는"),
+    "과(와)": ("과", "와"),
+    "아(야)": ("아", "야"),
+}
 
 
 def final_sound(char: str) -> str:

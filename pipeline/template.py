@@ -69,46 +69,114 @@ TEXTS = {
     "item": ("항목", "Item"),
     "content": ("내용", "Value"),
     "guide_title": ("성과창출계획 표준서식 작성 안내", "How to fill in the performance plan template"),
-    "examples": ("평가방법별 작성 예시 (예시는 이 시트에만 있습니다)", "One example per method (examples live here only)"),
+    "examples": (
+        "평가방법별 작성 예시 (예시는 이 시트에만 있습니다)",
+        "One example per method (examples live here only)",
+    ),
     "version": ("서식 버전", "Template version"),
 }
 
 GUIDE_LINES = (
-    ("1. '기관정보' 시트에 기관코드, 기관명, 기관유형, 평가연도를 적습니다.",
-     "1. On 'Agency', fill in the agency code, name, group and evaluation year."),
-    ("2. '성과목표' 시트에 목표마다 한 줄씩 적습니다. 목표번호는 기관 안에서 겹치지 않게 합니다.",
-     "2. On 'Goals', one row per goal; goal numbers must be unique within the agency."),
-    ("3. 평가방법: 목표대비(실적÷목표), 목표부여(최고·최저목표 또는 기준치), 목표부여(편차)(과거실적 3~5년),"
-     " 달성여부(달성/미달성), 정성평가(평가위원이 등급 부여).",
-     "3. Method: target ratio (actual ÷ target), target setting (top/floor or baseline), deviation (3-5 past"
-     " results), milestone (achieved / not achieved), qualitative (graded by evaluators)."),
-    ("4. 지표방향: 클수록 좋으면 상향, 작을수록 좋으면(사고 건수 등) 하향. 주요사업이면 Y.",
-     "4. Direction: higher if more is better, lower if less is better (e.g. accidents). Major programme: Y."),
-    ("5. 가중치는 목표별 배점이며 합계가 정확히 100이어야 합니다.",
-     "5. Weight is the goal's points; the weights must add up to exactly 100."),
-    ("6. 숫자 칸에는 숫자만 적습니다(단위는 '단위' 칸에). 퍼센트 지표는 단위를 %로 하고 85 또는 85%로 적습니다.",
-     "6. Numeric cells hold numbers only (units go in 'Unit'). For % indicators use unit % and type 85 or 85%."),
-    ("7. 평가등급 칸은 평가위원이 적습니다. 비워 두세요.",
-     "7. The evaluator grade column is filled by the evaluators: leave it blank."),
-    ("8. 실적의 근거(증빙자료)를 꼭 적어 주세요. 시트 이름과 제목 줄은 바꾸지 마세요.",
-     "8. Always name the evidence. Do not rename sheets or headings."),
+    (
+        "1. '기관정보' 시트에 기관코드, 기관명, 기관유형, 평가연도를 적습니다.",
+        "1. On 'Agency', fill in the agency code, name, group and evaluation year.",
+    ),
+    (
+        "2. '성과목표' 시트에 목표마다 한 줄씩 적습니다. 목표번호는 기관 안에서 겹치지 않게 합니다.",
+        "2. On 'Goals', one row per goal; goal numbers must be unique within the agency.",
+    ),
+    (
+        "3. 평가방법: 목표대비(실적÷목표), 목표부여(최고·최저목표 또는 기준치), 목표부여(편차)(과거실적 3~5년),"
+        " 달성여부(달성/미달성), 정성평가(평가위원이 등급 부여).",
+        "3. Method: target ratio (actual ÷ target), target setting (top/floor or baseline), deviation (3-5 past"
+        " results), milestone (achieved / not achieved), qualitative (graded by evaluators).",
+    ),
+    (
+        "4. 지표방향: 클수록 좋으면 상향, 작을수록 좋으면(사고 건수 등) 하향. 주요사업이면 Y.",
+        "4. Direction: higher if more is better, lower if less is better (e.g. accidents). Major programme: Y.",
+    ),
+    (
+        "5. 가중치는 목표별 배점이며 합계가 정확히 100이어야 합니다.",
+        "5. Weight is the goal's points; the weights must add up to exactly 100.",
+    ),
+    (
+        "6. 숫자 칸에는 숫자만 적습니다(단위는 '단위' 칸에). 퍼센트 지표는 단위를 %로 하고 85 또는 85%로 적습니다.",
+        "6. Numeric cells hold numbers only (units go in 'Unit'). For % indicators use unit % and type 85 or 85%.",
+    ),
+    (
+        "7. 평가등급 칸은 평가위원이 적습니다. 비워 두세요.",
+        "7. The evaluator grade column is filled by the evaluators: leave it blank.",
+    ),
+    (
+        "8. 실적의 근거(증빙자료)를 꼭 적어 주세요. 시트 이름과 제목 줄은 바꾸지 마세요.",
+        "8. Always name the evidence. Do not rename sheets or headings.",
+    ),
 )
 
 # One worked example per method (SCORING.md §5): shown on the guide sheet only.
 GUIDE_EXAMPLES: tuple[dict[str, Any], ...] = (
-    {"number": "예1", "strategy": "금융 지원 확대", "goal": "신용보증 공급 확대", "indicator": "보증 공급액",
-     "method": "ratio", "direction": "higher", "unit": "억원", "major": "Y", "weight": 20, "target": 3500,
-     "actual": 3902, "evidence": "보증공급 실적 보고서"},
-    {"number": "예2", "strategy": "고객 만족", "goal": "고객만족도 향상", "indicator": "고객만족도 점수",
-     "method": "range", "direction": "higher", "unit": "점", "major": "N", "weight": 25, "top": 110,
-     "floor": 90, "actual": 104, "evidence": "만족도 조사 결과"},
-    {"number": "예3", "strategy": "시민 서비스", "goal": "상담 건수 확대", "indicator": "상담 건수",
-     "method": "deviation", "direction": "higher", "unit": "건", "major": "N", "weight": 20, "actual": 145,
-     "note": "과거실적 시트에 5년 실적 작성"},
-    {"number": "예4", "strategy": "경영 혁신", "goal": "국제 인증 획득", "indicator": "ISO 10002 인증",
-     "method": "milestone", "weight": 5, "actual": "달성", "evidence": "인증서 사본"},
-    {"number": "예5", "strategy": "지역 발전", "goal": "도시철도 2호선 건설 지원", "indicator": "지원 실적(정성)",
-     "method": "qualitative", "weight": 20, "evidence": "추진 경과 보고", "note": "평가등급은 평가위원 작성"},
+    {
+        "number": "예1",
+        "strategy": "금융 지원 확대",
+        "goal": "신용보증 공급 확대",
+        "indicator": "보증 공급액",
+        "method": "ratio",
+        "direction": "higher",
+        "unit": "억원",
+        "major": "Y",
+        "weight": 20,
+        "target": 3500,
+        "actual": 3902,
+        "evidence": "보증공급 실적 보고서",
+    },
+    {
+        "number": "예2",
+        "strategy": "고객 만족",
+        "goal": "고객만족도 향상",
+        "indicator": "고객만족도 점수",
+        "method": "range",
+        "direction": "higher",
+        "unit": "점",
+        "major": "N",
+        "weight": 25,
+        "top": 110,
+        "floor": 90,
+        "actual": 104,
+        "evidence": "만족도 조사 결과",
+    },
+    {
+        "number": "예3",
+        "strategy": "시민 서비스",
+        "goal": "상담 건수 확대",
+        "indicator": "상담 건수",
+        "method": "deviation",
+        "direction": "higher",
+        "unit": "건",
+        "major": "N",
+        "weight": 20,
+        "actual": 145,
+        "note": "과거실적 시트에 5년 실적 작성",
+    },
+    {
+        "number": "예4",
+        "strategy": "경영 혁신",
+        "goal": "국제 인증 획득",
+        "indicator": "ISO 10002 인증",
+        "method": "milestone",
+        "weight": 5,
+        "actual": "달성",
+        "evidence": "인증서 사본",
+    },
+    {
+        "number": "예5",
+        "strategy": "지역 발전",
+        "goal": "도시철도 2호선 건설 지원",
+        "indicator": "지원 실적(정성)",
+        "method": "qualitative",
+        "weight": 20,
+        "evidence": "추진 경과 보고",
+        "note": "평가등급은 평가위원 작성",
+    },
 )
 
 
@@ -150,8 +218,13 @@ def build_template(
     _guide_sheet(wb.create_sheet(sheet_name(SHEET_GUIDE, lang)), lang, styles)
     values = {"year": year, "group": ""}
     if agency is not None:
-        values.update(agency_code=agency.code, agency_name=agency.name, group=agency.group,
-                      supervising_dept=agency.supervising_dept, email=agency.email)
+        values.update(
+            agency_code=agency.code,
+            agency_name=agency.name,
+            group=agency.group,
+            supervising_dept=agency.supervising_dept,
+            email=agency.email,
+        )
     values.update(info or {})
     _agency_sheet(wb.create_sheet(sheet_name(SHEET_AGENCY, lang)), lang, styles, values, groups)
     _goal_sheet(wb.create_sheet(sheet_name(SHEET_GOALS, lang)), lang, styles, list(goals))
@@ -260,7 +333,12 @@ def _agency_sheet(ws, lang: str, styles: _Styles, values: Mapping[str, Any], gro
     _title(ws, tr(TEXTS["title_agency"], lang), tr(TEXTS["hint_agency"], lang), styles)
     for i, label in enumerate((TEXTS["item"], TEXTS["content"]), start=1):
         cell = ws.cell(row=HEADER_ROW, column=i, value=tr(label, lang))
-        cell.font, cell.fill, cell.alignment, cell.border = styles.header, styles.header_fill, styles.center, styles.border
+        cell.font, cell.fill, cell.alignment, cell.border = (
+            styles.header,
+            styles.header_fill,
+            styles.center,
+            styles.border,
+        )
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 40
     for offset, col in enumerate(AGENCY_FIELDS):
@@ -268,10 +346,21 @@ def _agency_sheet(ws, lang: str, styles: _Styles, values: Mapping[str, Any], gro
         label = ws.cell(row=row, column=1, value=col.label(lang))
         label.font, label.border = styles.body, styles.border
         cell = ws.cell(row=row, column=2, value=values.get(col.key) or None)
-        cell.font, cell.border, cell.fill, cell.protection = styles.body, styles.border, styles.input_fill, styles.unlocked
+        cell.font, cell.border, cell.fill, cell.protection = (
+            styles.body,
+            styles.border,
+            styles.input_fill,
+            styles.unlocked,
+        )
         if col.key == "year":
-            dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100",
-                                showErrorMessage=True, error=tr(("연도를 숫자로 적으세요.", "Type the year."), lang))
+            dv = DataValidation(
+                type="whole",
+                operator="between",
+                formula1="2000",
+                formula2="2100",
+                showErrorMessage=True,
+                error=tr(("연도를 숫자로 적으세요.", "Type the year."), lang),
+            )
             ws.add_data_validation(dv)
             dv.add(cell)
         if col.key == "group" and groups:
@@ -302,13 +391,23 @@ def _goal_sheet(ws, lang: str, styles: _Styles, goals: list[Mapping[str, Any]]) 
         letter = column_letter(i)
         area = f"{letter}{FIRST_DATA_ROW}:{letter}{last}"
         if col.key in lists:
-            dv = DataValidation(type="list", formula1=_list_formula(lists[col.key]), allow_blank=True,
-                                showErrorMessage=True,
-                                error=tr(("목록에서 고르세요.", "Pick a value from the list."), lang))
+            dv = DataValidation(
+                type="list",
+                formula1=_list_formula(lists[col.key]),
+                allow_blank=True,
+                showErrorMessage=True,
+                error=tr(("목록에서 고르세요.", "Pick a value from the list."), lang),
+            )
         elif col.kind == "number" and col.key != "actual":  # actual may be 달성/미달성 for milestones
-            dv = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
-                                allow_blank=True, showErrorMessage=True,
-                                error=tr(("숫자만 적으세요.", "Numbers only."), lang))
+            dv = DataValidation(
+                type="decimal",
+                operator="between",
+                formula1="-1E+15",
+                formula2="1E+15",
+                allow_blank=True,
+                showErrorMessage=True,
+                error=tr(("숫자만 적으세요.", "Numbers only."), lang),
+            )
         else:
             dv = None
         if dv is not None:
@@ -387,9 +486,7 @@ def content_fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-def template_command(
-    config: Config | None, lang: str, agency: str | None, all_agencies: bool, out: Path | None
-) -> int:
+def template_command(config: Config | None, lang: str, agency: str | None, all_agencies: bool, out: Path | None) -> int:
     """`pipeline template`: blank, one prefilled (`--agency`), or one per agency (`--all`)."""
     import sys
 
