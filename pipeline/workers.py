@@ -19,6 +19,7 @@ does the read-only work ahead of it, and results are handed back in inbox order.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import logging
 import multiprocessing
@@ -28,6 +29,7 @@ import time
 import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -103,6 +105,16 @@ def _register_reducers() -> None:
             return cls, tuple(getattr(obj, n) for n in names)
 
         ForkingPickler.register(cls, reduce)
+    ForkingPickler.register(Decimal, lambda d: (shared_decimal, (str(d),)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def shared_decimal(text: str) -> Decimal:
+    """One object per distinct Decimal text received from the workers. The batch keeps every agency's scored
+    result until the ranks, and weights, points, scores and rates repeat across agencies (100.00, 5, 1.0000):
+    sharing them took a kept result from 30.9 to 23.1 KB on the benchmark corpus. Decimals are immutable, and the
+    text keeps the exponent (1.0 and 1.00 stay distinct); the cache is bounded."""
+    return Decimal(text)
 
 
 # --- the worker side -----------------------------------------------------------------------------------------------

@@ -99,3 +99,17 @@ def test_a_crashing_worker_costs_only_its_file(tmp_path: Path, monkeypatch: pyte
         assert pool.replaced == 1
     assert codes[2] == ["file.too_complex"]
     assert all(c == [] for i, c in enumerate(codes) if i != 2)
+
+
+def test_decimals_from_the_workers_are_shared_by_text_and_keep_their_exponent() -> None:
+    import pickle
+    from decimal import Decimal
+    from multiprocessing.reduction import ForkingPickler
+
+    from pipeline.workers import _register_reducers
+
+    _register_reducers()
+    sent = [Decimal("100.00"), Decimal("100.00"), Decimal("100.0"), Decimal("-0"), Decimal("0")]
+    got = pickle.loads(ForkingPickler.dumps(sent))
+    assert got == sent and [str(d) for d in got] == ["100.00", "100.00", "100.0", "-0", "0"]
+    assert got[0] is got[1] and got[0] is not got[2] and got[3] is not got[4]
