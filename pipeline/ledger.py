@@ -176,21 +176,28 @@ def submission_json(sub: Submission) -> str:
     accepted, even if a later validator (or a bug in it) would read the archived file differently."""
 
     def goal(g: Goal) -> dict[str, Any]:
-        d = {f.name: getattr(g, f.name) for f in fields(Goal) if f.name != "sources"}
+        d = {name: getattr(g, name) for name in _GOAL_FIELDS}
         d["sources"] = {k: [s.sheet, s.cell, s.field] for k, s in g.sources.items()}
         return d
 
     doc = {
-        "agency": {f.name: getattr(sub.agency, f.name) for f in fields(AgencyInfo)},
+        "agency": {name: getattr(sub.agency, name) for name in _AGENCY_FIELDS},
         "goals": [goal(g) for g in sub.goals],
     }
-    return json.dumps(doc, ensure_ascii=False, default=_encode)
+    return _ENCODER.encode(doc)
+
+
+_GOAL_FIELDS = tuple(f.name for f in fields(Goal) if f.name != "sources")
+_AGENCY_FIELDS = tuple(f.name for f in fields(AgencyInfo))
 
 
 def _encode(value: Any) -> Any:
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
     raise TypeError(f"cannot store {type(value).__name__} in the ledger")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_encode)  # what json.dumps(...) builds on every call
 
 
 def _decode(obj: dict[str, Any]) -> Any:
