@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+pytest_plugins = ("mailserver",)  # the mail tests' `config` and `db` fixtures
+
 
 @pytest.fixture(scope="session")
 def soffice() -> str:

@@ -7,6 +7,7 @@ the bytes the server received.
 from __future__ import annotations
 
 import socket
+import sqlite3
 import ssl
 import subprocess
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -195,3 +197,22 @@ def read_xlsx(data: bytes) -> list[tuple]:
 
     wb = load_workbook(BytesIO(data), read_only=True)
     return [tuple(r) for r in wb["요약"].iter_rows(values_only=True)]
+
+
+# --- fixtures shared by the mail tests (registered in conftest.py) ------------------------------------------------
+@pytest.fixture
+def config(tmp_path: Path):
+    """A home whose pipeline.toml sends mail through the SMTP settings `make_config` writes."""
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    """A WAL SQLite database with the mail outbox's tables: real SQLite, as the ledger is."""
+    from pipeline import delivery
+
+    conn = sqlite3.connect(tmp_path / "ledger.sqlite")
+    conn.execute("PRAGMA journal_mode=WAL")
+    delivery.ensure_schema(conn)
+    yield conn
+    conn.close()

@@ -22,20 +22,6 @@ RECORDS = [
 ]
 
 
-@pytest.fixture
-def config(tmp_path):
-    return make_config(tmp_path)
-
-
-@pytest.fixture
-def db(tmp_path):
-    conn = sqlite3.connect(tmp_path / "ledger.sqlite")
-    conn.execute("PRAGMA journal_mode=WAL")
-    delivery.ensure_schema(conn)
-    yield conn
-    conn.close()
-
-
 def city(total: str = "92.50") -> CityResult:
     return CityResult(
         year=2024,

@@ -56,22 +56,6 @@ def cert(tmp_path_factory) -> SelfSigned:
     return make_self_signed(tmp_path_factory.mktemp("tls"))
 
 
-@pytest.fixture
-def config(tmp_path):
-    return make_config(tmp_path)
-
-
-@pytest.fixture
-def db(tmp_path):
-    import sqlite3
-
-    conn = sqlite3.connect(tmp_path / "ledger.sqlite")
-    conn.execute("PRAGMA journal_mode=WAL")
-    delivery.ensure_schema(conn)
-    yield conn
-    conn.close()
-
-
 def city() -> CityResult:
     return CityResult(
         year=2024,
