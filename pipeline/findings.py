@@ -350,6 +350,19 @@ define(
     ),
     "Hidden rows are read like any other: a hidden goal still counts, so we point it out.",
 )
+define(
+    "column.hidden",
+    WARNING,
+    (
+        "'{field}' 열이 숨겨져 있습니다. 숨긴 열의 값도 평가에 그대로 쓰입니다.",
+        "The column '{field}' is hidden; its values are used all the same.",
+    ),
+    (
+        "열 숨기기를 해제해 값을 확인하세요.",
+        "Unhide the column and check its values.",
+    ),
+    "A hidden column of the table is read like any other: what the submitter no longer sees still counts.",
+)
 
 # Cell values.
 define(

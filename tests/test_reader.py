@@ -160,6 +160,22 @@ def test_hidden_row_counts_and_warns(tmp_path: Path) -> None:
     assert result.ok and len(result.submission.goals) == 6
 
 
+@pytest.mark.parametrize("streamed", [False, True])  # a sheet parsed as one tree, or event by event (large parts)
+def test_hidden_column_counts_and_warns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool) -> None:
+    from pipeline import reader
+
+    def hide(wb: Any) -> None:
+        wb["성과목표"].column_dimensions["K"].hidden = True  # 목표치
+        wb["성과목표"].column_dimensions["X"].hidden = True  # outside the table: nothing to say
+
+    if streamed:
+        monkeypatch.setattr(reader, "FAST_PARSE_BYTES", 0)
+    result = check(factory.write(tmp_path / "s.xlsx", edit=hide))
+    assert refs(result) == [("column.hidden", "성과목표!K4")]
+    assert result.ok and result.submission.goals[1].target == Decimal(2500)  # still read
+    assert "숨겨져" in result.findings[0].message("ko") and "'목표치'" in result.findings[0].message("ko")
+
+
 def test_blank_rows_between_goals_and_trailing_rows(tmp_path: Path) -> None:
     goals = factory.goals()
     spaced = [goals[0], {}, goals[1], goals[2], {}, {}, goals[3], goals[4], goals[5]]
