@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import clock, intake, runlock
+from .atomic import copy_atomically
 from .config import Config, ConfigError
 from .findings import Finding, finding
 from .i18n import Text, tr
@@ -261,21 +262,6 @@ class CrashHook:
         if self.after and self.steps == self.after:
             self.log("crash_hook", step=self.steps, after=step)
             os._exit(CRASH_EXIT)
-
-
-def copy_atomically(src: Path, dest: Path) -> None:
-    """Copy to a temporary name beside the target, then rename: a reader never sees half a file."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{dest.name[:40]}.", suffix=".tmp", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
-            shutil.copyfileobj(inp, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(name, dest)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
 
 
 def sweep_temp_files(roots: Iterable[Path]) -> list[Path]:
@@ -664,16 +650,15 @@ class Batch:
         text = self.ledger.submission_text(row.id)
         if text:
             return score_agency(agency, parse_submission(text, sources=False), self.config.scoring, self.lang)
-        from .accepted import accepted, without_sources
+        from .accepted import without_sources
         from .validate import check_file
 
         path = row.dest if os.path.lexists(row.dest) else self.source_of(row)
         result = check_file(path, self.config, lang=self.lang)
-        if accepted(result, None, self.lang) is None:
+        if not result.ok or result.submission is None:
             self.log("archived_invalid", id=row.id, file=str(path))
             self.summary.problems.append(f"{row.original_name}: archived submission no longer passes the checks")
             return None
-        assert result.submission is not None
         return score_agency(agency, without_sources(result.submission), self.config.scoring, self.lang)
 
     def report_input(self, today: date) -> ReportInput:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import write_bytes_atomically
 from .config import CONFIG_NAME
 
 FOLDERS = ("inbox", "outbox", "archive", "rejected", "state")
@@ -128,7 +129,4 @@ def init_home(directory: Path, force: bool = False, text: str | None = None) -> 
         (directory / name).mkdir(exist_ok=True)
     if text is None:
         text = render_config(EXAMPLE_AGENCIES, year=2026, deadline="2026-12-15")
-    tmp = config.with_suffix(".toml.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(config)
-    return config
+    return write_bytes_atomically(config, text.encode("utf-8"))

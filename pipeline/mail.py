@@ -16,7 +16,6 @@ import os
 import re
 import smtplib
 import ssl
-import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
+from .atomic import write_bytes_atomically
 from .config import Agency, Config, Smtp
 from .i18n import Text, tr
 from .model import (
@@ -550,18 +550,7 @@ class FileTransport:
         self.folder = Path(folder)
 
     def send(self, key: str, sender: str, recipients: Sequence[str], data: bytes) -> Refused:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / f"{key}.eml"
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_bytes_atomically(self.folder / f"{key}.eml", data)
         return {}
 
     def close(self) -> None:

@@ -12,16 +12,15 @@ Every value of a table cell is one of: `str` (written with `write_string`, never
 from __future__ import annotations
 
 import math
-import os
 import unicodedata
-import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from .atomic import write_atomically
 from .i18n import Text, tr
 from .layout import ACHIEVED, QUANTITATIVE_METHODS, choice_label
 from .model import (
@@ -686,21 +685,6 @@ def output_names(data: ReportInput) -> tuple[str, str]:
     return tr(FILE_NAME, data.lang, **values), ASCII_NAME.format(**values)
 
 
-# --- the shell: write the files atomically ------------------------------------------------------------------------
-def _write_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary name in the same folder, flush it to disk, then rename over the target: a reader (or
-    the mail step) sees the old file or the new one, never half of one, when a run repeats on the same day."""
-    temp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        write(temp)
-        with open(temp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
 def write_outputs(data: ReportInput, out_dir: Path) -> ReportPaths:
     """Write the consolidated workbook and results.json into `out_dir` (which the caller creates)."""
     from .report_workbook import render_workbook  # xlsxwriter is loaded only when a report is written
@@ -713,9 +697,9 @@ def write_outputs(data: ReportInput, out_dir: Path) -> ReportPaths:
     # rendered and dropped, then the results document, streamed to the file. Each file is renamed into place
     # whole; both are a pure function of the ledger, so a failure between them is repaired by the next run.
     content = [workbook_content(data)]
-    _write_atomically(workbook, lambda p: render_workbook(content[0], p))
+    write_atomically(workbook, lambda p: render_workbook(content[0], p))
     content.clear()
     document = [results_document(data)]
-    _write_atomically(results, lambda p: write_results(document[0], p))
+    write_atomically(results, lambda p: write_results(document[0], p))
     document.clear()
     return ReportPaths(workbook=workbook, workbook_ascii_name=ascii_name, results_json=results)

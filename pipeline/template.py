@@ -460,12 +460,10 @@ def template_file_name(lang: str, agency: Agency | None = None) -> str:
 
 
 def save_workbook(wb: Workbook, path: Path) -> Path:
-    """Write next to the target, then rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    wb.save(tmp)
-    tmp.replace(path)
-    return path
+    """Written whole or not at all (`atomic.write_atomically`): a reader never sees half a file."""
+    from .atomic import write_atomically
+
+    return write_atomically(path, wb.save)
 
 
 def write_template(path: Path, lang: str = "ko", config: Config | None = None, agency: Agency | None = None) -> Path:
