@@ -45,6 +45,7 @@ from . import clock, intake, runlock
 from .atomic import copy_atomically
 from .config import Config, ConfigError
 from .findings import Finding, finding
+from .forked import Pending, in_child
 from .i18n import Text, tr
 from .ledger import (
     OUTCOME_ACCEPTED,
@@ -309,6 +310,7 @@ class Batch:
         self.crash = CrashHook(log, enabled=not dry_run)
         self.scored: dict[str, AgencyResult | None] = {}  # sha256 → its agency's own result, accepted this run
         self.texts: dict[str, str] = {}  # sha256 → submission text, between its check and its ledger row
+        self.report_state: Pending[str] | None = None  # the report's state digest, hashed in a forked child
         self.prepared: dict[str, tuple[Path, tuple[Finding, ...]]] = {}  # sha256 → feedback written ahead
         self.timings: dict[str, float] = {}  # stage → seconds, also logged as `timing` records (benchmarks)
         self.summary = RunSummary(run_id=run_id, started_at=clock.now(), dry_run=dry_run)
@@ -695,12 +697,18 @@ class Batch:
             history=history,
         )
 
-    def outputs(self, today: date) -> ReportInput:
+    def outputs(self, today: date, mail_next: bool = False) -> ReportInput:
+        """Tonight's consolidated workbook, results.json and feedback copies. `mail_next`: the mail step follows,
+        so the report's state digest is hashed in a forked child while the workbook is written."""
         from .report import output_names, write_outputs
 
         started = time.perf_counter()
         data = self.report_input(today)
         self.timing("score", time.perf_counter() - started, agencies=len(data.city.agencies))
+        if mail_next and self.config.mail.report != "never" and self.config.mail.to:
+            from .delivery import state_digest
+
+            self.report_state = in_child(lambda: state_digest(data.city, data.history))
         out_dir = self.paths.outbox / f"{today:%Y-%m-%d}"
         feedbacks = [
             r.feedback
@@ -821,7 +829,7 @@ class Batch:
             notified.append(row.id)
         self.ledger.mark_notified(notified)
         if config.mail.report != "never" and config.mail.to:
-            state = delivery.state_digest(data.city, data.history)
+            state = self.report_state.result() if self.report_state else delivery.state_digest(data.city, data.history)
             key = delivery.report_key(state, self.run_id if config.mail.report == "always" else None)
             workbook = Path(self.summary.outputs.get("workbook", ""))
             if self.dry_run or workbook.is_file():
@@ -954,7 +962,7 @@ def execute(config: Config, lang: str, dry_run: bool = False) -> RunSummary:
         batch.resume()
         batch.intake()
         today = clock.now().date()
-        data = batch.outputs(today)
+        data = batch.outputs(today, mail_next=True)
         mail_started = time.perf_counter()
         batch.mail(data, today)
         batch.timing("mail", time.perf_counter() - mail_started)

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .atomic import write_atomically
+from .forked import in_child
 from .i18n import Text, tr
 from .layout import ACHIEVED, QUANTITATIVE_METHODS, choice_label
 from .model import (
@@ -693,13 +694,15 @@ def write_outputs(data: ReportInput, out_dir: Path) -> ReportPaths:
     workbook_name, ascii_name = output_names(data)
     workbook = out_dir / workbook_name
     results = out_dir / RESULTS_JSON
-    # One big thing in memory at a time (at 10,000 agencies each is hundreds of MB): the workbook's content,
-    # rendered and dropped, then the results document, streamed to the file. Each file is renamed into place
-    # whole; both are a pure function of the ledger, so a failure between them is repaired by the next run.
-    content = [workbook_content(data)]
-    write_atomically(workbook, lambda p: render_workbook(content[0], p))
-    content.clear()
-    document = [results_document(data)]
-    write_atomically(results, lambda p: write_results(document[0], p))
-    document.clear()
+    # results.json is made in a forked child (`forked.in_child`) while this process renders the workbook: the
+    # second core is otherwise idle here. Each file is renamed into place whole; both are a pure function of the
+    # ledger, so a failure between them is repaired by the next run. The workbook's content is rendered and
+    # dropped (at 10,000 agencies it is hundreds of MB).
+    results_written = in_child(lambda: write_atomically(results, lambda p: write_results(results_document(data), p)))
+    try:
+        content = [workbook_content(data)]
+        write_atomically(workbook, lambda p: render_workbook(content[0], p))
+        content.clear()
+    finally:
+        results_written.result()
     return ReportPaths(workbook=workbook, workbook_ascii_name=ascii_name, results_json=results)
