@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from .atomic import write_atomically
@@ -195,7 +196,7 @@ class Table:
 
     def widths(self) -> tuple[float, ...]:
         return tuple(
-            c.width if c.width is not None else fit_width([c.label, *(r[i] for r in self.rows)], c.kind)
+            c.width if c.width is not None else fit_width([c.label, *map(itemgetter(i), self.rows)], c.kind)
             for i, c in enumerate(self.columns)
         )
 
@@ -272,32 +273,24 @@ _MAX_WIDTH = {"longtext": 72, "text": 40}
 def fit_width(values: Iterable[Value], kind: str) -> float:
     """A column width that shows the header and typical values without cutting them (long text wraps).
 
-    Each distinct text is measured once (a goal sheet repeats its agency's name, method and unit on every row),
-    and so is each distinct number of a fixed-decimals column; the scan stops at the column's cap. (Elsewhere
-    equal Decimals can show differently: 1.0 and 1.000.)"""
+    Each distinct value is measured once: a goal sheet repeats its agency's name, method and unit on every row,
+    and a 10,000-agency sheet has 200,000 rows. Values are told apart by type and exact text, in C (`set` over
+    `map`), so equal Decimals written differently (1.0 and 1.000, 0 and -0) are each measured as they show."""
     cap = _MAX_WIDTH.get(kind, 40)
-    fixed_places = kind in ("score", "qty", "pct")  # equal numbers show alike (but 0 and -0: "0.00", "-0.00")
+    values = values if isinstance(values, (list, tuple)) else list(values)
     widest = 4
-    seen: set[object] = set()
-    for value in values:
-        if value is None:
-            continue
-        if isinstance(value, str):
-            if value in seen:
-                continue
-            seen.add(value)
-            shown = value
-        elif isinstance(value, datetime):
+    for cls, text in set(zip(map(type, values), map(str, values), strict=True)):
+        if cls is str:
+            shown = text
+        elif cls is datetime:
             shown = "2026-11-29 23:59"
-        elif isinstance(value, Decimal):
-            if fixed_places:
-                key = (value, value.is_signed())
-                if key in seen:
-                    continue
-                seen.add(key)
+        elif cls is Decimal:
+            value = Decimal(text)  # the exact value back: str() keeps sign and exponent
             shown = f"{value:,.2f}" if kind in ("score", "qty") else f"{value:.1%}" if kind == "pct" else f"{value:,}"
+        elif cls is type(None):
+            continue
         else:
-            shown = str(value)
+            shown = text
         widest = max(widest, max((text_width(line) for line in shown.splitlines()), default=0))
         if widest + 3 >= cap:
             break
