@@ -14,7 +14,7 @@ from factory import config, write
 from pipeline import intake, reader
 from pipeline.accepted import accepted
 from pipeline.validate import check_file
-from pipeline.workers import CheckPool
+from pipeline.workers import CheckPool, chunked
 
 BAD = "bad.xlsx"
 
@@ -113,3 +113,16 @@ def test_decimals_from_the_workers_are_shared_by_text_and_keep_their_exponent() 
     got = pickle.loads(ForkingPickler.dumps(sent))
     assert got == sent and [str(d) for d in got] == ["100.00", "100.00", "100.0", "-0", "0"]
     assert got[0] is got[1] and got[0] is not got[2] and got[3] is not got[4]
+
+
+def test_chunks_are_large_while_plenty_is_left_and_shrink_towards_the_end() -> None:
+    items = list(range(10_000))
+    chunks = chunked(items, processes=2, largest=256)
+    assert [i for c in chunks for i in c] == items  # every file once, in order
+    sizes = [len(c) for c in chunks]
+    assert sizes[0] == 256 and max(sizes) == 256
+    assert sizes == sorted(sizes, reverse=True)  # never a long chunk after a short one
+    assert all(size <= 16 for size in sizes[-5:])  # the last ones are short: the workers end together
+    assert len(chunks) < 10_000 / 128  # and few pandera calls overall
+    assert [len(c) for c in chunked(list(range(7)), processes=2, largest=2)] == [2, 2, 2, 1]
+    assert chunked([], processes=2, largest=256) == []
