@@ -833,7 +833,10 @@ class Batch:
             key = delivery.report_key(state, self.run_id if config.mail.report == "always" else None)
             workbook = Path(self.summary.outputs.get("workbook", ""))
             if self.dry_run or workbook.is_file():
-                attachment = workbook.read_bytes() if workbook.is_file() else b""
+                attachment: bytes | Path = b""  # a dry run may have no workbook
+                if workbook.is_file():
+                    too_big = workbook.stat().st_size > config.mail.max_attachment_mb * 1048576
+                    attachment = workbook if too_big else workbook.read_bytes()
                 rejections = [
                     r for r in data.history if r.outcome == OUTCOME_REJECTED and r.received_at.date() == today
                 ]

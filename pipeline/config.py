@@ -131,6 +131,7 @@ class Mail:
     receipts: bool = False
     remind_days_before: int = 7
     retries: int = 3
+    max_attachment_mb: float = 7.0  # a larger consolidated workbook is linked by its path, not attached
     smtp: Smtp = field(default_factory=Smtp)
 
 
@@ -438,7 +439,19 @@ class _Parser:
     def mail(self, t: dict) -> Mail:
         w = "[mail]"
         self.unknown_keys(
-            t, {"transport", "from", "to", "report", "receipts", "remind_days_before", "retries", "smtp"}, w
+            t,
+            {
+                "transport",
+                "from",
+                "to",
+                "report",
+                "receipts",
+                "remind_days_before",
+                "retries",
+                "max_attachment_mb",
+                "smtp",
+            },
+            w,
         )
         transport = self.get(t, "transport", str, w, "file")
         if transport not in ("file", "smtp"):
@@ -472,6 +485,9 @@ class _Parser:
         retries = self.get(t, "retries", int, w, 3)
         if retries < 0:
             raise self.fail(f"{w}.retries", "must not be negative")
+        max_attachment = float(self.get(t, "max_attachment_mb", (int, float), w, 7))
+        if not max_attachment > 0:
+            raise self.fail(f"{w}.max_attachment_mb", "must be more than 0")
         return Mail(
             transport=transport,
             sender=self.get(t, "from", str, w, "evaluation@example.go.kr"),
@@ -480,6 +496,7 @@ class _Parser:
             receipts=self.get(t, "receipts", bool, w, False),
             remind_days_before=days,
             retries=retries,
+            max_attachment_mb=max_attachment,
             smtp=smtp,
         )
 

@@ -107,6 +107,8 @@ report = "on-change"        # "on-change" | "always" | "never"
 receipts = false            # send accepted submissions a receipt with their provisional score
 remind_days_before = 7      # remind agencies without an accepted submission this many days before the deadline
 retries = 3
+max_attachment_mb = 7       # a larger consolidated workbook is not attached; the report mail gives its path
+                            # (mail servers refuse big messages: Postfix's default limit is 10 MB, base64 adds 1/3)
 
 [mail.smtp]
 host = "localhost"

@@ -235,6 +235,12 @@ T_REPORT_INTRO: Text = (
     "평가 담당자님께,\n\n최신 통합 결과 파일을 첨부합니다.",
     "To the evaluation office,\n\nThe latest consolidated workbook is attached.",
 )
+T_REPORT_NOT_ATTACHED: Text = (
+    "평가 담당자님께,\n\n최신 통합 결과 파일은 {size} MB로 메일 첨부 한도({limit} MB)보다 커서 첨부하지 않았습니다. "
+    "다음 위치에서 여십시오:\n{path}",
+    "To the evaluation office,\n\nThe latest consolidated workbook ({size} MB) is larger than the mail attachment "
+    "limit ({limit} MB), so it is not attached. Open it here:\n{path}",
+)
 T_REPORT_COUNTS: Text = (
     "제출 현황: 전체 {total}개 기관 중 접수 {accepted}, 반려 {rejected}, 미제출 {missing}.",
     "Submissions: of {total} agencies, {accepted} accepted, {rejected} returned, {missing} not submitted.",
@@ -338,12 +344,16 @@ def report_message(
     config: Config,
     city: CityResult,
     run_rejections: list[SubmissionRecord],
-    attachment: bytes,
+    attachment: bytes | Path,
     attachment_name: str,
     ascii_name: str,
     lang: str,
 ) -> EmailMessage:
-    """The consolidated workbook to the evaluation office, with what changed summed up in the body."""
+    """The consolidated workbook to the evaluation office, with what changed summed up in the body.
+
+    `attachment` is the workbook's bytes, or the path of a workbook over `[mail].max_attachment_mb`: servers
+    refuse large messages (Postfix's default limit is 10 MB, and base64 makes an attachment a third larger), so
+    a big one is not attached and the body says where it is."""
     if not config.mail.to:
         raise ValueError("[mail].to is empty: nobody to send the report to")
     by_status = {s: [a for a in city.agencies if a.status == s] for s in (STATUS_ACCEPTED, STATUS_REJECTED)}
@@ -351,8 +361,14 @@ def report_message(
     total = len(city.agencies)
     missing = total - accepted - rejected
     title = _title(config)
+    if isinstance(attachment, Path):
+        size = f"{attachment.stat().st_size / 1048576:.1f}"
+        limit = f"{config.mail.max_attachment_mb:g}"
+        intro, attached = tr(T_REPORT_NOT_ATTACHED, lang, size=size, limit=limit, path=attachment), None
+    else:
+        intro, attached = tr(T_REPORT_INTRO, lang), (attachment, attachment_name, ascii_name)
     lines = [
-        tr(T_REPORT_INTRO, lang),
+        intro,
         "",
         tr(T_REPORT_COUNTS, lang, total=total, accepted=accepted, rejected=rejected, missing=missing),
     ]
@@ -399,7 +415,7 @@ def report_message(
     to = [_address(*parseaddr(a)) for a in config.mail.to]
     subject = tr(T_REPORT_SUBJECT, lang, title=title, accepted=accepted, total=total)
     body = "\n".join(lines) + _footer(config, lang)
-    return _message(config, to, subject, body, (attachment, attachment_name, ascii_name))
+    return _message(config, to, subject, body, attached)
 
 
 def feedback_message(

@@ -418,6 +418,26 @@ def test_feedback_and_report_go_out_once_per_state(home: Path, capsys: pytest.Ca
     assert summary["mail"]["sent"] == 0 and len(eml_files(home)) == 2
 
 
+def test_a_report_over_the_attachment_limit_gives_the_workbooks_path_instead(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Mail servers refuse big messages (Postfix: 10 MB by default): the office gets the path, not a bounce."""
+    import email
+    import email.policy
+
+    text = (home / "pipeline.toml").read_text(encoding="utf-8")
+    assert "max_attachment_mb = 7" in text  # the default the home is made with
+    (home / "pipeline.toml").write_text(text.replace("max_attachment_mb = 7", "max_attachment_mb = 0.001"), "utf-8")
+    workbook(home, "ok.xlsx")
+    code, summary = run(home, capsys)
+    assert code == 0 and summary["mail"]["sent"] == 1
+    [report] = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in eml_files(home)]
+    assert list(report.iter_attachments()) == []
+    body = report.get_body(("plain",)).get_content()
+    assert "메일 첨부 한도(0.001 MB)보다 커서 첨부하지 않았습니다" in body
+    assert summary["outputs"]["workbook"] in body and Path(summary["outputs"]["workbook"]).is_file()
+
+
 def test_mail_server_down_exits_75_with_outputs_written(tmp_path: Path, monkeypatch, capsys) -> None:
     import socket
 
