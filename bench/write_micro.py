@@ -31,9 +31,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline import clock  # noqa: E402
-from pipeline.batch import Batch, RunLog  # noqa: E402
+from pipeline.batch import read_report_input  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
-from pipeline.ledger import Ledger  # noqa: E402
 from pipeline.model import ReportInput  # noqa: E402
 from pipeline.report import workbook_content  # noqa: E402
 from pipeline.report_workbook import render_workbook  # noqa: E402
@@ -41,18 +40,8 @@ from pipeline.results_json import results_document, write_results  # noqa: E402
 
 
 def report_input(home: Path) -> ReportInput:
-    """What `pipeline report` builds from the ledger (read only: no lock, no outputs, a throw-away run log)."""
     config = load_config(home)
-    ledger = Ledger.open(config.paths.state)
-    with tempfile.TemporaryDirectory() as tmp:
-        log = RunLog(Path(tmp) / "bench.jsonl")
-        try:
-            return Batch(config, config.evaluation.lang, ledger, log, "bench", dry_run=False).report_input(
-                clock.now().date()
-            )
-        finally:
-            log.close()
-            ledger.close()
+    return read_report_input(config, clock.now().date())
 
 
 old_workbook = render_workbook.__wrapped__  # without `_no_automatic_gc`

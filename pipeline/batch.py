@@ -987,6 +987,19 @@ def execute(config: Config, lang: str, dry_run: bool = False) -> RunSummary:
     return summary
 
 
+def read_report_input(config: Config, today: date) -> ReportInput:
+    """What `pipeline report` would render today, read from the ledger without the lock, without writing
+    anything (a throw-away run log): for the benchmarks and the tests that compare renderings."""
+    ledger = Ledger.open(config.paths.state)
+    with tempfile.TemporaryDirectory() as tmp:
+        log = RunLog(Path(tmp) / "read.jsonl")
+        try:
+            return Batch(config, config.evaluation.lang, ledger, log, "read", dry_run=False).report_input(today)
+        finally:
+            log.close()
+            ledger.close()
+
+
 def run_command(config: Config, lang: str, dry_run: bool = False, as_json: bool = False) -> int:
     """`pipeline run`: 0 done (rejections are normal), 75 locked or mail to retry, 78 config, 1 unexpected."""
     lock = None

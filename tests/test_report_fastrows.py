@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 import zipfile
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -26,15 +25,13 @@ from hypothesis import strategies as st
 from test_report import PAYLOADS, city_input, hostile_input
 from typer.testing import CliRunner
 
-from pipeline import report_workbook, results_json
+from pipeline import clock, report_workbook, results_json
+from pipeline.batch import read_report_input
 from pipeline.cli import app
+from pipeline.config import load_config
 from pipeline.report import Column, Table, summary_content, workbook_content
 from pipeline.report_workbook import Styles, _captured, _ColumnCells, fresh_options, render_workbook, write_value
 from pipeline.results_json import dump_results, results_document, write_results
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-from write_micro import report_input  # noqa: E402
 
 D = Decimal
 KST = timezone(timedelta(hours=9))
@@ -220,7 +217,7 @@ def demo_input(tmp_path_factory: pytest.TempPathFactory):
     home = tmp_path_factory.mktemp("fastrows") / "demo"
     result = CliRunner().invoke(app, ["demo", str(home)])
     assert result.exit_code == 0, result.output
-    return report_input(home)
+    return read_report_input(load_config(home), clock.now().date())
 
 
 @fast_rows_verified
