@@ -1000,6 +1000,19 @@ def read_report_input(config: Config, today: date) -> ReportInput:
             ledger.close()
 
 
+def _take_lock(config: Config, command: str) -> runlock.RunLock | int:
+    """The run lock, or the exit code to return after saying why: 75 when another run holds it (cron tries
+    again), 78 when the state folder cannot hold a lock (a configuration problem)."""
+    try:
+        return runlock.acquire(config.paths.state, clock.now(), command=command)
+    except runlock.Locked as exc:
+        print(f"pipeline: {exc}", file=sys.stderr)
+        return EXIT_TEMPFAIL
+    except OSError as exc:
+        print(f"pipeline: cannot take the run lock in {config.paths.state}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
 def run_command(config: Config, lang: str, dry_run: bool = False, as_json: bool = False) -> int:
     """`pipeline run`: 0 done (rejections are normal), 75 locked or mail to retry, 78 config, 1 unexpected."""
     lock = None
@@ -1009,14 +1022,9 @@ def run_command(config: Config, lang: str, dry_run: bool = False, as_json: bool 
             print(f"pipeline: {runlock.Locked(holder)}", file=sys.stderr)
             return EXIT_TEMPFAIL
     else:
-        try:
-            lock = runlock.acquire(config.paths.state, clock.now())
-        except runlock.Locked as exc:
-            print(f"pipeline: {exc}", file=sys.stderr)
-            return EXIT_TEMPFAIL
-        except OSError as exc:
-            print(f"pipeline: cannot take the run lock in {config.paths.state}: {exc}", file=sys.stderr)
-            return EXIT_CONFIG
+        lock = _take_lock(config, "run")
+        if isinstance(lock, int):
+            return lock
     try:
         summary = execute(config, lang, dry_run=dry_run)
     except ConfigError as exc:
@@ -1033,11 +1041,9 @@ def run_command(config: Config, lang: str, dry_run: bool = False, as_json: bool 
 
 def report_command(config: Config, lang: str) -> int:
     """`pipeline report`: rebuild today's outputs from the ledger; the inbox is not touched."""
-    try:
-        lock = runlock.acquire(config.paths.state, clock.now(), command="report")
-    except runlock.Locked as exc:
-        print(f"pipeline: {exc}", file=sys.stderr)
-        return EXIT_TEMPFAIL
+    lock = _take_lock(config, "report")
+    if isinstance(lock, int):
+        return lock
     try:
         _prepare_folders(config)
         check_one_filesystem(config)

@@ -323,7 +323,18 @@ def test_a_second_run_exits_75_naming_the_running_process(home: Path, capsys: py
         assert len(err.splitlines()) == 1
         assert f"pid {os.getpid()}" in err and "2026-12-01T02:00:00+09:00" in err
         assert run_command(config, lang="ko", dry_run=True) == 75
+        assert report_command(config, lang="ko") == 75  # a rebuild waits for the run as well
+        assert "pid" in capsys.readouterr().err
     assert run_command(config, lang="ko") == 0
+
+
+def test_a_state_folder_that_cannot_hold_the_lock_exits_78(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = load_config(home)
+    (home / "state" / runlock.LOCK_NAME).mkdir(parents=True)  # the lock's name taken by a folder: open() fails
+    assert run_command(config, lang="ko") == 78
+    assert report_command(config, lang="ko") == 78
+    err = capsys.readouterr().err
+    assert err.count("cannot take the run lock") == 2
 
 
 def test_a_stale_lock_from_a_dead_process_does_not_block(home: Path) -> None:
