@@ -49,6 +49,8 @@ HEADINGS = (
 WIDTHS = (8, 18, 14, 18, 60, 50, 24)
 RED = "FFC7CE"
 YELLOW = "FFEB9C"
+HEADER_FILL = "1F4E78"  # the findings sheet's heading row (white bold text)
+LINK_COLOR = "0563C1"  # a location that links to its cell
 NO_COPY_CODES = frozenset({"sheet.too_many_rows", "sheet.too_many_entries"})
 """Besides every `file.*` finding: files too big to load whole with openpyxl get a fresh workbook."""
 MAX_MARKED_CELLS = 2000
@@ -206,7 +208,7 @@ def review(file_name: str, findings: Sequence[Finding], lang: str, sheetnames: S
                 for v in (tr(TEXTS[f.severity], lang), f.ref, f.field, f.value, f.message(lang), f.hint(lang), f.code)
             ),
             f.is_error,
-            f"{_quote(f.sheet)}!{f.cell.split(':', 1)[0]}" if f.sheet in names and f.cell else None,
+            f"{quote_sheet(f.sheet)}!{f.cell.split(':', 1)[0]}" if f.sheet in names and f.cell else None,
         )
         for f in findings
     )
@@ -254,7 +256,7 @@ def _findings_sheet(wb: Any, file_name: str, findings: Sequence[Finding], lang: 
     for i, (label, width) in enumerate(zip(content.headings, WIDTHS, strict=True), start=1):
         cell = ws.cell(row=HEADER_ROW, column=i, value=label)
         cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E78")
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         ws.column_dimensions[cell.column_letter].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
     for r, row in enumerate(content.rows, start=HEADER_ROW + 1):
@@ -267,7 +269,7 @@ def _findings_sheet(wb: Any, file_name: str, findings: Sequence[Finding], lang: 
         if row.link:
             link = ws.cell(row=r, column=2)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=row.link)
-            link.font = Font(color="0563C1", underline="single")
+            link.font = Font(color=LINK_COLOR, underline="single")
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
@@ -278,7 +280,7 @@ def _findings_sheet(wb: Any, file_name: str, findings: Sequence[Finding], lang: 
         ws.auto_filter.ref = content.filter_ref
 
 
-def _quote(sheet: str) -> str:
+def quote_sheet(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 

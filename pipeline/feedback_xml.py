@@ -42,16 +42,18 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 from .feedback import (
+    HEADER_FILL,
     HEADER_ROW,
+    LINK_COLOR,
     RED,
     WIDTHS,
     YELLOW,
     Review,
-    _quote,
     comment_author,
     comment_text,
     mark_color,
     marked_cells,
+    quote_sheet,
     review,
     wants_copy,
 )
@@ -73,8 +75,6 @@ CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-HEADER_FILL = "1F4E78"
-LINK_COLOR = "0563C1"
 MAX_COLUMN = 16384
 MAX_ROW = 1_048_576
 ZIP_LEVEL = 1
@@ -879,7 +879,7 @@ def patch_workbook_xml(xml: str, sheet: str, sheet_id: int, rid: str, filter_ref
         if "<bookViews" in xml:
             raise Decline("<bookViews> without a workbookView")
         edits.append((sheets.start(), sheets.start(), '<bookViews><workbookView activeTab="0"/></bookViews>'))
-    quoted = _quote(sheet)
+    quoted = quote_sheet(sheet)
     names = f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{_text(quoted)}!${HEADER_ROW}:${HEADER_ROW}</definedName>'
     if filter_ref:
         first, last = filter_ref.split(":")
