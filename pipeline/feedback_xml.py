@@ -58,6 +58,7 @@ from .feedback import (
     wants_copy,
 )
 from .findings import Finding
+from .layout import column_letter
 
 log = logging.getLogger(__name__)
 
@@ -255,14 +256,6 @@ def _column(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def _letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 def _cell(ref: str) -> tuple[int, int]:
@@ -827,7 +820,7 @@ def review_sheet(content: Review, styles: Styles) -> str:
         f'<row r="2">{cell("A2", content.file_line)}</row>',
         f'<row r="3">{cell("A3", content.summary)}</row>',
         f'<row r="{HEADER_ROW}">'
-        + "".join(cell(f"{_letters(c)}{HEADER_ROW}", h, header) for c, h in enumerate(content.headings, 1))
+        + "".join(cell(f"{column_letter(c)}{HEADER_ROW}", h, header) for c, h in enumerate(content.headings, 1))
         + "</row>",
     ]
     links = []
@@ -835,7 +828,7 @@ def review_sheet(content: Review, styles: Styles) -> str:
         cells = []
         for c, value in enumerate(row.values, start=1):
             s = severity[row.is_error] if c == 1 else link if c == 2 and row.link else wrap
-            cells.append(cell(f"{_letters(c)}{r}", value, s))
+            cells.append(cell(f"{column_letter(c)}{r}", value, s))
         rows.append(f'<row r="{r}">{"".join(cells)}</row>')
         if row.link:
             links.append(f'<hyperlink ref="B{r}" location={_attr(row.link)}/>')
