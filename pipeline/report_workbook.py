@@ -7,6 +7,7 @@ xlsxwriter off), so that an agency's `=HYPERLINK(…)` or `<r>…</r>` stays the
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import math
@@ -576,4 +577,15 @@ def render_workbook(content: WorkbookContent, path: Path, fast_rows: bool = True
         for table in content.tables:
             write_table(workbook, styles, table, content.title, content.summary.footer, fast_rows)
     finally:
-        workbook.close()
+        with _zipping(fast_rows):
+            workbook.close()
+
+
+def _zipping(fast_rows: bool) -> Any:
+    """Large parts deflated on every core (`parallel_zip`), for the xlsxwriter versions verified for `_FastRows`
+    (it swaps a name in xlsxwriter's workbook module); else xlsxwriter's own zipping."""
+    if fast_rows and xlsxwriter.__version__ in FAST_ROWS_VERIFIED:
+        from .parallel_zip import xlsxwriter_zips_in_parallel
+
+        return xlsxwriter_zips_in_parallel()
+    return contextlib.nullcontext()
