@@ -13,7 +13,7 @@ strict-OOXML or macro-enabled package, a DTD in any XML part, a prefixed root el
 comments or a legacy drawing already, a VML part already in the package, a cell reference that is not plain
 `J7`, rows or cells without `r`, and whatever cannot be located unambiguously. Files over the caps openpyxl is
 given (`sniff.COPY_MAX_BYTES`, `COPY_MAX_MERGED`) are declined too, so that both writers agree on which files get
-a copy; members are read with `sniff.read_capped` under the same caps.
+a copy; members are read by `sniff.capped_parts`, as for openpyxl.
 
 What both writers show (texts, headings, which cells, comment texts, the sheet name) comes from `feedback`.
 Deliberate differences from the openpyxl path, none visible to openpyxl reading the result:
@@ -313,39 +313,25 @@ class Package:
 
 
 def read_package(path: Path) -> Package:
-    from .sniff import COPY_MAX_BYTES, COPY_MAX_MERGED, PartTooLarge, merged_cells, read_capped, sniff
+    from .sniff import capped_parts
 
-    if not sniff(path).ok:
-        raise Decline("sniff")
+    read = capped_parts(path)
+    if read is None:
+        raise Decline("not a sound xlsx, or over the copy's caps")
     parts: dict[str, bytes] = {}
-    infos: list[zipfile.ZipInfo] = []
-    total = merged = 0
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                if info.is_dir():
-                    continue
-                if info.filename in parts:
-                    raise Decline(f"{info.filename} twice in the zip")
-                with zf.open(info) as fh:
-                    data = read_capped(fh, COPY_MAX_BYTES - total)
-                total += len(data)
-                if info.filename.startswith("xl/worksheets/"):
-                    _check_numbers(info.filename, data)
-                    merged += merged_cells(data)
-                    if merged > COPY_MAX_MERGED:
-                        raise Decline("merged cells over COPY_MAX_MERGED")
-                infos.append(info)
-                parts[info.filename] = data
-    except (PartTooLarge, zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError) as exc:
-        raise Decline(f"zip: {type(exc).__name__}") from exc
+    for info, data in read:
+        if info.filename in parts:
+            raise Decline(f"{info.filename} twice in the zip")
+        if info.filename.startswith("xl/worksheets/"):
+            _check_numbers(info.filename, data)
+        parts[info.filename] = data
     for name, data in parts.items():
         if name.lower().endswith((".xml", ".rels", ".vml")):
             if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:64]:
                 raise Decline(f"{name}: UTF-16")
             if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
                 raise Decline(f"{name}: DTD")
-    return Package(infos, parts)
+    return Package([info for info, _ in read], parts)
 
 
 def _check_numbers(name: str, data: bytes) -> None:

@@ -209,20 +209,17 @@ def merged_cells(xml: bytes) -> int:
     return total
 
 
-def openpyxl_copy(path: Path) -> io.BytesIO | None:
-    """The workbook re-packed in memory from what was actually inflated, for openpyxl to load (the feedback copy);
-    None when it is over the caps openpyxl needs (`COPY_MAX_BYTES`, `COPY_MAX_MERGED`) or not a sound xlsx.
-
-    openpyxl reads parts with `zipfile.read()`, which inflates a whole entry at once whatever its declared size,
-    and it expands merged ranges cell by cell: neither is safe on a file the reader never had to open whole (an
-    extra sheet, docProps). Re-packing makes every size honest; the XML itself is parsed through defusedxml.
-    """
+def capped_parts(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]] | None:
+    """Every part of the workbook as actually inflated, in zip order, for a writer that copies it (the feedback
+    copy, by XML patch or through openpyxl); None when it is over the caps that copy needs (`COPY_MAX_BYTES` in
+    all, `COPY_MAX_MERGED` merged cells) or not a sound xlsx. Members are read in steps to the cap whatever their
+    declared size, and merged ranges are counted from their bounds, never expanded."""
     if not sniff(path).ok:
         return None
-    out = io.BytesIO()
+    parts = []
     total = merged = 0
     try:
-        with zipfile.ZipFile(path) as zf, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+        with zipfile.ZipFile(path) as zf:
             for info in zf.infolist():
                 if info.is_dir():
                     continue
@@ -233,8 +230,26 @@ def openpyxl_copy(path: Path) -> io.BytesIO | None:
                     merged += merged_cells(data)
                     if merged > COPY_MAX_MERGED:
                         return None
-                copy.writestr(info.filename, data)
+                parts.append((info, data))
     except (PartTooLarge, zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError):
         return None
+    return parts
+
+
+def openpyxl_copy(path: Path) -> io.BytesIO | None:
+    """The workbook re-packed in memory from what was actually inflated (`capped_parts`), for openpyxl to load;
+    None when it is over the caps or not a sound xlsx.
+
+    openpyxl reads parts with `zipfile.read()`, which inflates a whole entry at once whatever its declared size,
+    and it expands merged ranges cell by cell: neither is safe on a file the reader never had to open whole (an
+    extra sheet, docProps). Re-packing makes every size honest; the XML itself is parsed through defusedxml.
+    """
+    parts = capped_parts(path)
+    if parts is None:
+        return None
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+        for info, data in parts:
+            copy.writestr(info.filename, data)
     out.seek(0)
     return out
