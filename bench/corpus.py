@@ -32,8 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.home import render_config  # noqa: E402
-from pipeline.layout import FIRST_DATA_ROW, GOAL_LETTERS  # noqa: E402
+from pipeline.core.layout import FIRST_DATA_ROW, GOAL_LETTERS  # noqa: E402
+from pipeline.settings.render import render_config  # noqa: E402
 
 GOALS_PER_FILE = 20
 PLACEHOLDER_CODE = "Z99999"  # same length as the corpus codes A00001…: no other string changes size
@@ -116,7 +116,7 @@ def base_goals(rng: random.Random) -> tuple[list[dict[str, Any]], list[list[Any]
 
 
 def _base_workbook(kind: str, seed: int, year: int, group: str) -> Any:
-    from pipeline.template import build_template
+    from pipeline.template.workbook import build_template
 
     rng = random.Random(f"{seed}/{kind}")
     rows, past = base_goals(rng)
@@ -154,7 +154,7 @@ def soffice_version() -> str | None:
 
 def make_bases(folder: Path, seed: int, year: int, use_soffice: bool = True) -> tuple[dict[str, Path], str]:
     """The distinct base workbooks, saved by LibreOffice in one headless call when it is installed."""
-    from pipeline.template import save_workbook
+    from pipeline.template.workbook import save_workbook
 
     folder.mkdir(parents=True, exist_ok=True)
     raw = folder / "openpyxl"
@@ -286,7 +286,7 @@ def build(
         plan.append((i, kind))
     kinds = [f"valid{k}" for k in range(VALID_BASES)] + list(MISTAKES)
     group_of = {kind: GROUPS[k % len(GROUPS)] for k, kind in enumerate(kinds)}
-    from pipeline.home import AgencyEntry
+    from pipeline.settings.render import AgencyEntry
 
     agencies = [
         AgencyEntry(

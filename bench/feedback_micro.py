@@ -33,10 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 import corpus as corpus_mod  # noqa: E402
 
-from pipeline import feedback_xml  # noqa: E402
-from pipeline.config import parse_config  # noqa: E402
-from pipeline.feedback import write_feedback  # noqa: E402
-from pipeline.validate import check_file  # noqa: E402
+from pipeline.feedback import xml_patch as feedback_xml  # noqa: E402
+from pipeline.feedback.review import write_feedback  # noqa: E402
+from pipeline.settings.load import parse_config  # noqa: E402
+from pipeline.validate.check import check_file  # noqa: E402
 
 REAL_WRITE_FAST = feedback_xml.write_fast
 

@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.reader import read_workbook  # noqa: E402
+from pipeline.read.workbook import read_workbook  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / "corpus-cache"
 

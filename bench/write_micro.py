@@ -30,13 +30,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import clock  # noqa: E402
-from pipeline.batch import read_report_input  # noqa: E402
-from pipeline.config import load_config  # noqa: E402
-from pipeline.model import ReportInput  # noqa: E402
-from pipeline.report import workbook_content  # noqa: E402
-from pipeline.report_workbook import render_workbook  # noqa: E402
-from pipeline.results_json import results_document, write_results  # noqa: E402
+from pipeline.core.model import ReportInput  # noqa: E402
+from pipeline.night.run import read_report_input  # noqa: E402
+from pipeline.report.content import workbook_content  # noqa: E402
+from pipeline.report.results_json import results_document, write_results  # noqa: E402
+from pipeline.report.xlsx_writer import render_workbook  # noqa: E402
+from pipeline.settings.load import load_config  # noqa: E402
+from pipeline.system import clock  # noqa: E402
 
 
 def report_input(home: Path) -> ReportInput:

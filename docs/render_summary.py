@@ -23,13 +23,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.demo import demo_command  # noqa: E402
+from pipeline.demo.build import demo_command  # noqa: E402
 
 
 def convert(soffice: str, source: Path, out_dir: Path, profile: Path) -> Path:
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(out_dir), str(source)],
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ],
         check=True,
         timeout=180,
         capture_output=True,
@@ -53,8 +61,19 @@ def main() -> int:
         (workbook,) = (p for p in (home / "outbox").glob("*/*.xlsx") if not p.stem.endswith("_feedback"))
         pdf = convert(soffice, workbook, Path(tmp), Path(tmp) / "lo-profile")
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-             str(args.out.with_suffix(""))],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(args.out.with_suffix("")),
+            ],
             check=True,
             timeout=60,
         )

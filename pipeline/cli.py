@@ -12,12 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .config import EXIT_CONFIG, ConfigError
-
-EXIT_OK = 0
-EXIT_DATAERR = 65  # a validated file has errors
-EXIT_NOINPUT = 66  # a file cannot be opened at all
-EXIT_TEMPFAIL = 75  # locked, or a temporary failure (mail server down)
+from pipeline.exit_codes import Exit
+from pipeline.settings.load import ConfigError
 
 app = typer.Typer(
     name="pipeline",
@@ -44,12 +40,12 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 
 def _load(home: Path | None):
-    from .config import load_config
+    from pipeline.settings.load import load_config
 
     try:
         return load_config(home)
     except ConfigError as exc:
-        raise _fail(str(exc), EXIT_CONFIG) from None
+        raise _fail(str(exc), Exit.CONFIG) from None
 
 
 def _lang(lang: str | None, config=None) -> str:
@@ -65,7 +61,7 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite an existing pipeline.toml.")] = False,
 ) -> None:
     """Create a working home: a commented pipeline.toml and the inbox/outbox/archive/rejected/state folders."""
-    from .home import init_home
+    from pipeline.commands.init import init_home
 
     try:
         written = init_home(directory, force=force)
@@ -89,7 +85,7 @@ def template(
     ] = None,
 ) -> None:
     """Write the standard template workbook (blank, or prefilled for one or every agency)."""
-    from .template import template_command
+    from pipeline.template.workbook import template_command
 
     config = _load(home) if (agency or all_agencies) else _try_load(home)
     code = template_command(config, lang=_lang(lang, config), agency=agency, all_agencies=all_agencies, out=out)
@@ -98,7 +94,8 @@ def template(
 
 def _try_load(home: Path | None):
     """The blank template needs no config, but uses the year and language when there is one."""
-    from .config import CONFIG_NAME, resolve_home
+    from pipeline.settings.load import resolve_home
+    from pipeline.settings.schema import CONFIG_NAME
 
     if (resolve_home(home) / CONFIG_NAME).is_file():
         return _load(home)
@@ -117,7 +114,7 @@ def validate(
     ] = None,
 ) -> None:
     """Check workbooks and report every problem, cell by cell. Exit 0 clean, 65 errors, 66 unreadable."""
-    from .validate_command import validate_command
+    from pipeline.commands.validate import validate_command
 
     config = _try_load(home)
     raise typer.Exit(validate_command(files, config, lang=_lang(lang, config), as_json=as_json, feedback_dir=feedback))
@@ -134,7 +131,7 @@ def run(
 ) -> None:
     """The nightly batch: pick up inbox files, validate, score, report, mail."""
     config = _load(home)
-    from .batch import fewer_collections, run_command
+    from pipeline.night.run import fewer_collections, run_command
 
     fewer_collections()
     raise typer.Exit(run_command(config, lang=_lang(lang, config), dry_run=dry_run, as_json=as_json))
@@ -144,7 +141,7 @@ def run(
 def status(home: HomeOption = None, lang: LangOption = None) -> None:
     """Per agency: current submission, total and grade, open problems; agencies not yet submitted; last runs."""
     config = _load(home)
-    from .status import status_command
+    from pipeline.commands.status import status_command
 
     raise typer.Exit(status_command(config, lang=_lang(lang, config)))
 
@@ -153,7 +150,7 @@ def status(home: HomeOption = None, lang: LangOption = None) -> None:
 def report(home: HomeOption = None, lang: LangOption = None) -> None:
     """Rebuild today's outputs (workbook, results.json) from the ledger without touching the inbox."""
     config = _load(home)
-    from .batch import report_command
+    from pipeline.night.run import report_command
 
     raise typer.Exit(report_command(config, lang=_lang(lang, config)))
 
@@ -165,7 +162,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of the generated workbooks.")] = 2019,
 ) -> None:
     """Build a demo home with the 24 agencies of the real case, fill their workbooks, and run the batch."""
-    from .demo import demo_command
+    from pipeline.demo.build import demo_command
 
     raise typer.Exit(demo_command(directory, lang=_lang(lang), seed=seed))
 
@@ -175,4 +172,4 @@ def main() -> None:
         app()
     except ConfigError as exc:  # raised late, e.g. by a command that reloads settings
         typer.echo(f"pipeline: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
+        sys.exit(Exit.CONFIG)

@@ -9,9 +9,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import Config, parse_config
-from pipeline.layout import FIRST_DATA_ROW, GOAL_COLUMNS, GOAL_LETTERS
-from pipeline.template import build_template, save_workbook
+from pipeline.core.layout import FIRST_DATA_ROW, GOAL_COLUMNS, GOAL_LETTERS
+from pipeline.settings.load import parse_config
+from pipeline.settings.schema import Config
+from pipeline.template.workbook import build_template, save_workbook
 
 YEAR = 2025
 CODE = "GJ01"

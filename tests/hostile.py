@@ -27,8 +27,8 @@ from typing import Any
 
 import factory
 
-from pipeline.home import AgencyEntry, render_config
-from pipeline.layout import GOAL_LETTERS
+from pipeline.core.layout import GOAL_LETTERS
+from pipeline.settings.render import AgencyEntry, render_config
 
 # --- the home the corpus runs in ---------------------------------------------------------------------------------
 GROUP = factory.GROUP
@@ -341,7 +341,7 @@ def _million_rows(_: Path) -> bytes:
 
 def _wide(_: Path) -> bytes:
     """16,000 filled columns in one row below the goals."""
-    from pipeline.layout import column_letter
+    from pipeline.core.layout import column_letter
 
     cells = b"".join(b'<c r="%s12"><v>1</v></c>' % column_letter(c).encode() for c in range(1, 16_001))
     return patched(valid_bytes(), goals=replace(b"</sheetData>", b'<row r="12">' + cells + b"</row></sheetData>"))
@@ -668,8 +668,8 @@ def measure(path: Path, config: Any, feedback_dir: Path) -> Cost:
         os.close(reader)
         out = b""
         try:
-            from pipeline.feedback import write_feedback
-            from pipeline.validate import check_file
+            from pipeline.feedback.review import write_feedback
+            from pipeline.validate.check import check_file
 
             soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             limit = _rss_kb("VmSize") * 1024 + MEMORY_CEILING

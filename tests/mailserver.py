@@ -162,7 +162,7 @@ def make_config(home: Path, *, to: tuple[str, ...] | None = None, agency_name: s
     """The three-agency city of the tests; `smtp` overrides [mail.smtp] fields (host, port, security, …)."""
     from dataclasses import replace
 
-    from pipeline.config import parse_config
+    from pipeline.settings.load import parse_config
 
     config = parse_config(CONFIG_TOML, home=home)
     mail = replace(config.mail, smtp=replace(config.mail.smtp, **{"host": "127.0.0.1", "security": "none", **smtp}))
@@ -209,7 +209,7 @@ def config(tmp_path: Path):
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     """A WAL SQLite database with the mail outbox's tables: real SQLite, as the ledger is."""
-    from pipeline import delivery
+    from pipeline.mail import outbox as delivery
 
     conn = sqlite3.connect(tmp_path / "ledger.sqlite")
     conn.execute("PRAGMA journal_mode=WAL")

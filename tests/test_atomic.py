@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.atomic import copy_atomically, write_atomically, write_bytes_atomically
-from pipeline.batch import sweep_temp_files
+from pipeline.night.run import sweep_temp_files
+from pipeline.system.atomic import copy_atomically, write_atomically, write_bytes_atomically
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> None:

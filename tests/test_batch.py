@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 
-from pipeline import runlock
-from pipeline.batch import report_command, run_command
-from pipeline.clock import ENV_NOW
-from pipeline.config import Config, load_config
-from pipeline.home import EXAMPLE_AGENCIES, init_home, render_config
-from pipeline.ledger import LEDGER_NAME
+from pipeline.commands.init import init_home
+from pipeline.night.ledger import LEDGER_NAME
+from pipeline.night.run import report_command, run_command
+from pipeline.settings.load import load_config
+from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
+from pipeline.settings.schema import Config
+from pipeline.system import lock as runlock
+from pipeline.system.clock import ENV_NOW
 
 NOW = "2026-12-01T02:00:00+09:00"
 TODAY = "2026-12-01"
@@ -52,7 +54,7 @@ def workbook(
     info: Mapping[str, Any] | None = None,
 ) -> Path:
     """A filled standard template dropped in the inbox, `mtime` seconds since the epoch."""
-    from pipeline.template import build_template, save_workbook
+    from pipeline.template.workbook import build_template, save_workbook
 
     config = load_config(home)
     registered = config.agency(agency)
@@ -393,7 +395,7 @@ def test_a_config_error_exits_78(home: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_status_shows_agencies_missing_ones_and_runs(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from pipeline.status import status_command
+    from pipeline.commands.status import status_command
 
     workbook(home, "ok.xlsx")
     workbook(home, "bad.xlsx", agency="GGCA", rows=goals(weights=(1, 1)))
@@ -471,13 +473,13 @@ def test_mail_server_down_exits_75_with_outputs_written(tmp_path: Path, monkeypa
 def test_an_unexpected_failure_exits_1_and_loses_nothing(
     home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.scoring
+    import pipeline.scoring.agency
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("scoring bug")
 
     workbook(home, "ok.xlsx")
-    monkeypatch.setattr(pipeline.scoring, "rank_city", broken)
+    monkeypatch.setattr(pipeline.scoring.agency, "rank_city", broken)
     code, summary = run(home, capsys)
     assert code == 1 and "scoring bug" in summary["problems"][0]
     assert ledger_rows(home)[0]["state"] == "done" and files_under(home / "inbox") == []
@@ -491,7 +493,7 @@ def test_an_unexpected_failure_exits_1_and_loses_nothing(
 
 
 def test_status_before_any_run_writes_nothing(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from pipeline.status import status_command
+    from pipeline.commands.status import status_command
 
     before = tree(home)
     assert status_command(load_config(home), lang="ko") == 0

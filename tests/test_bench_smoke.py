@@ -17,12 +17,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import corpus  # noqa: E402
 
-from pipeline.batch import POOL_MIN_FILES  # noqa: E402
-from pipeline.config import parse_config  # noqa: E402
-from pipeline.home import init_home  # noqa: E402
-from pipeline.ledger import LEDGER_NAME, Ledger  # noqa: E402
-from pipeline.scoring import score_city  # noqa: E402
-from pipeline.validate import check_file  # noqa: E402
+from pipeline.commands.init import init_home  # noqa: E402
+from pipeline.night.ledger import LEDGER_NAME, Ledger  # noqa: E402
+from pipeline.night.run import POOL_MIN_FILES  # noqa: E402
+from pipeline.scoring.agency import score_city  # noqa: E402
+from pipeline.settings.load import parse_config  # noqa: E402
+from pipeline.validate.check import check_file  # noqa: E402
 
 N = POOL_MIN_FILES + 8  # enough files for the batch to use its worker pool
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -12,14 +11,15 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.config import EXIT_CONFIG, load_config
-from pipeline.home import EXAMPLE_AGENCIES, FOLDERS, init_home, render_config
-from pipeline.template import TEMPLATE_FILE
+from pipeline.commands.init import FOLDERS, init_home
+from pipeline.exit_codes import Exit
+from pipeline.settings.load import load_config
+from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
+from pipeline.template.workbook import TEMPLATE_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("pandas", "pandera", "openpyxl", "xlsxwriter", "numpy")
 # `pipeline run` imports the batch before it reads the config; the batch is written by another issue.
-needs_batch = pytest.mark.skipif(importlib.util.find_spec("pipeline.batch") is None, reason="no pipeline/batch.py yet")
 
 
 def run_python(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -136,13 +136,12 @@ def bad_home(tmp_path: Path, old: str, new: str) -> Path:
 def test_a_config_error_is_one_line_and_exit_78(tmp_path: Path, old: str, new: str, line: str) -> None:
     home = bad_home(tmp_path, old, new)
     result = CliRunner().invoke(app, ["template", "--home", str(home), "--agency", "GMRT"])
-    assert result.exit_code == EXIT_CONFIG == 78
+    assert result.exit_code == Exit.CONFIG == 78
     assert result.stderr.startswith(f"pipeline: pipeline.toml: {line}")
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.output and "hunter2" not in result.output
 
 
-@needs_batch
 @pytest.mark.parametrize(("old", "new", "line"), [b[1:] for b in BAD_CONFIGS], ids=[b[0] for b in BAD_CONFIGS])
 def test_the_nightly_run_exits_78_on_a_config_error(tmp_path: Path, old: str, new: str, line: str) -> None:
     """What cron sees: `python -m pipeline run --home DIR`, exit 78, one line on stderr, no traceback."""
@@ -153,7 +152,6 @@ def test_the_nightly_run_exits_78_on_a_config_error(tmp_path: Path, old: str, ne
     assert done.stdout == ""
 
 
-@needs_batch
 def test_a_missing_config_is_exit_78_and_says_how_to_create_one(tmp_path: Path) -> None:
     done = run_python("-m", "pipeline", "run", "--home", str(tmp_path))
     assert done.returncode == 78

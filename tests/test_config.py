@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import EXIT_CONFIG, ConfigError, load_config, parse_config, resolve_home
-from pipeline.home import EXAMPLE_AGENCIES, init_home, render_config
+from pipeline.commands.init import init_home
+from pipeline.exit_codes import Exit
+from pipeline.settings.load import ConfigError, load_config, parse_config, resolve_home
+from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
 
 ADJUSTMENT = ("GMRT", "1.5", "국내 최초 ISO 10002 인증")
 
@@ -181,7 +183,7 @@ def test_a_missing_file_says_how_to_create_one(tmp_path: Path) -> None:
 
 
 def test_exit_code_for_configuration_errors_is_78() -> None:
-    assert EXIT_CONFIG == 78  # EX_CONFIG of sysexits.h, what schedulers and monitoring expect
+    assert Exit.CONFIG == 78  # EX_CONFIG of sysexits.h, what schedulers and monitoring expect
 
 
 # --- where the home is ------------------------------------------------------------------------------------------

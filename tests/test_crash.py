@@ -23,9 +23,10 @@ from pathlib import Path
 import pytest
 from test_batch import NOW, OLD, TODAY, goals, make_home, workbook
 
-from pipeline.batch import CRASH_EXIT, ENV_CRASH_AFTER, FEEDBACK_SUFFIX
-from pipeline.clock import ENV_NOW
-from pipeline.ledger import LEDGER_NAME
+from pipeline.exit_codes import Exit
+from pipeline.night.ledger import LEDGER_NAME
+from pipeline.night.run import ENV_CRASH_AFTER, FEEDBACK_SUFFIX
+from pipeline.system.clock import ENV_NOW
 
 ROOT = Path(__file__).resolve().parent.parent
 IGNORED = "~$잠금.xlsx"
@@ -137,7 +138,7 @@ def test_a_kill_at_any_step_then_a_rerun_gives_the_same_night(night, tmp_path: P
     def crash_and_rerun(n: int) -> None:
         home = fill(tmp_path / f"crash-{n:02d}", files)
         crashed = run(home, crash_after=n)
-        assert crashed.returncode == CRASH_EXIT, (n, crashed.stderr)
+        assert crashed.returncode == Exit.KILLED, (n, crashed.stderr)
         rerun = run(home)
         assert rerun.returncode == 0, (n, rerun.stderr)
         check_invariants(home, files, baseline)
@@ -150,8 +151,8 @@ def test_two_kills_in_a_row_then_a_rerun(night, tmp_path: Path) -> None:
     """A re-run that is itself killed while finishing the first one's work must also recover."""
     files, baseline, steps = night
     home = fill(tmp_path / "twice", files)
-    assert run(home, crash_after=steps // 2).returncode == CRASH_EXIT
-    assert run(home, crash_after=2).returncode == CRASH_EXIT
+    assert run(home, crash_after=steps // 2).returncode == Exit.KILLED
+    assert run(home, crash_after=2).returncode == Exit.KILLED
     assert run(home).returncode == 0
     check_invariants(home, files, baseline)
 

@@ -13,9 +13,9 @@ from decimal import Decimal
 import pytest
 from mailserver import RecordingHandler, free_port, make_config, make_xlsx, smtp_server
 
-from pipeline import delivery
-from pipeline.mail import FileTransport, SmtpTransport, feedback_message, reminder_message, report_message
-from pipeline.model import AgencyResult, CityResult, SubmissionRecord
+from pipeline.core.model import AgencyResult, CityResult, SubmissionRecord
+from pipeline.mail import outbox as delivery
+from pipeline.mail.messages import FileTransport, SmtpTransport, feedback_message, reminder_message, report_message
 
 RECORDS = [
     SubmissionRecord(datetime(2024, 12, 1, 9), "철도.xlsx", "11" * 32, "GMRT", "accepted"),

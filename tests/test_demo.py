@@ -14,11 +14,11 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from pipeline import demo_city as city
 from pipeline.cli import app
-from pipeline.config import load_config, parse_config
-from pipeline.demo import DEMO_MARKER, build_demo, demo_config_text
-from pipeline.layout import FIRST_DATA_ROW, GOAL_LETTERS
+from pipeline.core.layout import FIRST_DATA_ROW, GOAL_LETTERS
+from pipeline.demo import city
+from pipeline.demo.build import DEMO_MARKER, build_demo, demo_config_text
+from pipeline.settings.load import load_config, parse_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 2019
@@ -172,7 +172,7 @@ def test_the_year_looks_real_11_excellent_and_a_spread_of_grades() -> None:
 # --- the configuration ------------------------------------------------------------------------------------------
 def test_the_root_pipeline_toml_is_the_generated_demo_config() -> None:
     committed = (ROOT / "pipeline.toml").read_text(encoding="utf-8")
-    assert committed == demo_config_text(), "regenerate it: .venv/bin/python -m pipeline.demo pipeline.toml"
+    assert committed == demo_config_text(), "regenerate it: .venv/bin/python -m pipeline.demo.build pipeline.toml"
 
 
 def test_the_demo_config_loads_with_the_city() -> None:

@@ -15,9 +15,9 @@ import factory
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import feedback_xml
-from pipeline.feedback import RED, YELLOW, write_feedback
-from pipeline.validate import check_file
+from pipeline.feedback import xml_patch as feedback_xml
+from pipeline.feedback.review import RED, YELLOW, write_feedback
+from pipeline.validate.check import check_file
 
 CONFIG = factory.config()
 

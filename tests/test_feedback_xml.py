@@ -21,10 +21,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 
-from pipeline import feedback_xml
-from pipeline.feedback import RED, YELLOW, marked_cells, write_feedback
-from pipeline.findings import Finding, finding
-from pipeline.validate import check_file
+from pipeline.core.findings import Finding, finding
+from pipeline.feedback import xml_patch as feedback_xml
+from pipeline.feedback.review import RED, YELLOW, marked_cells, write_feedback
+from pipeline.validate.check import check_file
 
 CONFIG = factory.config()
 GOALS = "성과목표"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import demo_city as city
 from pipeline.cli import app
+from pipeline.demo import city
 
 GOLDEN = Path(__file__).parent / "golden" / "demo_city.json"
 
@@ -78,9 +78,9 @@ def test_every_total_is_the_sum_of_its_shown_scores_and_adjustments(city_results
 
 def test_the_demo_mistakes_give_the_findings_an_officer_expects(tmp_path: Path) -> None:
     """Each typical mistake of the demo is rejected with one error, on the cell where it was made."""
-    from pipeline.config import load_config
-    from pipeline.demo import build_demo
-    from pipeline.validate import check_file
+    from pipeline.demo.build import build_demo
+    from pipeline.settings.load import load_config
+    from pipeline.validate.check import check_file
 
     plan = build_demo(tmp_path / "demo")
     config = load_config(plan.home)

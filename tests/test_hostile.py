@@ -25,11 +25,11 @@ import pytest
 from hostile import ACCEPTED, CASES, REJECTED, Case, Cost
 from test_batch import NOW, OLD, TODAY, ledger_rows
 
-from pipeline.batch import run_command
-from pipeline.clock import ENV_NOW
-from pipeline.config import load_config
-from pipeline.findings import Finding
-from pipeline.home import init_home
+from pipeline.commands.init import init_home
+from pipeline.core.findings import Finding
+from pipeline.night.run import run_command
+from pipeline.settings.load import load_config
+from pipeline.system.clock import ENV_NOW
 
 HANGUL = re.compile(r"[가-힣]")
 SECRET = "TOP-SECRET-비밀-31337"
@@ -80,8 +80,8 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Night:
         warm = scratch / "warm.xlsx"  # first use builds schemas and imports: measure files, not start-up
         warm.write_bytes(hostile.valid_bytes(edit=factory.set_cell("성과목표", hostile.W1, -20)))
         hostile.measure(warm, config, scratch / "feedback")
-        from pipeline.feedback import write_feedback
-        from pipeline.validate import check_file
+        from pipeline.feedback.review import write_feedback
+        from pipeline.validate.check import check_file
 
         write_feedback(warm, list(check_file(warm, config).findings), scratch / "feedback" / "warm_feedback.xlsx")
         costs = {}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.i18n import settle_particles, tr
+from pipeline.core.i18n import settle_particles, tr
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import intake
-from pipeline.intake import IGNORE, REJECT, TAKE, WAIT
+from pipeline.intake import inbox as intake
+from pipeline.intake.inbox import IGNORE, REJECT, TAKE, WAIT
 
 KST = timezone(timedelta(hours=9))
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=KST)

@@ -8,16 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.findings import finding
-from pipeline.ledger import (
-    LEDGER_NAME,
-    SCHEMA_VERSION,
-    STATE_DONE,
-    STATE_MOVING,
-    Ledger,
-    LedgerError,
-    NewFile,
-)
+from pipeline.core.findings import finding
+from pipeline.night.ledger import LEDGER_NAME, SCHEMA_VERSION, STATE_DONE, STATE_MOVING, Ledger, LedgerError, NewFile
 
 KST = timezone(timedelta(hours=9))
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=KST)
@@ -151,7 +143,7 @@ def test_an_accepted_submission_is_kept_as_judged(ledger: Ledger, tmp_path: Path
     """Scoring reads the submission stored on arrival, so a later change in the validator cannot change it."""
     from decimal import Decimal
 
-    from pipeline.model import AgencyInfo, Goal, Source, Submission
+    from pipeline.core.model import AgencyInfo, Goal, Source, Submission
 
     sub = Submission(
         agency=AgencyInfo(code="GMRT", name="광주도시철도공사", group="공사·공단", year=2026),
@@ -171,7 +163,7 @@ def test_an_accepted_submission_is_kept_as_judged(ledger: Ledger, tmp_path: Path
             Goal(number="2", goal="인증", indicator="ISO", method="milestone", weight=Decimal(39.5), achieved=True),
         ),
     )
-    from pipeline.ledger import parse_submission, submission_json
+    from pipeline.night.ledger import parse_submission, submission_json
 
     row = ledger.record_intent(new(tmp_path, "a.xlsx", "7" * 64, submission_json=submission_json(sub)))
     back = parse_submission(ledger.submission_text(row.id))
@@ -181,7 +173,7 @@ def test_an_accepted_submission_is_kept_as_judged(ledger: Ledger, tmp_path: Path
 
 def test_a_version_1_ledger_keeps_its_submissions_in_their_own_table(tmp_path: Path) -> None:
     """Migration 2 moves each stored submission text out of `files` (where every update rewrote it)."""
-    from pipeline.ledger import LEDGER_NAME, MIGRATIONS
+    from pipeline.night.ledger import LEDGER_NAME, MIGRATIONS
 
     state = tmp_path / "state"
     state.mkdir()

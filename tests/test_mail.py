@@ -24,8 +24,9 @@ from mailserver import (
     smtp_server,
 )
 
-from pipeline import delivery
-from pipeline.mail import (
+from pipeline.core.model import AgencyResult, CityResult, FindingRow, SubmissionRecord
+from pipeline.mail import outbox as delivery
+from pipeline.mail.messages import (
     XLSX_TYPE,
     FileTransport,
     SmtpTransport,
@@ -44,7 +45,6 @@ from pipeline.mail import (
     report_message,
     serialize,
 )
-from pipeline.model import AgencyResult, CityResult, FindingRow, SubmissionRecord
 
 REPORT_NAME = "2024년_공공기관_성과평가_결과.xlsx"
 REPORT_ASCII = "evaluation-2024-results.xlsx"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline import normalize as nz
+from pipeline.read import normalize as nz
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_year() -> None:
 
 
 def test_choice_labels_codes_and_spacing() -> None:
-    from pipeline.layout import METHODS
+    from pipeline.core.layout import METHODS
 
     assert nz.parse_choice(METHODS, "목표부여 (편차)").value == "deviation"
     assert nz.parse_choice(METHODS, "Target ratio").value == "ratio"
@@ -139,7 +139,7 @@ def test_plain_never_uses_exponents() -> None:
 
 @pytest.mark.parametrize("pad", [0, 100])  # short texts go through the per-process cache, long ones do not
 def test_clean_and_loose_key_are_the_same_for_short_and_long_texts(pad: int) -> None:
-    from pipeline.normalize import clean, loose_key
+    from pipeline.read.normalize import clean, loose_key
 
     body = "가" * pad
     assert clean(f"\u200b １２３{body}\u00a0") == f"123{body}"
@@ -149,7 +149,7 @@ def test_clean_and_loose_key_are_the_same_for_short_and_long_texts(pad: int) -> 
 
 def test_every_parser_reads_an_empty_cell_as_blank() -> None:
     """validate.typed skips the parser for an empty cell on the strength of this."""
-    from pipeline.layout import METHODS
+    from pipeline.core.layout import METHODS
 
     parsers = [nz.parse_text, nz.parse_number, nz.parse_int, nz.parse_yes_no, nz.parse_achieved]
     parsers.append(lambda v: nz.parse_choice(METHODS, v))

@@ -12,9 +12,9 @@ import pytest
 import xlsxwriter
 from test_report import city_input, convert_to_pdf, pdf_text
 
-from pipeline import parallel_zip
-from pipeline.report import write_outputs
-from pipeline.report_workbook import FAST_ROWS_VERIFIED
+from pipeline.report import parallel_zip
+from pipeline.report.content import write_outputs
+from pipeline.report.xlsx_writer import FAST_ROWS_VERIFIED
 
 SYNC_FLUSH = b"\x00\x00\xff\xff"  # the empty stored block that ends each block but the last
 

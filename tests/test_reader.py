@@ -13,9 +13,9 @@ from typing import Any
 import factory
 import pytest
 
-from pipeline.reader import RawWorkbook, canon, format_kind, read_workbook
-from pipeline.template import CellValue
-from pipeline.validate import CheckResult, check_file
+from pipeline.read.workbook import RawWorkbook, canon, format_kind, read_workbook
+from pipeline.template.workbook import CellValue
+from pipeline.validate.check import CheckResult, check_file
 
 CONFIG = factory.config()
 
@@ -162,7 +162,7 @@ def test_hidden_row_counts_and_warns(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("streamed", [False, True])  # a sheet parsed as one tree, or event by event (large parts)
 def test_hidden_column_counts_and_warns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool) -> None:
-    from pipeline import reader
+    from pipeline.read import workbook as reader
 
     def hide(wb: Any) -> None:
         wb["성과목표"].column_dimensions["K"].hidden = True  # 목표치

@@ -18,7 +18,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from test_reader import _convert
 
-from pipeline import reader
+from pipeline.read import workbook as reader
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -25,13 +25,15 @@ from hypothesis import strategies as st
 from test_report import PAYLOADS, city_input, hostile_input
 from typer.testing import CliRunner
 
-from pipeline import clock, report_workbook, results_json
-from pipeline.batch import read_report_input
 from pipeline.cli import app
-from pipeline.config import load_config
-from pipeline.report import Column, Table, summary_content, workbook_content
-from pipeline.report_workbook import Styles, _captured, _ColumnCells, fresh_options, render_workbook, write_value
-from pipeline.results_json import dump_results, results_document, write_results
+from pipeline.night.run import read_report_input
+from pipeline.report import results_json
+from pipeline.report import xlsx_writer as report_workbook
+from pipeline.report.content import Column, Table, summary_content, workbook_content
+from pipeline.report.results_json import dump_results, results_document, write_results
+from pipeline.report.xlsx_writer import Styles, _captured, _ColumnCells, fresh_options, render_workbook, write_value
+from pipeline.settings.load import load_config
+from pipeline.system import clock
 
 D = Decimal
 KST = timezone(timedelta(hours=9))

@@ -7,28 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import (
-    Adjustment,
-    Agency,
-    Batch,
-    Config,
-    Evaluation,
-    Excellence,
-    Mail,
-    Paths,
-    Scoring,
-    parse_config,
-)
-from pipeline.layout import METHODS
-from pipeline.model import (
-    STATUS_ACCEPTED,
-    STATUS_MISSING,
-    STATUS_REJECTED,
-    AgencyInfo,
-    Goal,
-    Submission,
-)
-from pipeline.scoring import (
+from pipeline.core.layout import METHODS
+from pipeline.core.model import STATUS_ACCEPTED, STATUS_MISSING, STATUS_REJECTED, AgencyInfo, Goal, Submission
+from pipeline.scoring.agency import (
     POINTS_RULES,
     ScoringError,
     competition_ranks,
@@ -40,6 +21,8 @@ from pipeline.scoring import (
     score_city,
     score_goal,
 )
+from pipeline.settings.load import parse_config
+from pipeline.settings.schema import Adjustment, Agency, Batch, Config, Evaluation, Excellence, Mail, Paths, Scoring
 
 D = Decimal
 SCORING = Scoring()

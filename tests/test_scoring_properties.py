@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import Adjustment, Agency, Batch, Config, Evaluation, Mail, Paths, Scoring
-from pipeline.model import AgencyInfo, Goal, Submission
-from pipeline.scoring import score_city, score_goal
+from pipeline.core.model import AgencyInfo, Goal, Submission
+from pipeline.scoring.agency import score_city, score_goal
+from pipeline.settings.schema import Adjustment, Agency, Batch, Config, Evaluation, Mail, Paths, Scoring
 
 D = Decimal
 SCORING = Scoring()

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.home import EXAMPLE_AGENCIES, init_home, render_config
-from pipeline.layout import (
+from pipeline.commands.init import init_home
+from pipeline.core.layout import (
     AGENCY_FIELDS,
     CHOICES,
     FIRST_DATA_ROW,
@@ -25,7 +25,8 @@ from pipeline.layout import (
     TEMPLATE_VERSION,
     choice_label,
 )
-from pipeline.template import (
+from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
+from pipeline.template.workbook import (
     GOAL_ROWS,
     TEMPLATE_FILE,
     VERSION_PROPERTY,

@@ -10,7 +10,7 @@ import factory
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.validate_command import validate_command
+from pipeline.commands.validate import validate_command
 
 CONFIG = factory.config()
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from factory import config, write
 
-from pipeline import intake, reader
-from pipeline.accepted import accepted
-from pipeline.validate import check_file
-from pipeline.workers import CheckPool, chunked
+from pipeline.intake import inbox as intake
+from pipeline.night.pool import CheckPool, chunked
+from pipeline.night.scored import accepted
+from pipeline.read import workbook as reader
+from pipeline.validate.check import check_file
 
 BAD = "bad.xlsx"
 
@@ -106,7 +107,7 @@ def test_decimals_from_the_workers_are_shared_by_text_and_keep_their_exponent() 
     from decimal import Decimal
     from multiprocessing.reduction import ForkingPickler
 
-    from pipeline.workers import _register_reducers
+    from pipeline.night.pool import _register_reducers
 
     _register_reducers()
     sent = [Decimal("100.00"), Decimal("100.00"), Decimal("100.0"), Decimal("-0"), Decimal("0")]

@@ -1,0 +1,1 @@
+"""The demo city: the 24 agencies of the real case, their goals, and workbooks typed the way officers type them."""

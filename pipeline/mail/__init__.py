@@ -1,0 +1,1 @@
+"""E-mail: messages to the office and the agencies, the transports (file, SMTP) and the durable outbox with retries."""

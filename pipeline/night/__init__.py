@@ -1,0 +1,1 @@
+"""The nightly batch: decide → record → act → done over the inbox, the worker pool, the SQLite ledger."""

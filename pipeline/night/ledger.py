@@ -1,0 +1,509 @@
+"""The ledger: SQLite in `state/`, the source of truth for what was received and where it went.
+
+Every file taken from the inbox gets one row, written *before* the file is moved (state `moving`) and completed
+after (state `done`). A run killed between the two leaves a row that says exactly what to finish, which is how a
+re-run makes every file accounted for exactly once. Reports are rebuilt from these rows, never from folder
+listings. WAL mode lets `pipeline status` read while a run writes. The schema version is `PRAGMA user_version`;
+`MIGRATIONS[i]` brings version i to i+1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pipeline.core.findings import Finding
+from pipeline.core.model import AgencyInfo, Goal, Source, Submission
+
+LEDGER_NAME = "ledger.sqlite3"
+
+OUTCOME_ACCEPTED = "accepted"
+OUTCOME_REJECTED = "rejected"
+OUTCOME_DUPLICATE = "duplicate"
+OUTCOMES = (OUTCOME_ACCEPTED, OUTCOME_REJECTED, OUTCOME_DUPLICATE)
+
+STATE_MOVING = "moving"  # intent recorded, the move (and feedback) may not have happened yet
+STATE_DONE = "done"
+STATE_VANISHED = "vanished"  # the file left the inbox between intent and move (not by us): nothing to count
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE files (
+        id            INTEGER PRIMARY KEY,
+        run_id        TEXT NOT NULL,
+        received_at   TEXT NOT NULL,            -- ISO 8601 with offset
+        original_name TEXT NOT NULL,            -- as a person reads it (undecodable bytes escaped)
+        source_raw    BLOB NOT NULL,            -- the exact inbox name, to finish an interrupted move
+        kind          TEXT NOT NULL,            -- file | symlink | special
+        size          INTEGER NOT NULL,
+        mtime_ns      INTEGER NOT NULL,
+        sha256        TEXT NOT NULL,            -- '' when the content was not read (symlink, special file)
+        agency        TEXT,
+        year          INTEGER,
+        outcome       TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected', 'duplicate')),
+        findings      TEXT NOT NULL DEFAULT '[]',   -- JSON list of Finding.to_record()
+        submission    TEXT,                     -- (unused since migration 2: see the submissions table)
+        errors        INTEGER NOT NULL DEFAULT 0,
+        warnings      INTEGER NOT NULL DEFAULT 0,
+        duplicate_of  INTEGER REFERENCES files(id),
+        dest          TEXT NOT NULL UNIQUE,     -- archive/... or rejected/... (absolute)
+        feedback      TEXT,                     -- the feedback workbook beside a rejected file
+        superseded_by TEXT,                     -- sha256 of the later accepted submission of the agency
+        state         TEXT NOT NULL CHECK (state IN ('moving', 'done', 'vanished')),
+        notified      INTEGER NOT NULL DEFAULT 0 -- its feedback/receipt message is queued
+    );
+    CREATE INDEX files_sha ON files(sha256);
+    CREATE INDEX files_agency ON files(agency, outcome);
+    CREATE TABLE runs (
+        id         TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        ended_at   TEXT,
+        outcome    TEXT NOT NULL,               -- running | ok | tempfail | failed | interrupted
+        counts     TEXT NOT NULL DEFAULT '{}',
+        pid        INTEGER,
+        host       TEXT
+    );
+    CREATE TABLE notices (                       -- things logged once only (lock files, hidden files)
+        key        TEXT PRIMARY KEY,
+        run_id     TEXT NOT NULL,
+        seen_at    TEXT NOT NULL
+    );
+    CREATE TABLE standings (                     -- the last run's scores, for `pipeline status`
+        agency      TEXT PRIMARY KEY,
+        status      TEXT NOT NULL,
+        total       TEXT,
+        grade       TEXT,
+        rank        INTEGER,
+        excellent   INTEGER NOT NULL DEFAULT 0,
+        provisional INTEGER NOT NULL DEFAULT 0,
+        as_of       TEXT NOT NULL
+    );
+    """,
+    # 2: the submission texts (≈ 20 KB each) in their own table. In `files` every update of a row (done, superseded,
+    # notified) rewrote its text too, and every `SELECT *` read it: at 10,000 files a night, hundreds of MB each.
+    # The old column stays, always NULL (dropping a column needs SQLite 3.35).
+    """
+    CREATE TABLE submissions (
+        file_id INTEGER PRIMARY KEY REFERENCES files(id),
+        json    TEXT NOT NULL                    -- JSON of the accepted Submission (what scoring reads)
+    );
+    INSERT INTO submissions (file_id, json) SELECT id, submission FROM files WHERE submission IS NOT NULL;
+    UPDATE files SET submission = NULL WHERE submission IS NOT NULL;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class LedgerError(Exception):
+    """The ledger is newer than this program, or unreadable."""
+
+
+@dataclass(frozen=True)
+class FileRow:
+    id: int
+    run_id: str
+    received_at: datetime
+    original_name: str
+    source_raw: bytes
+    kind: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    agency: str | None
+    year: int | None
+    outcome: str
+    findings: tuple[Finding, ...]
+    errors: int
+    warnings: int
+    duplicate_of: int | None
+    dest: Path
+    feedback: Path | None
+    superseded_by: str | None
+    state: str
+    notified: bool
+
+    @property
+    def current(self) -> bool:
+        return self.outcome == OUTCOME_ACCEPTED and self.superseded_by is None and self.state == STATE_DONE
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """What a run decided about one file, before it is moved."""
+
+    run_id: str
+    received_at: datetime
+    original_name: str
+    source_raw: bytes
+    kind: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    agency: str | None
+    year: int | None
+    outcome: str
+    findings: Sequence[Finding]
+    dest: Path
+    feedback: Path | None = None
+    duplicate_of: int | None = None
+    submission_json: str | None = None  # `submission_json(sub)` of an accepted file
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: str
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str
+    counts: dict[str, Any]
+    pid: int | None
+    host: str | None
+
+
+def findings_json(findings: Iterable[Finding]) -> str:
+    return json.dumps([f.to_record() for f in findings], ensure_ascii=False, default=str)
+
+
+def submission_json(sub: Submission) -> str:
+    """The accepted submission as it was judged on arrival. Kept so that tonight's report scores exactly what was
+    accepted, even if a later validator (or a bug in it) would read the archived file differently."""
+
+    def goal(g: Goal) -> dict[str, Any]:
+        d = {name: getattr(g, name) for name in _GOAL_FIELDS}
+        d["sources"] = {k: [s.sheet, s.cell, s.field] for k, s in g.sources.items()}
+        return d
+
+    doc = {
+        "agency": {name: getattr(sub.agency, name) for name in _AGENCY_FIELDS},
+        "goals": [goal(g) for g in sub.goals],
+    }
+    return _ENCODER.encode(doc)
+
+
+_GOAL_FIELDS = tuple(f.name for f in fields(Goal) if f.name != "sources")
+_AGENCY_FIELDS = tuple(f.name for f in fields(AgencyInfo))
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    raise TypeError(f"cannot store {type(value).__name__} in the ledger")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_encode)  # what json.dumps(...) builds on every call
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    return Decimal(obj["$decimal"]) if set(obj) == {"$decimal"} else obj
+
+
+def parse_submission(text: str, sources: bool = True) -> Submission:
+    """`sources=False`: without each goal's source cells (sheet, cell, field), which scoring and the reports never
+    read; they are most of a parsed submission's memory (≈ 140 KB with them, ≈ 25 KB without, for 20 goals)."""
+    doc = json.loads(text, object_hook=_decode)
+    known = {f.name for f in fields(Goal)}
+    goals = []
+    for g in doc["goals"]:
+        g = {k: v for k, v in g.items() if k in known}  # a field dropped from the model since: ignore it
+        g["past"] = tuple(g.get("past", ()))
+        g["sources"] = {k: Source(*v) for k, v in g.get("sources", {}).items()} if sources else {}
+        goals.append(Goal(**g))
+    agency_known = {f.name for f in fields(AgencyInfo)}
+    agency = AgencyInfo(**{k: v for k, v in doc["agency"].items() if k in agency_known})
+    return Submission(agency=agency, goals=tuple(goals))
+
+
+def _findings(text: str) -> tuple[Finding, ...]:
+    return tuple(Finding.from_record(r) for r in json.loads(text or "[]"))
+
+
+def _file(row: sqlite3.Row) -> FileRow:
+    findings = _findings(row["findings"])
+    return FileRow(
+        id=row["id"],
+        run_id=row["run_id"],
+        received_at=datetime.fromisoformat(row["received_at"]),
+        original_name=row["original_name"],
+        source_raw=bytes(row["source_raw"]),
+        kind=row["kind"],
+        size=row["size"],
+        mtime_ns=row["mtime_ns"],
+        sha256=row["sha256"],
+        agency=row["agency"],
+        year=row["year"],
+        outcome=row["outcome"],
+        findings=findings,
+        errors=row["errors"],
+        warnings=row["warnings"],
+        duplicate_of=row["duplicate_of"],
+        dest=Path(row["dest"]),
+        feedback=Path(row["feedback"]) if row["feedback"] else None,
+        superseded_by=row["superseded_by"],
+        state=row["state"],
+        notified=bool(row["notified"]),
+    )
+
+
+def _run(row: sqlite3.Row) -> RunRow:
+    return RunRow(
+        id=row["id"],
+        started_at=datetime.fromisoformat(row["started_at"]),
+        ended_at=datetime.fromisoformat(row["ended_at"]) if row["ended_at"] else None,
+        outcome=row["outcome"],
+        counts=json.loads(row["counts"] or "{}"),
+        pid=row["pid"],
+        host=row["host"],
+    )
+
+
+def _ensure_mail_schema(conn: sqlite3.Connection) -> None:
+    """The mail queue lives in the same database (one commit covers a file and its message)."""
+    try:
+        from pipeline.mail import outbox as delivery  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    ensure = getattr(delivery, "ensure_schema", None)
+    if ensure is not None:
+        ensure(conn)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise LedgerError(f"ledger schema version {version} is newer than this program ({SCHEMA_VERSION})")
+    for i in range(version, SCHEMA_VERSION):
+        with conn:
+            conn.executescript(f"BEGIN; {MIGRATIONS[i]}; PRAGMA user_version = {i + 1}; COMMIT;")
+
+
+class Ledger:
+    """Thin typed access to the database; every write is its own short transaction, except intents and
+    completions inside `group()`, which share one."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        conn.row_factory = sqlite3.Row
+        self.conn = conn
+        self.grouped = False  # inside `group()`: intents and completions join its one transaction
+
+    @contextlib.contextmanager
+    def group(self) -> Iterator[None]:
+        """One transaction for several `record_intent` (or several `mark_done`) calls: one commit instead of one
+        per file. Nothing of the group is durable until it commits, and nothing may be acted on before that:
+        the caller records the intents of a group, then acts on each file, then marks the group done, so the
+        rule "decide, record, act, record done" holds for every file of the group. Reads on this connection see
+        the group's uncommitted rows (duplicates and destinations within a group are found as before)."""
+        if self.grouped:
+            raise RuntimeError("ledger groups do not nest")
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.grouped = True
+        try:
+            yield
+        except BaseException:
+            self.grouped = False
+            self.conn.execute("ROLLBACK")
+            raise
+        self.grouped = False
+        self.conn.execute("COMMIT")
+
+    def _write(self) -> contextlib.AbstractContextManager[Any]:
+        """The transaction of one write: its own, or the open group's."""
+        return contextlib.nullcontext() if self.grouped else self.conn
+
+    # --- opening ---------------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, state_dir: Path) -> Ledger:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(state_dir / LEDGER_NAME, isolation_level=None, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        # WAL with synchronous=FULL: a commit is on disk when COMMIT returns, so even a power cut cannot lose an
+        # intent whose file was then moved (a file in archive/ with no ledger row would never be reported). The
+        # batch commits intents and completions for groups of files, so this costs two fsyncs per group, not per
+        # file (docs/performance.md, "Durability").
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        migrate(conn)
+        _ensure_mail_schema(conn)
+        return cls(conn)
+
+    @classmethod
+    def snapshot(cls, state_dir: Path) -> Ledger:
+        """An in-memory copy for `--dry-run` and `status`: the run works on it as usual and nothing touches disk."""
+        mem = sqlite3.connect(":memory:", isolation_level=None)
+        path = state_dir / LEDGER_NAME
+        if path.is_file():
+            # A read-only open of a WAL database creates -wal/-shm files when they are missing; then the main file
+            # holds every commit (the last writer checkpointed on close), so it is read as immutable instead.
+            wal = path.with_name(path.name + "-wal")
+            mode = "mode=ro" if wal.exists() else "immutable=1"
+            src = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, isolation_level=None)
+            try:
+                src.backup(mem)
+            finally:
+                src.close()
+        migrate(mem)
+        _ensure_mail_schema(mem)
+        return cls(mem)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- runs ------------------------------------------------------------------------------------------------
+    def start_run(self, run_id: str, started_at: datetime, pid: int, host: str) -> list[str]:
+        """Record the run; earlier runs still marked running were killed (we hold the lock): say so."""
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            stale = [r[0] for r in self.conn.execute("SELECT id FROM runs WHERE outcome = 'running'")]
+            self.conn.execute("UPDATE runs SET outcome = 'interrupted' WHERE outcome = 'running'")
+            self.conn.execute(
+                "INSERT INTO runs (id, started_at, outcome, pid, host) VALUES (?, ?, 'running', ?, ?)",
+                (run_id, started_at.isoformat(), pid, host),
+            )
+        return stale
+
+    def finish_run(self, run_id: str, ended_at: datetime, outcome: str, counts: dict[str, Any]) -> None:
+        with self.conn:
+            self.conn.execute(
+                "UPDATE runs SET ended_at = ?, outcome = ?, counts = ? WHERE id = ?",
+                (ended_at.isoformat(), outcome, json.dumps(counts, ensure_ascii=False), run_id),
+            )
+
+    def last_runs(self, n: int = 5) -> list[RunRow]:
+        rows = self.conn.execute("SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?", (n,))
+        return [_run(r) for r in rows]
+
+    # --- files -----------------------------------------------------------------------------------------------
+    def record_intent(self, f: NewFile) -> FileRow:
+        """Step 1 of taking a file: what we decided and where it will go, committed before anything moves."""
+        findings = list(f.findings)
+        with self._write():
+            cur = self.conn.execute(
+                """INSERT INTO files (run_id, received_at, original_name, source_raw, kind, size, mtime_ns, sha256,
+                       agency, year, outcome, findings, errors, warnings, duplicate_of, dest, feedback,
+                       state)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'moving')""",
+                (
+                    f.run_id,
+                    f.received_at.isoformat(),
+                    f.original_name,
+                    f.source_raw,
+                    f.kind,
+                    f.size,
+                    f.mtime_ns,
+                    f.sha256,
+                    f.agency,
+                    f.year,
+                    f.outcome,
+                    findings_json(findings),
+                    sum(1 for x in findings if x.is_error),
+                    sum(1 for x in findings if not x.is_error),
+                    f.duplicate_of,
+                    str(f.dest),
+                    str(f.feedback) if f.feedback else None,
+                ),
+            )
+            row_id = cur.lastrowid
+            if f.submission_json is not None:
+                self.conn.execute("INSERT INTO submissions (file_id, json) VALUES (?, ?)", (row_id, f.submission_json))
+        return self.file(row_id)
+
+    def mark_done(self, row: FileRow) -> None:
+        """Step 3: the file is in place. An accepted file supersedes the agency's earlier current one in the same
+        commit, so the agency always has exactly one current submission."""
+        with self._write():
+            if not self.grouped:
+                self.conn.execute("BEGIN IMMEDIATE")
+            if row.outcome == OUTCOME_ACCEPTED and row.agency:
+                self.conn.execute(
+                    """UPDATE files SET superseded_by = ? WHERE agency = ? AND outcome = 'accepted'
+                       AND state = 'done' AND superseded_by IS NULL AND id < ?""",
+                    (row.sha256, row.agency, row.id),
+                )
+            self.conn.execute("UPDATE files SET state = 'done' WHERE id = ? AND state = 'moving'", (row.id,))
+
+    def mark_vanished(self, row: FileRow) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE files SET state = 'vanished' WHERE id = ?", (row.id,))
+
+    def clear_feedback(self, row: FileRow) -> FileRow:
+        """The feedback workbook could not be written: record that there is none rather than retry forever."""
+        with self.conn:
+            self.conn.execute("UPDATE files SET feedback = NULL WHERE id = ?", (row.id,))
+        return self.file(row.id)
+
+    def mark_notified(self, row_ids: Iterable[int]) -> None:
+        """One commit for many rows (or the open group's): a message is queued under a key before its row is
+        marked, so a run killed before this commit only looks at those rows again and queues nothing twice."""
+        with self._write():
+            self.conn.executemany("UPDATE files SET notified = 1 WHERE id = ?", ((i,) for i in row_ids))
+
+    def file(self, row_id: int) -> FileRow:
+        row = self.conn.execute("SELECT * FROM files WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise KeyError(row_id)
+        return _file(row)
+
+    def files(self, where: str = "1", params: Sequence[Any] = ()) -> list[FileRow]:
+        """Rows without their submission text (`submission_text` reads one): every row of a large ledger can be
+        kept in memory."""
+        return [_file(r) for r in self.conn.execute(f"SELECT * FROM files WHERE {where} ORDER BY id", params)]
+
+    def pending(self) -> list[FileRow]:
+        return self.files("state = 'moving'")
+
+    def received(self) -> list[FileRow]:
+        """Every file that counts (vanished intents never arrived)."""
+        return self.files("state != 'vanished'")
+
+    def first_with_sha(self, sha256: str) -> FileRow | None:
+        """The original a duplicate repeats: the first non-duplicate row with these bytes."""
+        if not sha256:
+            return None
+        rows = self.files("sha256 = ? AND outcome != 'duplicate' AND state != 'vanished'", (sha256,))
+        return rows[0] if rows else None
+
+    def current(self) -> dict[str, FileRow]:
+        """Agency code → its current accepted submission (the row; its text is read with `submission_text`)."""
+        rows = self.files("outcome = 'accepted' AND superseded_by IS NULL AND state = 'done'")
+        return {r.agency: r for r in rows if r.agency}
+
+    def submission_text(self, row_id: int) -> str | None:
+        """The JSON of an accepted file's submission as judged on arrival (`submission_json`), None for others."""
+        row = self.conn.execute("SELECT json FROM submissions WHERE file_id = ?", (row_id,)).fetchone()
+        return row[0] if row is not None else None
+
+    def dest_taken(self, dest: Path) -> bool:
+        return self.conn.execute("SELECT 1 FROM files WHERE dest = ?", (str(dest),)).fetchone() is not None
+
+    def unnotified(self) -> list[FileRow]:
+        return self.files("state = 'done' AND notified = 0")
+
+    # --- notices ---------------------------------------------------------------------------------------------
+    def notice_once(self, key: str, run_id: str, seen_at: datetime) -> bool:
+        """True the first time `key` is seen: lock files and hidden files are logged once, not every night."""
+        with self.conn:
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO notices (key, run_id, seen_at) VALUES (?, ?, ?)",
+                (key, run_id, seen_at.isoformat()),
+            )
+        return cur.rowcount == 1
+
+    # --- standings -------------------------------------------------------------------------------------------
+    def save_standings(self, rows: Iterable[dict[str, Any]], as_of: datetime) -> None:
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("DELETE FROM standings")
+            self.conn.executemany(
+                """INSERT INTO standings (agency, status, total, grade, rank, excellent, provisional, as_of)
+                   VALUES (:agency, :status, :total, :grade, :rank, :excellent, :provisional, :as_of)""",
+                [{**r, "as_of": as_of.isoformat()} for r in rows],
+            )
+
+    def standings(self) -> dict[str, sqlite3.Row]:
+        return {r["agency"]: r for r in self.conn.execute("SELECT * FROM standings")}

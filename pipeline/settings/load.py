@@ -1,0 +1,389 @@
+"""`pipeline.toml` → typed, checked settings.
+
+Every problem is reported as one line naming the file and the key (`pipeline.toml: [scoring].grades: thresholds
+must decrease`), so that an officer editing the file by hand can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pipeline.core.layout import QUALITATIVE_GRADES
+from pipeline.settings.schema import (
+    CONFIG_NAME,
+    EXCELLENCE_RULES,
+    Adjustment,
+    Agency,
+    Batch,
+    Config,
+    Evaluation,
+    Excellence,
+    Mail,
+    Paths,
+    Scoring,
+    Smtp,
+)
+
+
+class ConfigError(Exception):
+    """A problem with pipeline.toml; its text is the one line shown to the operator."""
+
+
+def resolve_home(home: str | Path | None) -> Path:
+    """`--home DIR`, else `$PIPELINE_HOME`, else the current directory."""
+    if home:
+        return Path(home).expanduser().resolve()
+    env = os.environ.get("PIPELINE_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path.cwd().resolve()
+
+
+def load_config(home: str | Path | None = None) -> Config:
+    base = resolve_home(home)
+    path = base / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(f"{path}: not found (create one with `pipeline init {base}`)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+    return parse_config(text, home=base, source=path)
+
+
+def parse_config(text: str, home: Path, source: Path | None = None) -> Config:
+    src = source or home / CONFIG_NAME
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{src.name}: not valid TOML: {exc}") from exc
+    return _Parser(src.name, home).config(data, src)
+
+
+class _Parser:
+    """Reads the TOML tree; each accessor names the key it complains about."""
+
+    def __init__(self, file_name: str, home: Path) -> None:
+        self.file = file_name
+        self.home = home
+
+    def fail(self, where: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.file}: {where}: {message}")
+
+    # typed getters ------------------------------------------------------------------------------------
+    def table(self, data: dict, key: str, where: str, required: bool = False) -> dict:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(where, "missing table")
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(where, "must be a table")
+        return value
+
+    def get(self, data: dict, key: str, kind: type | tuple[type, ...], where: str, default: Any = ...) -> Any:
+        if key not in data:
+            if default is ...:
+                raise self.fail(f"{where}.{key}", "missing key")
+            return default
+        value = data[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds:
+            raise self.fail(f"{where}.{key}", f"must be {_kind_name(kinds)}, not {value!r}")
+        if not isinstance(value, kinds):
+            raise self.fail(f"{where}.{key}", f"must be {_kind_name(kinds)}, not {value!r}")
+        if isinstance(value, str) and str in kinds and not value.strip() and default is ...:
+            raise self.fail(f"{where}.{key}", "must not be empty")
+        return value
+
+    def decimal(self, data: dict, key: str, where: str, default: Any = ...) -> Decimal:
+        value = self.get(data, key, (int, float, str), where, default)
+        if isinstance(value, Decimal):
+            return value
+        try:
+            result = Decimal(str(value))
+        except InvalidOperation:
+            raise self.fail(f"{where}.{key}", f"must be a number, not {value!r}") from None
+        if not result.is_finite():
+            raise self.fail(f"{where}.{key}", f"must be a finite number, not {value!r}")
+        return result
+
+    def unknown_keys(self, data: dict, known: set[str], where: str) -> None:
+        extra = sorted(set(data) - known)
+        if extra:
+            raise self.fail(where, f"unknown key {extra[0]!r} (known: {', '.join(sorted(known))})")
+
+    # sections --------------------------------------------------------------------------------------
+    def config(self, data: dict, source: Path) -> Config:
+        self.unknown_keys(
+            data, {"evaluation", "agencies", "scoring", "adjustments", "paths", "batch", "mail"}, "top level"
+        )
+        evaluation = self.evaluation(self.table(data, "evaluation", "[evaluation]", required=True))
+        agencies = self.agencies(data.get("agencies"))
+        scoring = self.scoring(self.table(data, "scoring", "[scoring]"), data.get("adjustments", []), agencies)
+        return Config(
+            home=self.home,
+            source=source,
+            evaluation=evaluation,
+            agencies=agencies,
+            scoring=scoring,
+            paths=self.paths(self.table(data, "paths", "[paths]")),
+            batch=self.batch(self.table(data, "batch", "[batch]")),
+            mail=self.mail(self.table(data, "mail", "[mail]")),
+        )
+
+    def evaluation(self, t: dict) -> Evaluation:
+        w = "[evaluation]"
+        self.unknown_keys(t, {"year", "title", "lang", "deadline"}, w)
+        year = self.get(t, "year", int, w)
+        if not 2000 <= year <= 2100:
+            raise self.fail(f"{w}.year", f"must be a year between 2000 and 2100, not {year}")
+        lang = self.get(t, "lang", str, w, "ko")
+        if lang not in ("ko", "en"):
+            raise self.fail(f"{w}.lang", f"must be 'ko' or 'en', not {lang!r}")
+        title = self.get(t, "title", str, w, f"{year}년 공공기관 성과창출 평가" if lang == "ko" else "")
+        if not title:
+            title = f"{year} public agency performance evaluation"
+        deadline = self.get(t, "deadline", date, w, None)
+        return Evaluation(year=year, title=title, lang=lang, deadline=deadline)
+
+    def agencies(self, items: Any) -> tuple[Agency, ...]:
+        if not isinstance(items, list) or not items:
+            raise self.fail("[[agencies]]", "missing: list every agency as an [[agencies]] table")
+        seen: set[str] = set()
+        out = []
+        for i, t in enumerate(items, start=1):
+            w = f"[[agencies]] #{i}"
+            if not isinstance(t, dict):
+                raise self.fail(w, "must be a table")
+            self.unknown_keys(t, {"code", "name", "group", "supervising_dept", "email"}, w)
+            code = self.get(t, "code", str, w).strip()
+            if code in seen:
+                raise self.fail(f"{w}.code", f"duplicate agency code {code!r}")
+            seen.add(code)
+            email = self.get(t, "email", str, w).strip()
+            if "@" not in email or any(ch in email for ch in "\r\n ,;"):
+                raise self.fail(f"{w}.email", f"not a single e-mail address: {email!r}")
+            out.append(
+                Agency(
+                    code=code,
+                    name=self.get(t, "name", str, w).strip(),
+                    group=self.get(t, "group", str, w).strip(),
+                    supervising_dept=self.get(t, "supervising_dept", str, w, "").strip(),
+                    email=email,
+                )
+            )
+        return tuple(out)
+
+    def scoring(self, t: dict, adjustments: Any, agencies: tuple[Agency, ...]) -> Scoring:
+        w = "[scoring]"
+        self.unknown_keys(
+            t,
+            {
+                "grades",
+                "qualitative_points",
+                "max_bonus",
+                "range_margin_major",
+                "range_margin_other",
+                "deviation_k_major",
+                "deviation_k_other",
+                "excellence",
+            },
+            w,
+        )
+        defaults = Scoring()
+        grades = defaults.grades
+        if "grades" in t:
+            table = self.table(t, "grades", f"{w}.grades")
+            if not table:
+                raise self.fail(f"{w}.grades", "must name at least one grade")
+            grades = tuple((name, self.decimal(table, name, f"{w}.grades")) for name in table)
+            values = [v for _, v in grades]
+            if any(a <= b for a, b in zip(values, values[1:], strict=False)):
+                raise self.fail(f"{w}.grades", "thresholds must decrease (e.g. S = 90, A = 80, …, D = 0)")
+            if values[-1] != 0:
+                raise self.fail(f"{w}.grades", "the last grade must start at 0 so that every total has a grade")
+        qual = dict(defaults.qualitative_points)
+        if "qualitative_points" in t:
+            table = self.table(t, "qualitative_points", f"{w}.qualitative_points")
+            for name in table:
+                if name not in QUALITATIVE_GRADES:
+                    raise self.fail(
+                        f"{w}.qualitative_points",
+                        f"unknown grade {name!r} (known: {', '.join(QUALITATIVE_GRADES)})",
+                    )
+                value = self.decimal(table, name, f"{w}.qualitative_points")
+                if not 0 <= value <= 100:
+                    raise self.fail(f"{w}.qualitative_points.{name}", "must be within 0-100")
+                qual[name] = value
+        max_bonus = self.decimal(t, "max_bonus", w, defaults.max_bonus)
+        if max_bonus < 0:
+            raise self.fail(f"{w}.max_bonus", "must not be negative")
+        margins = {}
+        for key in ("range_margin_major", "range_margin_other"):
+            margins[key] = self.decimal(t, key, w, getattr(defaults, key))
+            if not 0 < margins[key] < 1:
+                raise self.fail(f"{w}.{key}", "must be between 0 and 1 (0.2 means ±20%)")
+        ks = {}
+        for key in ("deviation_k_major", "deviation_k_other"):
+            ks[key] = self.decimal(t, key, w, getattr(defaults, key))
+            if ks[key] <= 0:
+                raise self.fail(f"{w}.{key}", "must be positive")
+        names = tuple(name for name, _ in grades)
+        excellence = self.excellence(self.table(t, "excellence", f"{w}.excellence"), names)
+        return Scoring(
+            grades=grades,
+            qualitative_points=qual,
+            max_bonus=max_bonus,
+            excellence=excellence,
+            adjustments=self.adjustments(adjustments, agencies, max_bonus),
+            **margins,
+            **ks,
+        )
+
+    def excellence(self, t: dict, grade_names: tuple[str, ...]) -> Excellence:
+        w = "[scoring.excellence]"
+        self.unknown_keys(t, {"rule", "grades", "n", "min_total"}, w)
+        rule = self.get(t, "rule", str, w, "grades")
+        if rule not in EXCELLENCE_RULES:
+            raise self.fail(f"{w}.rule", f"unknown rule {rule!r} (known: {', '.join(EXCELLENCE_RULES)})")
+        grades = tuple(self.get(t, "grades", list, w, ["S", "A"]))
+        for g in grades:
+            if g not in grade_names:
+                raise self.fail(f"{w}.grades", f"unknown grade {g!r} (known: {', '.join(grade_names)})")
+        n = self.get(t, "n", int, w, 11)
+        if n < 1:
+            raise self.fail(f"{w}.n", "must be at least 1")
+        min_total = self.decimal(t, "min_total", w, Decimal(85))
+        return Excellence(rule=rule, grades=grades, n=n, min_total=min_total)
+
+    def adjustments(self, items: Any, agencies: tuple[Agency, ...], max_bonus: Decimal) -> tuple[Adjustment, ...]:
+        if not isinstance(items, list):
+            raise self.fail("[[adjustments]]", "must be a list of tables")
+        codes = {a.code for a in agencies}
+        out = []
+        bonus: dict[str, Decimal] = {}
+        for i, t in enumerate(items, start=1):
+            w = f"[[adjustments]] #{i}"
+            if not isinstance(t, dict):
+                raise self.fail(w, "must be a table")
+            self.unknown_keys(t, {"agency", "points", "reason"}, w)
+            code = self.get(t, "agency", str, w)
+            if code not in codes:
+                raise self.fail(f"{w}.agency", f"unknown agency code {code!r}")
+            points = self.decimal(t, "points", w)
+            if points == 0:
+                raise self.fail(f"{w}.points", "must not be zero (positive = 가점, negative = 감점)")
+            reason = self.get(t, "reason", str, w).strip()
+            if points > 0:
+                bonus[code] = bonus.get(code, Decimal(0)) + points
+                if bonus[code] > max_bonus:
+                    raise self.fail(
+                        f"{w}.points", f"bonuses for {code} add up to {bonus[code]}, over [scoring].max_bonus"
+                    )
+            out.append(Adjustment(agency=code, points=points, reason=reason))
+        return tuple(out)
+
+    def paths(self, t: dict) -> Paths:
+        w = "[paths]"
+        names = ("inbox", "outbox", "archive", "rejected", "state")
+        self.unknown_keys(t, set(names), w)
+        resolved = {}
+        for name in names:
+            raw = self.get(t, name, str, w, name)
+            p = Path(raw).expanduser()
+            resolved[name] = (p if p.is_absolute() else self.home / p).resolve()
+        return Paths(**resolved)
+
+    def batch(self, t: dict) -> Batch:
+        w = "[batch]"
+        self.unknown_keys(t, {"min_file_age_seconds", "max_file_size_mb"}, w)
+        age = self.get(t, "min_file_age_seconds", (int, float), w, 60)
+        size = self.get(t, "max_file_size_mb", (int, float), w, 20)
+        if age < 0:
+            raise self.fail(f"{w}.min_file_age_seconds", "must not be negative")
+        if size <= 0:
+            raise self.fail(f"{w}.max_file_size_mb", "must be positive")
+        return Batch(min_file_age_seconds=float(age), max_file_size_mb=float(size))
+
+    def mail(self, t: dict) -> Mail:
+        w = "[mail]"
+        self.unknown_keys(
+            t,
+            {
+                "transport",
+                "from",
+                "to",
+                "report",
+                "receipts",
+                "remind_days_before",
+                "retries",
+                "max_attachment_mb",
+                "smtp",
+            },
+            w,
+        )
+        transport = self.get(t, "transport", str, w, "file")
+        if transport not in ("file", "smtp"):
+            raise self.fail(f"{w}.transport", f"must be 'file' or 'smtp', not {transport!r}")
+        report = self.get(t, "report", str, w, "on-change")
+        if report not in ("on-change", "always", "never"):
+            raise self.fail(f"{w}.report", f"must be 'on-change', 'always' or 'never', not {report!r}")
+        to = self.get(t, "to", list, w, [])
+        for address in to:
+            if not isinstance(address, str) or "@" not in address:
+                raise self.fail(f"{w}.to", f"not an e-mail address: {address!r}")
+        s = self.table(t, "smtp", f"{w}.smtp")
+        ws = "[mail.smtp]"
+        if "password" in s:  # before the unknown-key check, which would hide this advice
+            raise self.fail(f"{ws}.password", "never put a password in the file; name a variable in password_env")
+        self.unknown_keys(s, {"host", "port", "security", "username", "password_env", "timeout"}, ws)
+        security = self.get(s, "security", str, ws, "starttls")
+        if security not in ("starttls", "ssl", "none"):
+            raise self.fail(f"{ws}.security", f"must be 'starttls', 'ssl' or 'none', not {security!r}")
+        smtp = Smtp(
+            host=self.get(s, "host", str, ws, "localhost"),
+            port=self.get(s, "port", int, ws, 587 if security == "starttls" else 465 if security == "ssl" else 25),
+            security=security,
+            username=self.get(s, "username", str, ws, ""),
+            password_env=self.get(s, "password_env", str, ws, ""),
+            timeout=float(self.get(s, "timeout", (int, float), ws, 30)),
+        )
+        days = self.get(t, "remind_days_before", int, w, 7)
+        if days < 0:
+            raise self.fail(f"{w}.remind_days_before", "must not be negative")
+        retries = self.get(t, "retries", int, w, 3)
+        if retries < 0:
+            raise self.fail(f"{w}.retries", "must not be negative")
+        max_attachment = float(self.get(t, "max_attachment_mb", (int, float), w, 7))
+        if not max_attachment > 0:
+            raise self.fail(f"{w}.max_attachment_mb", "must be more than 0")
+        return Mail(
+            transport=transport,
+            sender=self.get(t, "from", str, w, "evaluation@example.go.kr"),
+            to=tuple(to),
+            report=report,
+            receipts=self.get(t, "receipts", bool, w, False),
+            remind_days_before=days,
+            retries=retries,
+            max_attachment_mb=max_attachment,
+            smtp=smtp,
+        )
+
+
+def _kind_name(kinds: tuple[type, ...]) -> str:
+    names = {
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+        date: "a date (YYYY-MM-DD)",
+    }
+    return " or ".join(names.get(k, k.__name__) for k in kinds)

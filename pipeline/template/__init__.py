@@ -1,0 +1,2 @@
+"""The standard Excel template that agencies fill in (openpyxl): dropdowns, protection, version property, prefilled
+copies."""

@@ -1,0 +1,168 @@
+"""pandera schemas for 기관정보, 성과목표 and 과거실적: the declarative, vectorised part of validation.
+
+The frames are built by `validate` from already-typed values, one row per agency / goal / past result, for *many
+submissions at once* (a `submission` column, the row position as index): one pandera call per sheet costs the same for one file
+or ten thousand. Every check is named with the finding code it raises (`code` or `code@column` for checks that
+look at several columns), so failures map straight back to cells through the caller's source map. pandera's own
+text never leaves this module: `failures()` returns plain tuples.
+
+pandera and pandas are imported inside functions: importing them costs ~0.9 s, which `pipeline --help` and the
+reader must not pay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from pipeline.core.layout import DIRECTIONS, METHODS, QUALITATIVE_GRADES, QUANTITATIVE_METHODS
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pa
+
+GOAL_TEXT = ("number", "goal", "indicator", "method", "direction", "grade", "evidence")
+GOAL_NUMBERS = ("weight", "target", "actual")
+AGENCY_TEXT = ("agency_code", "agency_name", "group")
+AGENCY_NUMBERS = ("year",)
+PAST_TEXT = ("number",)
+PAST_NUMBERS = ("year", "result")
+
+SCORED_METHODS = sorted(QUANTITATIVE_METHODS | {"milestone"})
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One failed check on one cell: the frame's row position, the column (field key) and the finding code."""
+
+    position: int  # row position in the frame (the caller keeps the position → cells map)
+    column: str
+    code: str
+
+
+def _required(*names: str) -> dict[str, Any]:
+    import pandera.pandas as pa
+
+    return {name: pa.Column(None, nullable=False, required=True) for name in names}
+
+
+def _choice(options: dict[str, tuple[str, str]]) -> pa.Check:
+    import pandera.pandas as pa
+
+    codes = list(options)
+    return pa.Check(lambda s: s.isin(codes), name="value.unknown_choice")
+
+
+def _row_check(code: str, column: str, fails: Any) -> pa.Check:
+    """A check over several columns; `fails(df)` marks bad rows, reported on `column`."""
+    import pandera.pandas as pa
+
+    return pa.Check(lambda df: ~fails(df), name=f"{code}@{column}")
+
+
+@cache
+def goal_schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
+    quantitative = sorted(QUANTITATIVE_METHODS)
+    columns = _required("number", "goal", "indicator")
+    columns["method"] = pa.Column(None, _choice(METHODS), nullable=False)
+    columns["direction"] = pa.Column(None, _choice(DIRECTIONS), nullable=True)
+    columns["grade"] = pa.Column(None, _choice(QUALITATIVE_GRADES), nullable=True)
+    columns["weight"] = pa.Column(
+        "float64", pa.Check(lambda s: (s > 0) & (s <= 100), name="goal.weight_range"), nullable=False
+    )
+    columns["target"] = pa.Column("float64", nullable=True)
+    columns["evidence"] = pa.Column(None, nullable=True)
+    checks = [
+        _row_check(
+            "goal.direction_required", "direction", lambda df: df["method"].isin(quantitative) & df["direction"].isna()
+        ),
+        _row_check("goal.actual_required", "actual", lambda df: df["method"].isin(SCORED_METHODS) & ~df["has_actual"]),
+        _row_check("goal.target_required", "target", lambda df: (df["method"] == "ratio") & df["target"].isna()),
+        _row_check("goal.evidence_blank", "evidence", lambda df: df["method"].notna() & df["evidence"].isna()),
+    ]
+    return pa.DataFrameSchema(columns, checks=checks, strict=False, coerce=False)
+
+
+@cache
+def agency_schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
+    columns = _required(*AGENCY_TEXT)
+    columns["year"] = pa.Column("float64", nullable=False)
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+@cache
+def past_schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
+    columns = _required(*PAST_TEXT)
+    columns["year"] = pa.Column("float64", nullable=False)
+    columns["result"] = pa.Column("float64", nullable=False)
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def frame(
+    rows: list[dict[str, Any]],
+    submissions: list[int],
+    numbers: tuple[str, ...],
+    texts: tuple[str, ...],
+    extra: dict[str, list[Any]] | None = None,
+) -> pd.DataFrame:
+    """A frame of typed values: numbers as float64 (NaN = blank), texts as objects (None = blank).
+
+    The index is the row position (0…n-1), which the caller maps back to cells (its source map); the
+    `submission` column says whose row it is, for checks that compare rows of one submission.
+    """
+    import numpy as np
+    import pandas as pd
+
+    data: dict[str, Any] = {}
+    for name in texts:
+        data[name] = pd.Series([r.get(name) for r in rows], dtype=object)
+    for name in numbers:
+        data[name] = np.array([np.nan if r.get(name) is None else float(r[name]) for r in rows], dtype="float64")
+    for name, values in (extra or {}).items():
+        data[name] = values
+    data["submission"] = np.array(submissions, dtype="int64")
+    return pd.DataFrame(data)
+
+
+def failures(schema: pa.DataFrameSchema, df: pd.DataFrame) -> list[Failure]:
+    """Run one schema lazily over the frame; every failed cell as a `Failure` (pandera's text dropped)."""
+    import pandera.pandas as pa
+
+    if df.empty:
+        return []
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return _collect(exc.failure_cases)
+    return []
+
+
+def _collect(cases: pd.DataFrame) -> list[Failure]:
+    out: list[Failure] = []
+    seen: set[tuple[int, str, str]] = set()
+    for column, check, index in zip(cases["column"], cases["check"], cases["index"], strict=True):
+        try:
+            position = int(str(index))  # pandera may hand the index back as text
+        except ValueError:
+            continue  # a dtype or frame-level problem: the frame is ours, so this is a bug, not a finding
+        name = str(check)
+        if name == "not_nullable":
+            code, target = "cell.required", str(column)
+        elif "@" in name:
+            code, target = name.split("@", 1)  # row checks list the row's non-blank columns: the name says which
+        elif "." in name:
+            code, target = name, str(column)
+        else:
+            continue
+        key = (position, target, code)
+        if key not in seen:
+            seen.add(key)
+            out.append(Failure(position, target, code))
+    return out
