@@ -2,7 +2,7 @@
 """Set-up and the two everyday commands, needing nothing but Python 3.11+.
 
     python3 dev.py demo   # create .venv, install, build the demo home and run the nightly batch on it
-    python3 dev.py test   # create .venv, install with test extras, lint (ruff), run the test suite
+    python3 dev.py test   # create .venv, install with test extras, lint (ruff, import layers), run the test suite
 
 Installation is repeated only when pyproject.toml changed since the last one.
 """
@@ -54,6 +54,11 @@ def main(argv: list[str]) -> int:
     if lint:
         print("ruff found problems (above); fix them before the tests run", file=sys.stderr)
         return lint
+    layers = subprocess.call([str(BIN / "lint-imports"), "--no-cache"], cwd=ROOT, stdout=subprocess.DEVNULL)
+    if layers:
+        subprocess.call([str(BIN / "lint-imports"), "--no-cache"], cwd=ROOT)
+        print("an import points up the flow (above): see docs/architecture.md", file=sys.stderr)
+        return layers
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
 
 

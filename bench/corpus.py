@@ -154,7 +154,7 @@ def soffice_version() -> str | None:
 
 def make_bases(folder: Path, seed: int, year: int, use_soffice: bool = True) -> tuple[dict[str, Path], str]:
     """The distinct base workbooks, saved by LibreOffice in one headless call when it is installed."""
-    from pipeline.template.workbook import save_workbook
+    from pipeline.system.atomic import save_workbook
 
     folder.mkdir(parents=True, exist_ok=True)
     raw = folder / "openpyxl"

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import corpus as corpus_mod  # noqa: E402
 
-from pipeline.commands.init import init_home  # noqa: E402
+from pipeline.settings.home import init_home  # noqa: E402
 
 
 def measured(cmd: list[str], **kwargs: Any) -> tuple[subprocess.CompletedProcess[str], float, float]:

@@ -61,7 +61,7 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite an existing pipeline.toml.")] = False,
 ) -> None:
     """Create a working home: a commented pipeline.toml and the inbox/outbox/archive/rejected/state folders."""
-    from pipeline.commands.init import init_home
+    from pipeline.settings.home import init_home
 
     try:
         written = init_home(directory, force=force)
@@ -94,7 +94,7 @@ def template(
 
 def _try_load(home: Path | None):
     """The blank template needs no config, but uses the year and language when there is one."""
-    from pipeline.settings.load import resolve_home
+    from pipeline.settings.home import resolve_home
     from pipeline.settings.schema import CONFIG_NAME
 
     if (resolve_home(home) / CONFIG_NAME).is_file():
@@ -162,7 +162,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of the generated workbooks.")] = 2019,
 ) -> None:
     """Build a demo home with the 24 agencies of the real case, fill their workbooks, and run the batch."""
-    from pipeline.demo.build import demo_command
+    from pipeline.commands.demo import demo_command
 
     raise typer.Exit(demo_command(directory, lang=_lang(lang), seed=seed))
 

@@ -12,7 +12,8 @@ from typing import Any
 from pipeline.core.layout import FIRST_DATA_ROW, GOAL_COLUMNS, GOAL_LETTERS
 from pipeline.settings.load import parse_config
 from pipeline.settings.schema import Config
-from pipeline.template.workbook import build_template, save_workbook
+from pipeline.system.atomic import save_workbook
+from pipeline.template.workbook import build_template
 
 YEAR = 2025
 CODE = "GJ01"

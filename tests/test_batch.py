@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from pipeline.commands.init import init_home
 from pipeline.night.ledger import LEDGER_NAME
 from pipeline.night.run import report_command, run_command
+from pipeline.settings.home import init_home
 from pipeline.settings.load import load_config
 from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
 from pipeline.settings.schema import Config
@@ -54,7 +54,8 @@ def workbook(
     info: Mapping[str, Any] | None = None,
 ) -> Path:
     """A filled standard template dropped in the inbox, `mtime` seconds since the epoch."""
-    from pipeline.template.workbook import build_template, save_workbook
+    from pipeline.system.atomic import save_workbook
+    from pipeline.template.workbook import build_template
 
     config = load_config(home)
     registered = config.agency(agency)

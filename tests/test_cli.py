@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.commands.init import FOLDERS, init_home
 from pipeline.exit_codes import Exit
+from pipeline.settings.home import FOLDERS, init_home
 from pipeline.settings.load import load_config
 from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
 from pipeline.template.workbook import TEMPLATE_FILE

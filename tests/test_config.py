@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.commands.init import init_home
 from pipeline.exit_codes import Exit
-from pipeline.settings.load import ConfigError, load_config, parse_config, resolve_home
+from pipeline.settings.home import init_home, resolve_home
+from pipeline.settings.load import ConfigError, load_config, parse_config
 from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
 
 ADJUSTMENT = ("GMRT", "1.5", "국내 최초 ISO 10002 인증")

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.commands.init import init_home
 from pipeline.core.layout import (
     AGENCY_FIELDS,
     CHOICES,
@@ -25,7 +24,9 @@ from pipeline.core.layout import (
     TEMPLATE_VERSION,
     choice_label,
 )
+from pipeline.settings.home import init_home
 from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
+from pipeline.system.atomic import save_workbook
 from pipeline.template.workbook import (
     GOAL_ROWS,
     TEMPLATE_FILE,
@@ -33,7 +34,6 @@ from pipeline.template.workbook import (
     CellValue,
     build_template,
     content_fingerprint,
-    save_workbook,
     write_template,
 )
 

@@ -19,11 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.commands.init import init_home
-from pipeline.core.i18n import tr
 from pipeline.core.layout import QUANTITATIVE_METHODS
 from pipeline.demo import city
-from pipeline.exit_codes import Exit
+from pipeline.settings.home import init_home
 from pipeline.settings.render import render_config
 from pipeline.settings.schema import CONFIG_NAME, Agency
 
@@ -175,7 +173,7 @@ def build_demo(
 ) -> DemoPlan:
     """Write a demo home and drop the filled workbooks into its inbox."""
     from pipeline.settings.load import load_config
-    from pipeline.template.workbook import save_workbook
+    from pipeline.system.atomic import save_workbook
 
     directory = Path(directory)
     _prepare(directory)
@@ -193,54 +191,6 @@ def build_demo(
         os.utime(path, (stamp, stamp))
         written.append(path)
     return DemoPlan(directory.resolve(), config_path, inbox, tuple(written), tuple(submissions), city.NOT_SUBMITTED)
-
-
-def demo_command(directory: Path, lang: str = "ko", seed: int = 2019) -> int:
-    """`pipeline demo`: build the home, run the nightly batch on it, and show the status table."""
-    try:
-        plan = build_demo(directory, lang, seed)
-    except FileExistsError as exc:
-        print(
-            tr(
-                (
-                    "pipeline: {path}: 비어 있지 않은 폴더입니다 (데모가 만든 폴더만 덮어씁니다). 다른 폴더를 지정하세요.",
-                    "pipeline: {path}: not empty and not a demo home; choose another folder.",
-                ),
-                lang,
-                path=exc,
-            ),
-            file=sys.stderr,
-        )
-        return Exit.CANT_CREATE
-    mistakes = sum(1 for f in plan.submissions if f.mistake)
-    agencies = len({f.agency for f in plan.submissions})
-    print(
-        tr(
-            (
-                "데모 기관 {n}곳 중 {sent}곳이 성과창출계획 파일 {files}개를 {inbox} 에 제출했습니다 "
-                "(작성 오류 {mistakes}개, 미제출 {missing}곳).",
-                "{sent} of the demo's {n} agencies sent {files} workbooks to {inbox} "
-                "({mistakes} with typical mistakes, {missing} agencies sent nothing).",
-            ),
-            lang,
-            n=len(city.AGENCIES),
-            sent=agencies,
-            files=len(plan.files),
-            inbox=plan.inbox,
-            mistakes=mistakes,
-            missing=len(plan.not_submitted),
-        )
-    )
-    from pipeline.commands.status import status_command
-    from pipeline.night.run import run_command
-    from pipeline.settings.load import load_config
-
-    config = load_config(plan.home)
-    # The batch treats rejected files as normal (exit 0): the demo's mistakes are there on purpose.
-    code = run_command(config, lang=lang, dry_run=False, as_json=False)
-    print()
-    status_command(config, lang=lang)
-    return code
 
 
 def main(argv: Sequence[str]) -> int:

@@ -68,7 +68,7 @@ def write_feedback(
     workbook, so a file the patcher does not understand still gets its feedback.
     """
     from pipeline.feedback import xml_patch as feedback_xml
-    from pipeline.template.workbook import save_workbook
+    from pipeline.system.atomic import save_workbook
 
     if Path(out).resolve() == Path(original).resolve():
         raise ValueError("the feedback workbook must not overwrite the submitted file")

@@ -6,7 +6,6 @@ must decrease`), so that an officer editing the file by hand can fix it without 
 
 from __future__ import annotations
 
-import os
 import tomllib
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.layout import QUALITATIVE_GRADES
+from pipeline.settings.home import resolve_home
 from pipeline.settings.schema import (
     CONFIG_NAME,
     EXCELLENCE_RULES,
@@ -32,16 +32,6 @@ from pipeline.settings.schema import (
 
 class ConfigError(Exception):
     """A problem with pipeline.toml; its text is the one line shown to the operator."""
-
-
-def resolve_home(home: str | Path | None) -> Path:
-    """`--home DIR`, else `$PIPELINE_HOME`, else the current directory."""
-    if home:
-        return Path(home).expanduser().resolve()
-    env = os.environ.get("PIPELINE_HOME")
-    if env:
-        return Path(env).expanduser().resolve()
-    return Path.cwd().resolve()
 
 
 def load_config(home: str | Path | None = None) -> Config:

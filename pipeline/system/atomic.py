@@ -13,6 +13,7 @@ import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
@@ -37,3 +38,8 @@ def write_bytes_atomically(target: Path, data: bytes) -> Path:
 
 def copy_atomically(src: Path, dest: Path) -> Path:
     return write_atomically(dest, lambda temp: shutil.copyfile(src, temp))
+
+
+def save_workbook(wb: Any, path: Path) -> Path:
+    """An openpyxl workbook written whole or not at all: a reader never sees half a file."""
+    return write_atomically(path, wb.save)

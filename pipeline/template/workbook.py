@@ -38,6 +38,7 @@ from pipeline.core.layout import (
     column_letter,
     sheet_name,
 )
+from pipeline.system.atomic import save_workbook
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -457,13 +458,6 @@ def _past_sheet(ws, lang: str, styles: _Styles, past: list[Sequence[Any]]) -> No
 def template_file_name(lang: str, agency: Agency | None = None) -> str:
     base = TEMPLATE_FILE_EN if lang == "en" else TEMPLATE_FILE
     return f"{agency.code}_{base}" if agency else base
-
-
-def save_workbook(wb: Workbook, path: Path) -> Path:
-    """Written whole or not at all (`atomic.write_atomically`): a reader never sees half a file."""
-    from pipeline.system.atomic import write_atomically
-
-    return write_atomically(path, wb.save)
 
 
 def write_template(path: Path, lang: str = "ko", config: Config | None = None, agency: Agency | None = None) -> Path:

@@ -1,7 +1,8 @@
-"""`pipeline init`: a working home, `pipeline.toml` plus the folders the batch moves files between."""
+"""A working home: `pipeline.toml` plus the folders the batch moves files between, and where to find it."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
@@ -9,6 +10,16 @@ from pipeline.settings.schema import CONFIG_NAME
 from pipeline.system.atomic import write_bytes_atomically
 
 FOLDERS = ("inbox", "outbox", "archive", "rejected", "state")
+
+
+def resolve_home(home: str | Path | None) -> Path:
+    """`--home DIR`, else `$PIPELINE_HOME`, else the current directory."""
+    if home:
+        return Path(home).expanduser().resolve()
+    env = os.environ.get("PIPELINE_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path.cwd().resolve()
 
 
 def init_home(directory: Path, force: bool = False, text: str | None = None) -> Path:
