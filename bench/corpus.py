@@ -57,7 +57,7 @@ class Corpus:
 
     folder: Path
     files: tuple[Path, ...]
-    agencies: tuple[Any, ...]  # home.AgencyEntry of file i, in the same order
+    agencies: tuple[Any, ...]  # schema.Agency of file i, in the same order
     invalid_files: frozenset[str]  # names of the files made from a base with a mistake
     saved_by: str  # "LibreOffice <version>" or "openpyxl"
 
@@ -286,12 +286,10 @@ def build(
         plan.append((i, kind))
     kinds = [f"valid{k}" for k in range(VALID_BASES)] + list(MISTAKES)
     group_of = {kind: GROUPS[k % len(GROUPS)] for k, kind in enumerate(kinds)}
-    from pipeline.settings.render import AgencyEntry
+    from pipeline.settings.schema import Agency
 
     agencies = [
-        AgencyEntry(
-            agency_code(i), agency_name(i), group_of[kind], "평가담당관", f"{agency_code(i).lower()}@example.go.kr"
-        )
+        Agency(agency_code(i), agency_name(i), group_of[kind], "평가담당관", f"{agency_code(i).lower()}@example.go.kr")
         for i, kind in plan
     ]
     files_dir = folder / "files"

@@ -28,19 +28,20 @@ from typing import Any
 import factory
 
 from pipeline.core.layout import GOAL_LETTERS
-from pipeline.settings.render import AgencyEntry, render_config
+from pipeline.settings.render import render_config
+from pipeline.settings.schema import Agency
 
 # --- the home the corpus runs in ---------------------------------------------------------------------------------
 GROUP = factory.GROUP
-AGENCIES: tuple[AgencyEntry, ...] = (
-    AgencyEntry(factory.CODE, factory.NAME, GROUP, "경제정책과", "gj01@example.go.kr"),
-    AgencyEntry("GJ02", "광주도시철도공사", GROUP, "교통정책과", "gj02@example.go.kr"),
-    AgencyEntry("GJ03", "광주관광공사", GROUP, "관광진흥과", "gj03@example.go.kr"),
-    AgencyEntry("GJ04", "광주문화재단", GROUP, "문화정책과", "gj04@example.go.kr"),
-    AgencyEntry("GJ05", "광주복지연구원", GROUP, "복지정책과", "gj05@example.go.kr"),
-    AgencyEntry("GJ06", "광주과학기술진흥원", GROUP, "과학산업과", "gj06@example.go.kr"),
-    AgencyEntry("GJ07", "광주여성가족재단", GROUP, "여성가족과", "gj07@example.go.kr"),
-    AgencyEntry("GJ08", "광주정보문화산업진흥원", GROUP, "정보산업과", "gj08@example.go.kr"),
+AGENCIES: tuple[Agency, ...] = (
+    Agency(factory.CODE, factory.NAME, GROUP, "경제정책과", "gj01@example.go.kr"),
+    Agency("GJ02", "광주도시철도공사", GROUP, "교통정책과", "gj02@example.go.kr"),
+    Agency("GJ03", "광주관광공사", GROUP, "관광진흥과", "gj03@example.go.kr"),
+    Agency("GJ04", "광주문화재단", GROUP, "문화정책과", "gj04@example.go.kr"),
+    Agency("GJ05", "광주복지연구원", GROUP, "복지정책과", "gj05@example.go.kr"),
+    Agency("GJ06", "광주과학기술진흥원", GROUP, "과학산업과", "gj06@example.go.kr"),
+    Agency("GJ07", "광주여성가족재단", GROUP, "여성가족과", "gj07@example.go.kr"),
+    Agency("GJ08", "광주정보문화산업진흥원", GROUP, "정보산업과", "gj08@example.go.kr"),
 )
 """GJ01 is the factory's agency; every accepted case has an agency of its own, so none supersedes another.
 Cases rejected for their content are GJ08's (so its status ends 'rejected')."""

@@ -15,8 +15,9 @@ from pipeline.exit_codes import Exit
 from pipeline.settings.home import init_home, resolve_home
 from pipeline.settings.load import ConfigError, load_config, parse_config
 from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
+from pipeline.settings.schema import Adjustment
 
-ADJUSTMENT = ("GMRT", "1.5", "국내 최초 ISO 10002 인증")
+ADJUSTMENT = Adjustment("GMRT", Decimal("1.5"), "국내 최초 ISO 10002 인증")
 
 
 def good_text() -> str:

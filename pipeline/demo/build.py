@@ -23,7 +23,7 @@ from pipeline.core.layout import QUANTITATIVE_METHODS
 from pipeline.demo import city
 from pipeline.settings.home import init_home
 from pipeline.settings.render import render_config
-from pipeline.settings.schema import CONFIG_NAME, Agency
+from pipeline.settings.schema import CONFIG_NAME
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -128,11 +128,10 @@ def demo_workbook(file: DemoFile, seed: int, lang: str = "ko") -> Workbook:
 
     # One generator per file, seeded by the seed and the file name: adding a file never changes the others.
     rng = random.Random(f"{seed}/{file.file_name}")
-    entry = next(a for a in city.AGENCIES if a.code == file.agency)
-    agency = Agency(entry.code, entry.name, entry.group, entry.supervising_dept, entry.email)
-    contact, phone = city.CONTACTS[entry.code]
+    agency = next(a for a in city.AGENCIES if a.code == file.agency)
+    contact, phone = city.CONTACTS[agency.code]
     year = city.YEAR - 1 if file.mistake == city.MISTAKE_WRONG_YEAR else city.YEAR
-    rows, past = demo_rows(entry.code, rng, lang, file.mistake)
+    rows, past = demo_rows(agency.code, rng, lang, file.mistake)
     groups = sorted({a.group for a in city.AGENCIES})
     return build_template(
         lang=lang,

@@ -13,9 +13,10 @@ spread of grades (see `EXPECTED`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from pipeline.settings.render import AgencyEntry
+from pipeline.settings.schema import Adjustment, Agency
 
 YEAR = 2026
 DEADLINE = "2026-12-15"
@@ -26,11 +27,11 @@ CORPORATION = "공사·공단"
 FUNDED = "출자·출연기관"
 
 
-def _agency(code: str, name: str, group: str, dept: str) -> AgencyEntry:
-    return AgencyEntry(code, name, group, dept, f"eval@{code.lower()}.example.kr")
+def _agency(code: str, name: str, group: str, dept: str) -> Agency:
+    return Agency(code, name, group, dept, f"eval@{code.lower()}.example.kr")
 
 
-AGENCIES: tuple[AgencyEntry, ...] = (
+AGENCIES: tuple[Agency, ...] = (
     _agency("GMRT", "광주도시철도공사", CORPORATION, "교통정책과"),
     _agency("GUDC", "광주도시공사", CORPORATION, "주택정책과"),
     _agency("GEMC", "광주환경공단", CORPORATION, "자원순환과"),
@@ -57,11 +58,11 @@ AGENCIES: tuple[AgencyEntry, ...] = (
     _agency("GSJF", "광주상생일자리재단", FUNDED, "일자리정책과"),
 )
 
-# Committee adjustments (가점 / 감점): (agency code, points as TOML text, reason).
-ADJUSTMENTS: tuple[tuple[str, str, str], ...] = (
-    ("GMRT", "1.0", "도시철도 2호선 공사 구간 무사고 운행 유지 (시장 표창)"),
-    ("GICA", "1.5", "지역 콘텐츠 기업 해외 수출 유공 정부 포상"),
-    ("GJSS", "-2.0", "종합감사 지적: 보조금 정산 지연"),
+# Committee adjustments (가점 / 감점); the points are written to pipeline.toml as they are here (`1.0`).
+ADJUSTMENTS: tuple[Adjustment, ...] = (
+    Adjustment("GMRT", Decimal("1.0"), "도시철도 2호선 공사 구간 무사고 운행 유지 (시장 표창)"),
+    Adjustment("GICA", Decimal("1.5"), "지역 콘텐츠 기업 해외 수출 유공 정부 포상"),
+    Adjustment("GJSS", Decimal("-2.0"), "종합감사 지적: 보조금 정산 지연"),
 )
 
 # Who fills in the workbook at each agency (담당자, 연락처): 062 is Gwangju's area code.

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+from dataclasses import fields
 from pathlib import Path
 
 from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
-from pipeline.settings.schema import CONFIG_NAME
+from pipeline.settings.schema import CONFIG_NAME, Paths
 from pipeline.system.atomic import write_bytes_atomically
 
-FOLDERS = ("inbox", "outbox", "archive", "rejected", "state")
+FOLDERS = tuple(str(f.default) for f in fields(Paths))
+"""The folders a new home gets: the default `[paths]`."""
 
 
 def resolve_home(home: str | Path | None) -> Path:

@@ -7,16 +7,21 @@ must decrease`), so that an officer editing the file by hand can fix it without 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.i18n import LANGS
 from pipeline.core.layout import QUALITATIVE_GRADES
 from pipeline.settings.home import resolve_home
 from pipeline.settings.schema import (
     CONFIG_NAME,
     EXCELLENCE_RULES,
+    MAIL_REPORTS,
+    MAIL_TRANSPORTS,
+    SMTP_PORTS,
     Adjustment,
     Agency,
     Batch,
@@ -27,6 +32,8 @@ from pipeline.settings.schema import (
     Paths,
     Scoring,
     Smtp,
+    default_title,
+    toml_keys,
 )
 
 
@@ -129,17 +136,17 @@ class _Parser:
 
     def evaluation(self, t: dict) -> Evaluation:
         w = "[evaluation]"
-        self.unknown_keys(t, {"year", "title", "lang", "deadline"}, w)
+        self.unknown_keys(t, toml_keys(Evaluation), w)
         year = self.get(t, "year", int, w)
         if not 2000 <= year <= 2100:
             raise self.fail(f"{w}.year", f"must be a year between 2000 and 2100, not {year}")
-        lang = self.get(t, "lang", str, w, "ko")
-        if lang not in ("ko", "en"):
-            raise self.fail(f"{w}.lang", f"must be 'ko' or 'en', not {lang!r}")
-        title = self.get(t, "title", str, w, f"{year}년 공공기관 성과창출 평가" if lang == "ko" else "")
+        lang = self.get(t, "lang", str, w, Evaluation.lang)
+        if lang not in LANGS:
+            raise self.fail(f"{w}.lang", f"must be {_either(LANGS)}, not {lang!r}")
+        title = self.get(t, "title", str, w, default_title(year, lang))
         if not title:
-            title = f"{year} public agency performance evaluation"
-        deadline = self.get(t, "deadline", date, w, None)
+            title = default_title(year, "en")
+        deadline = self.get(t, "deadline", date, w, Evaluation.deadline)
         return Evaluation(year=year, title=title, lang=lang, deadline=deadline)
 
     def agencies(self, items: Any) -> tuple[Agency, ...]:
@@ -151,7 +158,7 @@ class _Parser:
             w = f"[[agencies]] #{i}"
             if not isinstance(t, dict):
                 raise self.fail(w, "must be a table")
-            self.unknown_keys(t, {"code", "name", "group", "supervising_dept", "email"}, w)
+            self.unknown_keys(t, toml_keys(Agency), w)
             code = self.get(t, "code", str, w).strip()
             if code in seen:
                 raise self.fail(f"{w}.code", f"duplicate agency code {code!r}")
@@ -172,20 +179,7 @@ class _Parser:
 
     def scoring(self, t: dict, adjustments: Any, agencies: tuple[Agency, ...]) -> Scoring:
         w = "[scoring]"
-        self.unknown_keys(
-            t,
-            {
-                "grades",
-                "qualitative_points",
-                "max_bonus",
-                "range_margin_major",
-                "range_margin_other",
-                "deviation_k_major",
-                "deviation_k_other",
-                "excellence",
-            },
-            w,
-        )
+        self.unknown_keys(t, toml_keys(Scoring), w)
         defaults = Scoring()
         grades = defaults.grades
         if "grades" in t:
@@ -238,18 +232,19 @@ class _Parser:
 
     def excellence(self, t: dict, grade_names: tuple[str, ...]) -> Excellence:
         w = "[scoring.excellence]"
-        self.unknown_keys(t, {"rule", "grades", "n", "min_total"}, w)
-        rule = self.get(t, "rule", str, w, "grades")
+        self.unknown_keys(t, toml_keys(Excellence), w)
+        defaults = Excellence()
+        rule = self.get(t, "rule", str, w, defaults.rule)
         if rule not in EXCELLENCE_RULES:
             raise self.fail(f"{w}.rule", f"unknown rule {rule!r} (known: {', '.join(EXCELLENCE_RULES)})")
-        grades = tuple(self.get(t, "grades", list, w, ["S", "A"]))
+        grades = tuple(self.get(t, "grades", list, w, defaults.grades))
         for g in grades:
             if g not in grade_names:
                 raise self.fail(f"{w}.grades", f"unknown grade {g!r} (known: {', '.join(grade_names)})")
-        n = self.get(t, "n", int, w, 11)
+        n = self.get(t, "n", int, w, defaults.n)
         if n < 1:
             raise self.fail(f"{w}.n", "must be at least 1")
-        min_total = self.decimal(t, "min_total", w, Decimal(85))
+        min_total = self.decimal(t, "min_total", w, defaults.min_total)
         return Excellence(rule=rule, grades=grades, n=n, min_total=min_total)
 
     def adjustments(self, items: Any, agencies: tuple[Agency, ...], max_bonus: Decimal) -> tuple[Adjustment, ...]:
@@ -262,7 +257,7 @@ class _Parser:
             w = f"[[adjustments]] #{i}"
             if not isinstance(t, dict):
                 raise self.fail(w, "must be a table")
-            self.unknown_keys(t, {"agency", "points", "reason"}, w)
+            self.unknown_keys(t, toml_keys(Adjustment), w)
             code = self.get(t, "agency", str, w)
             if code not in codes:
                 raise self.fail(f"{w}.agency", f"unknown agency code {code!r}")
@@ -281,20 +276,19 @@ class _Parser:
 
     def paths(self, t: dict) -> Paths:
         w = "[paths]"
-        names = ("inbox", "outbox", "archive", "rejected", "state")
-        self.unknown_keys(t, set(names), w)
+        self.unknown_keys(t, toml_keys(Paths), w)
         resolved = {}
-        for name in names:
-            raw = self.get(t, name, str, w, name)
+        for f in fields(Paths):
+            raw = self.get(t, f.name, str, w, str(f.default))
             p = Path(raw).expanduser()
-            resolved[name] = (p if p.is_absolute() else self.home / p).resolve()
+            resolved[f.name] = (p if p.is_absolute() else self.home / p).resolve()
         return Paths(**resolved)
 
     def batch(self, t: dict) -> Batch:
         w = "[batch]"
-        self.unknown_keys(t, {"min_file_age_seconds", "max_file_size_mb"}, w)
-        age = self.get(t, "min_file_age_seconds", (int, float), w, 60)
-        size = self.get(t, "max_file_size_mb", (int, float), w, 20)
+        self.unknown_keys(t, toml_keys(Batch), w)
+        age = self.get(t, "min_file_age_seconds", (int, float), w, Batch.min_file_age_seconds)
+        size = self.get(t, "max_file_size_mb", (int, float), w, Batch.max_file_size_mb)
         if age < 0:
             raise self.fail(f"{w}.min_file_age_seconds", "must not be negative")
         if size <= 0:
@@ -303,67 +297,61 @@ class _Parser:
 
     def mail(self, t: dict) -> Mail:
         w = "[mail]"
-        self.unknown_keys(
-            t,
-            {
-                "transport",
-                "from",
-                "to",
-                "report",
-                "receipts",
-                "remind_days_before",
-                "retries",
-                "max_attachment_mb",
-                "smtp",
-            },
-            w,
-        )
-        transport = self.get(t, "transport", str, w, "file")
-        if transport not in ("file", "smtp"):
-            raise self.fail(f"{w}.transport", f"must be 'file' or 'smtp', not {transport!r}")
-        report = self.get(t, "report", str, w, "on-change")
-        if report not in ("on-change", "always", "never"):
-            raise self.fail(f"{w}.report", f"must be 'on-change', 'always' or 'never', not {report!r}")
-        to = self.get(t, "to", list, w, [])
+        self.unknown_keys(t, toml_keys(Mail), w)
+        transport = self.get(t, "transport", str, w, Mail.transport)
+        if transport not in MAIL_TRANSPORTS:
+            raise self.fail(f"{w}.transport", f"must be {_either(MAIL_TRANSPORTS)}, not {transport!r}")
+        report = self.get(t, "report", str, w, Mail.report)
+        if report not in MAIL_REPORTS:
+            raise self.fail(f"{w}.report", f"must be {_either(MAIL_REPORTS)}, not {report!r}")
+        to = self.get(t, "to", list, w, Mail.to)
         for address in to:
             if not isinstance(address, str) or "@" not in address:
                 raise self.fail(f"{w}.to", f"not an e-mail address: {address!r}")
-        s = self.table(t, "smtp", f"{w}.smtp")
-        ws = "[mail.smtp]"
-        if "password" in s:  # before the unknown-key check, which would hide this advice
-            raise self.fail(f"{ws}.password", "never put a password in the file; name a variable in password_env")
-        self.unknown_keys(s, {"host", "port", "security", "username", "password_env", "timeout"}, ws)
-        security = self.get(s, "security", str, ws, "starttls")
-        if security not in ("starttls", "ssl", "none"):
-            raise self.fail(f"{ws}.security", f"must be 'starttls', 'ssl' or 'none', not {security!r}")
-        smtp = Smtp(
-            host=self.get(s, "host", str, ws, "localhost"),
-            port=self.get(s, "port", int, ws, 587 if security == "starttls" else 465 if security == "ssl" else 25),
-            security=security,
-            username=self.get(s, "username", str, ws, ""),
-            password_env=self.get(s, "password_env", str, ws, ""),
-            timeout=float(self.get(s, "timeout", (int, float), ws, 30)),
-        )
-        days = self.get(t, "remind_days_before", int, w, 7)
+        smtp = self.smtp(self.table(t, "smtp", f"{w}.smtp"))
+        days = self.get(t, "remind_days_before", int, w, Mail.remind_days_before)
         if days < 0:
             raise self.fail(f"{w}.remind_days_before", "must not be negative")
-        retries = self.get(t, "retries", int, w, 3)
+        retries = self.get(t, "retries", int, w, Mail.retries)
         if retries < 0:
             raise self.fail(f"{w}.retries", "must not be negative")
-        max_attachment = float(self.get(t, "max_attachment_mb", (int, float), w, 7))
+        max_attachment = float(self.get(t, "max_attachment_mb", (int, float), w, Mail.max_attachment_mb))
         if not max_attachment > 0:
             raise self.fail(f"{w}.max_attachment_mb", "must be more than 0")
         return Mail(
             transport=transport,
-            sender=self.get(t, "from", str, w, "evaluation@example.go.kr"),
+            sender=self.get(t, "from", str, w, Mail.sender),
             to=tuple(to),
             report=report,
-            receipts=self.get(t, "receipts", bool, w, False),
+            receipts=self.get(t, "receipts", bool, w, Mail.receipts),
             remind_days_before=days,
             retries=retries,
             max_attachment_mb=max_attachment,
             smtp=smtp,
         )
+
+    def smtp(self, s: dict) -> Smtp:
+        ws = "[mail.smtp]"
+        if "password" in s:  # before the unknown-key check, which would hide this advice
+            raise self.fail(f"{ws}.password", "never put a password in the file; name a variable in password_env")
+        self.unknown_keys(s, toml_keys(Smtp), ws)
+        security = self.get(s, "security", str, ws, Smtp.security)
+        if security not in SMTP_PORTS:
+            raise self.fail(f"{ws}.security", f"must be {_either(SMTP_PORTS)}, not {security!r}")
+        return Smtp(
+            host=self.get(s, "host", str, ws, Smtp.host),
+            port=self.get(s, "port", int, ws, SMTP_PORTS[security]),
+            security=security,
+            username=self.get(s, "username", str, ws, Smtp.username),
+            password_env=self.get(s, "password_env", str, ws, Smtp.password_env),
+            timeout=float(self.get(s, "timeout", (int, float), ws, Smtp.timeout)),
+        )
+
+
+def _either(choices: tuple[str, ...] | dict[str, Any]) -> str:
+    """`'a', 'b' or 'c'`: the choices as an error message lists them."""
+    quoted = [repr(c) for c in choices]
+    return f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 def _kind_name(kinds: tuple[type, ...]) -> str:

@@ -1,114 +1,158 @@
-"""The commented `pipeline.toml`, for `pipeline init` and the demo city.
+"""The commented `pipeline.toml`, written from the settings' dataclasses (`settings.schema`).
 
-`render_config` writes the commented file for `pipeline init` and for the demo city, so both read the same way
-and every default of the scoring spec is visible to the officer who edits it.
+Every key is written with its field's default and the comment its field carries, so that `pipeline init`'s file,
+the demo city's and the tests' read the same way and every default of the scoring spec is visible to the officer
+who edits it. What is not a default (the agencies, the year, the deadline, the office's address, the committee's
+adjustments, the demo's file age) is given per call.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import Field, fields, is_dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
-
-@dataclass(frozen=True)
-class AgencyEntry:
-    code: str
-    name: str
-    group: str
-    supervising_dept: str
-    email: str
-
-
-EXAMPLE_AGENCIES = (
-    AgencyEntry("GMRT", "광주도시철도공사", "공사·공단", "교통정책과", "eval@grtc.example.kr"),
-    AgencyEntry("GGCA", "광주그린카진흥원", "출자·출연기관", "미래차산업과", "eval@greencar.example.kr"),
+from pipeline.settings.schema import (
+    CONFIG_NAME,
+    Adjustment,
+    Agency,
+    Batch,
+    Config,
+    Evaluation,
+    Mail,
+    Paths,
+    Scoring,
+    toml_key,
 )
 
+EXAMPLE_AGENCIES = (
+    Agency("GMRT", "광주도시철도공사", "공사·공단", "교통정책과", "eval@grtc.example.kr"),
+    Agency("GGCA", "광주그린카진흥원", "출자·출연기관", "미래차산업과", "eval@greencar.example.kr"),
+)
+"""The agencies of the file `pipeline init` writes, to be replaced by the real ones."""
 
-def _q(value: str) -> str:
-    """A TOML basic string (JSON's escaping is a subset TOML accepts)."""
-    return json.dumps(value, ensure_ascii=False)
+_HEADER = """\
+# pipeline.toml: settings of the yearly public-agency evaluation.
+# Every key below shows its default. Paths are relative to this file's folder.
+"""
+_COMMENT_COLUMN = 28  # where a comment beside a key starts …
+_COMMENT_STEP = 14  # … or this many columns further on, past a long key and value
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def render_config(
-    agencies: Iterable[AgencyEntry],
+    agencies: Iterable[Agency],
     year: int,
     deadline: str,
-    adjustments: Iterable[tuple[str, str, str]] = (),
-    min_file_age_seconds: int = 60,
-    office: str = "evaluation@example.go.kr",
+    adjustments: Iterable[Adjustment] = (),
+    min_file_age_seconds: float = Batch.min_file_age_seconds,
+    office: str = Mail.sender,
 ) -> str:
     """The commented pipeline.toml: every setting present with its default, so nothing is hidden."""
-    agency_blocks = "\n".join(
-        f"[[agencies]]\ncode = {_q(a.code)}\nname = {_q(a.name)}\ngroup = {_q(a.group)}\n"
-        f"supervising_dept = {_q(a.supervising_dept)}\nemail = {_q(a.email)}\n"
-        for a in agencies
+    agencies, adjustments = tuple(agencies), tuple(adjustments)
+    settings = _settings(agencies, year, deadline, adjustments, min_file_age_seconds, office)
+    # Comments line up as in the file of the defaults (`pipeline init`'s): a value given per call keeps that spacing.
+    reference = _settings(agencies, year, deadline, adjustments, Batch.min_file_age_seconds, Mail.sender)
+    return "\n".join([_HEADER, *_tables("", settings, reference)])
+
+
+def _settings(
+    agencies: tuple[Agency, ...],
+    year: int,
+    deadline: str,
+    adjustments: tuple[Adjustment, ...],
+    min_file_age_seconds: float,
+    office: str,
+) -> Config:
+    """The defaults, with what is given per call filled in."""
+    return Config(
+        home=Path(),
+        source=Path(CONFIG_NAME),
+        evaluation=Evaluation(
+            year=year, title=f"{year}년 공공기관 성과창출 평가 결과", deadline=date.fromisoformat(deadline)
+        ),
+        agencies=agencies,
+        scoring=Scoring(adjustments=adjustments),
+        paths=Paths(),
+        batch=Batch(min_file_age_seconds=min_file_age_seconds),
+        mail=Mail(sender=office, to=(office,)),
     )
-    adjustment_blocks = "\n".join(
-        f"[[adjustments]]\nagency = {_q(code)}\npoints = {points}\nreason = {_q(reason)}\n"
-        for code, points, reason in adjustments
-    ) or (
-        "# [[adjustments]]          # committee bonus (가점, positive) or penalty (감점, negative)\n"
-        '# agency = "GMRT"\n# points = 1.5\n# reason = "국내 최초 ISO 10002 인증"\n'
-    )
-    return f"""\
-# pipeline.toml: settings of the yearly public-agency evaluation.
-# Every key below shows its default. Paths are relative to this file's folder.
 
-[evaluation]
-year = {year}
-title = "{year}년 공공기관 성과창출 평가 결과"
-lang = "ko"                 # language of everything people read: "ko" or "en"
-deadline = {deadline}       # submission deadline (reminders are sent before it)
 
-# One table per agency. The e-mail is the registered address: feedback is only ever sent here.
-{agency_blocks}
-[scoring]
-# Grade thresholds on the total, highest first; the last must start at 0.
-grades = {{ S = 90, A = 80, B = 70, C = 60, D = 0 }}
-# Points for the evaluators' qualitative grades (정성평가).
-qualitative_points = {{ "탁월" = 100, "우수" = 90, "양호" = 80, "보통" = 70, "미흡" = 60, "아주미흡" = 50 }}
-max_bonus = 3               # total is kept within [0, 100 + max_bonus]; bonuses per agency may not exceed it
-range_margin_major = 0.2    # 목표부여: top/floor = baseline × (1 ± margin) for major programmes (주요사업)
-range_margin_other = 0.1    # … and for the others
-deviation_k_major = 2       # 목표부여(편차): top/floor = baseline ± k·σ for major programmes
-deviation_k_other = 1
+def _tables(name: str, settings: Any, reference: Any) -> Iterator[str]:
+    """The table `[name]` of one settings dataclass with its keys, then its own tables and table arrays."""
+    keys: list[str] = []
+    later: list[Iterator[str]] = []
+    for f in fields(settings):
+        if not f.metadata.get("toml", True):
+            continue
+        key, value = toml_key(f), getattr(settings, f.name)
+        if f.metadata.get("table_array"):
+            later.append(_table_array(key, value, f))
+        elif is_dataclass(value):
+            later.append(_tables(f"{name}.{key}" if name else key, value, getattr(reference, f.name)))
+        elif value is not None:
+            keys.append(_key(key, value, getattr(reference, f.name), f))
+    if name:
+        yield f"[{name}]\n" + "".join(keys)
+    for tables in later:
+        yield from tables
 
-[scoring.excellence]
-rule = "grades"             # "grades" | "top_n" | "top_n_per_group" | "min_total"
-grades = ["S", "A"]         # rule "grades": these grades are excellent
-n = 11                      # rules "top_n" and "top_n_per_group"
-min_total = 85              # rule "min_total"
 
-{adjustment_blocks}
-[paths]
-inbox = "inbox"
-outbox = "outbox"
-archive = "archive"
-rejected = "rejected"
-state = "state"             # ledger (SQLite), run lock and logs; all folders must be on one filesystem
+def _table_array(name: str, items: tuple[Any, ...], f: Field) -> Iterator[str]:
+    """One `[[name]]` table per item (written at the top level), or the field's example when there is none."""
+    above = _above(f)
+    if not items:
+        yield above + f.metadata.get("when_empty", "")
+    for i, item in enumerate(items):
+        keys = "".join(_key(toml_key(g), getattr(item, g.name), getattr(item, g.name), g) for g in fields(item))
+        yield (above if i == 0 else "") + f"[[{name}]]\n" + keys
 
-[batch]
-min_file_age_seconds = {min_file_age_seconds}   # younger files are left for the next run (may still be copying)
-max_file_size_mb = 20
 
-[mail]
-transport = "file"          # "file" writes .eml files into outbox/<date>/mail/; "smtp" sends
-from = {_q(office)}
-to = [{_q(office)}]         # the evaluation office: receives the consolidated workbook
-report = "on-change"        # "on-change" | "always" | "never"
-receipts = false            # send accepted submissions a receipt with their provisional score
-remind_days_before = 7      # remind agencies without an accepted submission this many days before the deadline
-retries = 3
-max_attachment_mb = 7       # a larger consolidated workbook is not attached; the report mail gives its path
-                            # (mail servers refuse big messages: Postfix's default limit is 10 MB, base64 adds 1/3)
+def _key(key: str, value: Any, reference: Any, f: Field) -> str:
+    """`key = value`, with the field's comment beside it (a comment's second line lines up under its first)."""
+    line = f"{key} = {_value(value)}"
+    comment = f.metadata.get("comment", "")
+    if not comment:
+        return _above(f) + line + "\n"
+    reference_line = f"{key} = {_value(reference)}"
+    column = _COMMENT_COLUMN
+    while len(reference_line) + 2 > column:
+        column += _COMMENT_STEP
+    gap = " " * (column - len(reference_line))
+    first, *more = comment.splitlines()
+    indent = " " * (len(line) + len(gap))
+    return _above(f) + f"{line}{gap}# {first}\n" + "".join(f"{indent}# {text}\n" for text in more)
 
-[mail.smtp]
-host = "localhost"
-port = 587
-security = "starttls"       # "starttls" | "ssl" | "none"
-username = ""
-password_env = "PIPELINE_SMTP_PASSWORD"   # the password is read from this environment variable, never from here
-timeout = 30
-"""
+
+def _above(f: Field) -> str:
+    return "".join(f"# {text}\n" for text in f.metadata.get("above", "").splitlines())
+
+
+def _value(value: Any) -> str:
+    """A value as TOML text: integral numbers without a decimal point, strings and paths quoted."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, str | Path):
+        return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string: JSON's escapes are a subset
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return _inline_table(value.items())
+    if value and isinstance(value[0], tuple):  # (name, value) pairs, in their order
+        return _inline_table(value)
+    return "[" + ", ".join(_value(item) for item in value) + "]"
+
+
+def _inline_table(pairs: Iterable[tuple[str, Any]]) -> str:
+    items = (f"{k if _BARE_KEY.fullmatch(k) else _value(k)} = {_value(v)}" for k, v in pairs)
+    return "{ " + ", ".join(items) + " }"

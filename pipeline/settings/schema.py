@@ -1,25 +1,77 @@
 """The typed settings of `pipeline.toml`: the one place where every default is written.
 
+Each field carries its default and, in its metadata, the comment `pipeline init` writes beside it (`setting`).
 `settings.load` fills these from the TOML file; `settings.render` writes the commented file from them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import MISSING, Field, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 CONFIG_NAME = "pipeline.toml"
+
+
+def setting(
+    default: Any = MISSING,
+    *,
+    factory: Any = MISSING,
+    comment: str = "",
+    above: str = "",
+    key: str = "",
+    toml: bool = True,
+    table_array: bool = False,
+    when_empty: str = "",
+) -> Any:
+    """A settings field: its default, and how the commented pipeline.toml shows it.
+
+    `comment` goes beside the key (a second line lines up under the first), `above` on the line(s) before it;
+    `key` is the TOML key when it differs from the field name; `toml=False` keeps the field out of the file.
+    A `table_array` is written at the top level as `[[name]]` tables, or as `when_empty` when it has no item.
+    """
+    metadata = {
+        "comment": comment,
+        "above": above,
+        "key": key,
+        "toml": toml,
+        "table_array": table_array,
+        "when_empty": when_empty,
+    }
+    if factory is not MISSING:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def toml_key(f: Field) -> str:
+    return f.metadata.get("key") or f.name
+
+
+def toml_keys(cls: type) -> set[str]:
+    """The keys a table of `cls` may hold (a table array is written at the top level, not in the table)."""
+    return {toml_key(f) for f in fields(cls) if f.metadata.get("toml", True) and not f.metadata.get("table_array")}
+
+
+def one_of(choices: Iterable[str]) -> str:
+    """`"a" | "b" | "c"`: the choices as the commented file lists them."""
+    return " | ".join(f'"{c}"' for c in choices)
+
+
+def default_title(year: int, lang: str) -> str:
+    """The evaluation's title when the file gives none."""
+    return f"{year}년 공공기관 성과창출 평가" if lang == "ko" else f"{year} public agency performance evaluation"
 
 
 @dataclass(frozen=True)
 class Evaluation:
     year: int
     title: str
-    lang: str = "ko"
-    deadline: date | None = None
+    lang: str = setting("ko", comment='language of everything people read: "ko" or "en"')
+    deadline: date | None = setting(None, comment="submission deadline (reminders are sent before it)")
 
 
 @dataclass(frozen=True)
@@ -43,38 +95,57 @@ EXCELLENCE_RULES = ("grades", "top_n", "top_n_per_group", "min_total")
 
 @dataclass(frozen=True)
 class Excellence:
-    rule: str = "grades"
-    grades: tuple[str, ...] = ("S", "A")
-    n: int = 11
-    min_total: Decimal = Decimal("85")
+    rule: str = setting("grades", comment=one_of(EXCELLENCE_RULES))
+    grades: tuple[str, ...] = setting(("S", "A"), comment='rule "grades": these grades are excellent')
+    n: int = setting(11, comment='rules "top_n" and "top_n_per_group"')
+    min_total: Decimal = setting(Decimal("85"), comment='rule "min_total"')
+
+
+NO_ADJUSTMENTS = """\
+# [[adjustments]]          # committee bonus (가점, positive) or penalty (감점, negative)
+# agency = "GMRT"
+# points = 1.5
+# reason = "국내 최초 ISO 10002 인증"
+"""
+"""What the commented file shows when the committee has made no adjustment: an example to copy."""
 
 
 @dataclass(frozen=True)
 class Scoring:
-    grades: tuple[tuple[str, Decimal], ...] = (
-        ("S", Decimal(90)),
-        ("A", Decimal(80)),
-        ("B", Decimal(70)),
-        ("C", Decimal(60)),
-        ("D", Decimal(0)),
+    grades: tuple[tuple[str, Decimal], ...] = setting(
+        (
+            ("S", Decimal(90)),
+            ("A", Decimal(80)),
+            ("B", Decimal(70)),
+            ("C", Decimal(60)),
+            ("D", Decimal(0)),
+        ),
+        above="Grade thresholds on the total, highest first; the last must start at 0.",
     )
-    qualitative_points: dict[str, Decimal] = field(
-        default_factory=lambda: {
+    qualitative_points: dict[str, Decimal] = setting(
+        factory=lambda: {
             "탁월": Decimal(100),
             "우수": Decimal(90),
             "양호": Decimal(80),
             "보통": Decimal(70),
             "미흡": Decimal(60),
             "아주미흡": Decimal(50),
-        }
+        },
+        above="Points for the evaluators' qualitative grades (정성평가).",
     )
-    max_bonus: Decimal = Decimal(3)
-    range_margin_major: Decimal = Decimal("0.2")
-    range_margin_other: Decimal = Decimal("0.1")
-    deviation_k_major: Decimal = Decimal(2)
-    deviation_k_other: Decimal = Decimal(1)
-    excellence: Excellence = field(default_factory=Excellence)
-    adjustments: tuple[Adjustment, ...] = ()
+    max_bonus: Decimal = setting(
+        Decimal(3), comment="total is kept within [0, 100 + max_bonus]; bonuses per agency may not exceed it"
+    )
+    range_margin_major: Decimal = setting(
+        Decimal("0.2"), comment="목표부여: top/floor = baseline × (1 ± margin) for major programmes (주요사업)"
+    )
+    range_margin_other: Decimal = setting(Decimal("0.1"), comment="… and for the others")
+    deviation_k_major: Decimal = setting(
+        Decimal(2), comment="목표부여(편차): top/floor = baseline ± k·σ for major programmes"
+    )
+    deviation_k_other: Decimal = setting(Decimal(1))
+    excellence: Excellence = setting(factory=Excellence)
+    adjustments: tuple[Adjustment, ...] = setting((), table_array=True, when_empty=NO_ADJUSTMENTS)
 
     @property
     def grade_names(self) -> tuple[str, ...]:
@@ -83,52 +154,78 @@ class Scoring:
 
 @dataclass(frozen=True)
 class Paths:
-    inbox: Path
-    outbox: Path
-    archive: Path
-    rejected: Path
-    state: Path
+    """The folders, relative to the home unless absolute (`settings.load` resolves them)."""
+
+    inbox: Path = setting(Path("inbox"))
+    outbox: Path = setting(Path("outbox"))
+    archive: Path = setting(Path("archive"))
+    rejected: Path = setting(Path("rejected"))
+    state: Path = setting(
+        Path("state"), comment="ledger (SQLite), run lock and logs; all folders must be on one filesystem"
+    )
 
 
 @dataclass(frozen=True)
 class Batch:
-    min_file_age_seconds: float = 60.0
-    max_file_size_mb: float = 20.0
+    min_file_age_seconds: float = setting(
+        60.0, comment="younger files are left for the next run (may still be copying)"
+    )
+    max_file_size_mb: float = setting(20.0)
 
     @property
     def max_file_size_bytes(self) -> int:
         return int(self.max_file_size_mb * 1024 * 1024)
 
 
+SMTP_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+"""Each `security` and its usual port: a file that names no port gets the port of its security."""
+
+
 @dataclass(frozen=True)
 class Smtp:
-    host: str = "localhost"
-    port: int = 25
-    security: str = "starttls"  # starttls | ssl | none
-    username: str = ""
-    password_env: str = ""  # name of the environment variable holding the password
-    timeout: float = 30.0
+    host: str = setting("localhost")
+    port: int = setting(SMTP_PORTS["starttls"])
+    security: str = setting("starttls", comment=one_of(SMTP_PORTS))
+    username: str = setting("")
+    password_env: str = setting(
+        "PIPELINE_SMTP_PASSWORD",
+        comment="the password is read from this environment variable, never from here",
+    )
+    timeout: float = setting(30.0)
+
+
+MAIL_TRANSPORTS = ("file", "smtp")
+MAIL_REPORTS = ("on-change", "always", "never")
 
 
 @dataclass(frozen=True)
 class Mail:
-    transport: str = "file"  # file | smtp
-    sender: str = "evaluation@example.go.kr"
-    to: tuple[str, ...] = ()
-    report: str = "on-change"  # on-change | always | never
-    receipts: bool = False
-    remind_days_before: int = 7
-    retries: int = 3
-    max_attachment_mb: float = 7.0  # a larger consolidated workbook is linked by its path, not attached
-    smtp: Smtp = field(default_factory=Smtp)
+    transport: str = setting("file", comment='"file" writes .eml files into outbox/<date>/mail/; "smtp" sends')
+    sender: str = setting("evaluation@example.go.kr", key="from")
+    to: tuple[str, ...] = setting((), comment="the evaluation office: receives the consolidated workbook")
+    report: str = setting("on-change", comment=one_of(MAIL_REPORTS))
+    receipts: bool = setting(False, comment="send accepted submissions a receipt with their provisional score")
+    remind_days_before: int = setting(
+        7, comment="remind agencies without an accepted submission this many days before the deadline"
+    )
+    retries: int = setting(3)
+    max_attachment_mb: float = setting(
+        7.0,
+        comment="a larger consolidated workbook is not attached; the report mail gives its path\n"
+        "(mail servers refuse big messages: Postfix's default limit is 10 MB, base64 adds 1/3)",
+    )
+    smtp: Smtp = setting(factory=Smtp)
 
 
 @dataclass(frozen=True)
 class Config:
-    home: Path
-    source: Path
+    home: Path = setting(toml=False)
+    source: Path = setting(toml=False)
     evaluation: Evaluation
-    agencies: tuple[Agency, ...]
+    agencies: tuple[Agency, ...] = setting(
+        table_array=True,
+        above="One table per agency. The e-mail is the registered address: feedback is only ever sent here.",
+    )
     scoring: Scoring
     paths: Paths
     batch: Batch
