@@ -12,8 +12,11 @@ from typing import Annotated, Optional
 
 import typer
 
+from pipeline.core.i18n import LANGS
 from pipeline.exit_codes import Exit
-from pipeline.settings.load import ConfigError
+from pipeline.settings.home import resolve_home
+from pipeline.settings.load import ConfigError, load_config
+from pipeline.settings.schema import CONFIG_NAME
 
 app = typer.Typer(
     name="pipeline",
@@ -40,8 +43,6 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 
 def _load(home: Path | None):
-    from pipeline.settings.load import load_config
-
     try:
         return load_config(home)
     except ConfigError as exc:
@@ -50,8 +51,8 @@ def _load(home: Path | None):
 
 def _lang(lang: str | None, config=None) -> str:
     chosen = lang or (config.evaluation.lang if config is not None else "ko")
-    if chosen not in ("ko", "en"):
-        raise _fail(f"--lang must be 'ko' or 'en', not {chosen!r}", 64)
+    if chosen not in LANGS:
+        raise _fail(f"--lang must be 'ko' or 'en', not {chosen!r}", Exit.BAD_ARGUMENT)
     return chosen
 
 
@@ -61,13 +62,9 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite an existing pipeline.toml.")] = False,
 ) -> None:
     """Create a working home: a commented pipeline.toml and the inbox/outbox/archive/rejected/state folders."""
-    from pipeline.settings.home import init_home
+    from pipeline.commands.init import init_command
 
-    try:
-        written = init_home(directory, force=force)
-    except FileExistsError as exc:
-        raise _fail(f"{exc}: already exists (use --force to overwrite)", 73) from None
-    typer.echo(f"created {written}")
+    raise typer.Exit(init_command(directory, force=force))
 
 
 @app.command()
@@ -85,7 +82,7 @@ def template(
     ] = None,
 ) -> None:
     """Write the standard template workbook (blank, or prefilled for one or every agency)."""
-    from pipeline.template.workbook import template_command
+    from pipeline.commands.template import template_command
 
     config = _load(home) if (agency or all_agencies) else _try_load(home)
     code = template_command(config, lang=_lang(lang, config), agency=agency, all_agencies=all_agencies, out=out)
@@ -94,9 +91,6 @@ def template(
 
 def _try_load(home: Path | None):
     """The blank template needs no config, but uses the year and language when there is one."""
-    from pipeline.settings.home import resolve_home
-    from pipeline.settings.schema import CONFIG_NAME
-
     if (resolve_home(home) / CONFIG_NAME).is_file():
         return _load(home)
     return None

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from pipeline.core.i18n import Text, tr
+from pipeline.exit_codes import Exit
 from pipeline.night.ledger import OUTCOME_DUPLICATE, OUTCOME_REJECTED, FileRow, Ledger
 from pipeline.settings.schema import Config
 from pipeline.system import lock as runlock
@@ -191,4 +192,4 @@ def status_command(config: Config, lang: str, out: TextIO | None = None) -> int:
     finally:
         ledger.close()
     print(text, file=out or sys.stdout)
-    return 0
+    return Exit.OK

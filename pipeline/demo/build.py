@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.core.layout import QUANTITATIVE_METHODS
 from pipeline.demo import city
+from pipeline.exit_codes import Exit
 from pipeline.settings.home import init_home
 from pipeline.settings.render import render_config
 from pipeline.settings.schema import CONFIG_NAME
@@ -197,7 +198,7 @@ def main(argv: Sequence[str]) -> int:
     target = Path(argv[0]) if argv else Path(CONFIG_NAME)
     target.write_text(demo_config_text(), encoding="utf-8")
     print(target)
-    return 0
+    return Exit.OK
 
 
 if __name__ == "__main__":

@@ -9,8 +9,6 @@ starts from exactly what agencies receive.
 
 from __future__ import annotations
 
-import hashlib
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -464,38 +462,3 @@ def write_template(path: Path, lang: str = "ko", config: Config | None = None, a
     year = config.evaluation.year if config else None
     groups = sorted({a.group for a in config.agencies}) if config else ()
     return save_workbook(build_template(lang=lang, year=year, agency=agency, groups=groups), path)
-
-
-def content_fingerprint(path: Path) -> str:
-    """Hash of the workbook's parts except the save timestamp, to tell a stale committed template."""
-    digest = hashlib.sha256()
-    with zipfile.ZipFile(path) as zf:
-        for name in sorted(zf.namelist()):
-            if name == "docProps/core.xml":
-                continue
-            digest.update(name.encode())
-            digest.update(zf.read(name))
-    return digest.hexdigest()
-
-
-def template_command(config: Config | None, lang: str, agency: str | None, all_agencies: bool, out: Path | None) -> int:
-    """`pipeline template`: blank, one prefilled (`--agency`), or one per agency (`--all`)."""
-    import sys
-
-    home = config.home if config else Path.cwd()
-    if agency or all_agencies:
-        assert config is not None
-        chosen = list(config.agencies) if all_agencies else [config.agency(agency or "")]
-        if chosen == [None]:
-            known = ", ".join(a.code for a in config.agencies)
-            print(f"pipeline: unknown agency code {agency!r} (known: {known})", file=sys.stderr)
-            return 64
-        folder = out if (out and all_agencies) else home / "templates"
-        for a in chosen:
-            assert a is not None
-            target = out if (out and not all_agencies) else folder / template_file_name(lang, a)
-            print(write_template(target, lang, config, a))
-        return 0
-    target = out or home / "templates" / template_file_name(lang)
-    print(write_template(target, lang, config))
-    return 0
