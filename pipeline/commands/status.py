@@ -13,6 +13,7 @@ from typing import TextIO
 
 from pipeline.core.i18n import Text, tr
 from pipeline.exit_codes import Exit
+from pipeline.mail.outbox import status_counts
 from pipeline.night.ledger import OUTCOME_DUPLICATE, OUTCOME_REJECTED, FileRow, Ledger
 from pipeline.settings.schema import Config
 from pipeline.system import lock as runlock
@@ -175,10 +176,6 @@ def render_status(config: Config, ledger: Ledger, lang: str, holder: dict[str, o
 
 
 def _mail_counts(ledger: Ledger) -> dict[str, int] | None:
-    try:
-        from pipeline.mail.outbox import status_counts
-    except ImportError:
-        return None
     try:
         return status_counts(ledger.conn)
     except Exception:  # no messages table in an old ledger copy

@@ -11,15 +11,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from pipeline.core.i18n import tr
 from pipeline.exit_codes import Exit
-
-if TYPE_CHECKING:
-    from pipeline.settings.schema import Config
-    from pipeline.validate.check import CheckResult
-
+from pipeline.feedback.review import write_feedback
+from pipeline.settings.schema import Config
+from pipeline.validate.check import CheckResult, check_file
 
 TEXTS = {
     "valid": ("정상", "valid"),
@@ -45,9 +43,6 @@ def validate_command(
     out: TextIO | None = None,
 ) -> int:
     """Check every file, print the findings, optionally write feedback workbooks; return the exit code."""
-    from pipeline.feedback.review import write_feedback
-    from pipeline.validate.check import check_file
-
     out = out or sys.stdout
     results = [check_file(Path(f), config, lang=lang) for f in files]
     written: list[Path | None] = []

@@ -23,13 +23,14 @@ from pipeline.core.layout import QUANTITATIVE_METHODS
 from pipeline.demo import city
 from pipeline.exit_codes import Exit
 from pipeline.settings.home import init_home
+from pipeline.settings.load import load_config
 from pipeline.settings.render import render_config
 from pipeline.settings.schema import CONFIG_NAME
+from pipeline.system.atomic import save_workbook
+from pipeline.template.workbook import CellValue, build_template
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
-
-    from pipeline.demo.city import DemoFile
 
 DEMO_MARKER = ".pipeline-demo"
 """Marks a folder built by the demo, so that re-running the demo may wipe it and never wipes anything else."""
@@ -73,8 +74,6 @@ _UNDECIDED = {"ko": "미정", "en": "TBD"}
 
 def typed_number(value: float | int | None, unit: str, rng: random.Random) -> Any:
     """One canonical number as an officer might type it; the reader must get the same number back."""
-    from pipeline.template.workbook import CellValue
-
     if value is None or value == 0:
         return value
     if unit == "%":
@@ -123,10 +122,8 @@ def demo_rows(
     return rows, past
 
 
-def demo_workbook(file: DemoFile, seed: int, lang: str = "ko") -> Workbook:
+def demo_workbook(file: city.DemoFile, seed: int, lang: str = "ko") -> Workbook:
     """The workbook one officer sends, made from the standard template."""
-    from pipeline.template.workbook import build_template
-
     # One generator per file, seeded by the seed and the file name: adding a file never changes the others.
     rng = random.Random(f"{seed}/{file.file_name}")
     agency = next(a for a in city.AGENCIES if a.code == file.agency)
@@ -154,7 +151,7 @@ class DemoPlan:
     config: Path
     inbox: Path
     files: tuple[Path, ...]
-    submissions: tuple[DemoFile, ...]
+    submissions: tuple[city.DemoFile, ...]
     not_submitted: tuple[str, ...]
 
 
@@ -169,12 +166,9 @@ def _prepare(directory: Path) -> None:
 
 
 def build_demo(
-    directory: Path, lang: str = "ko", seed: int = 2019, submissions: Sequence[DemoFile] = city.DEMO_SUBMISSIONS
+    directory: Path, lang: str = "ko", seed: int = 2019, submissions: Sequence[city.DemoFile] = city.DEMO_SUBMISSIONS
 ) -> DemoPlan:
     """Write a demo home and drop the filled workbooks into its inbox."""
-    from pipeline.settings.load import load_config
-    from pipeline.system.atomic import save_workbook
-
     directory = Path(directory)
     _prepare(directory)
     config_path = init_home(directory, text=demo_config_text(lang))
