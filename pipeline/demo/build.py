@@ -25,7 +25,7 @@ from pipeline.exit_codes import Exit
 from pipeline.settings.home import init_home
 from pipeline.settings.load import load_config
 from pipeline.settings.render import render_config
-from pipeline.settings.schema import CONFIG_NAME
+from pipeline.settings.schema import CONFIG_NAME, default_title
 from pipeline.system.atomic import save_workbook
 from pipeline.template.workbook import CellValue, build_template
 
@@ -57,9 +57,7 @@ def demo_config_text(lang: str = "ko") -> str:
     )
     if lang == "en":
         text = re.sub(r'(?m)^lang = "ko"', 'lang = "en"', text, count=1)
-        text = re.sub(
-            r'(?m)^title = ".*"$', f'title = "{city.YEAR} public agency performance evaluation"', text, count=1
-        )
+        text = re.sub(r'(?m)^title = ".*"$', f'title = "{default_title(city.YEAR, "en")}"', text, count=1)
     return _HEADER + text
 
 
