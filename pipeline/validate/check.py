@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.core.findings import Finding, finding
 from pipeline.core.layout import (
     AGENCY_FIELDS,
+    CHOICES,
     DIRECTIONS,
     GOAL_COLUMNS,
     METHODS,
@@ -29,6 +30,7 @@ from pipeline.core.layout import (
     SHEET_AGENCY,
     SHEET_GOALS,
     SHEET_PAST,
+    YES_NO,
 )
 from pipeline.core.model import AgencyInfo, Goal, Source, Submission
 from pipeline.read import normalize as nz
@@ -256,7 +258,7 @@ class _Work:
             elif col.kind == "number":
                 values[col.key] = self._number(cell, unit, col.key)
             elif col.key == "major":
-                values[col.key] = self.typed(cell, nz.parse_yes_no, choices_ko="Y, N", choices_en="Y, N")[0]
+                values[col.key] = self.typed(cell, nz.parse_yes_no, **choices(YES_NO))[0]
             elif col.key == "direction":
                 values[col.key] = self.typed(cell, lambda v: nz.parse_choice(DIRECTIONS, v, DIRECTION_ALIASES))[0]
             elif col.key == "grade":
@@ -408,16 +410,16 @@ def _run_schemas(works: Sequence[_Work]) -> None:
         schemas.PAST_TEXT,
     )
 
-    # The source map: frame row position → (submission, its typed cells, template values for the message).
-    def goal_cell(position: int, column: str) -> tuple[_Work, Value, dict[str, Any]]:
+    # The source map: frame row position → (submission, its typed cell, the finding's parameters).
+    def goal_cell(position: int, column: str, code: str) -> tuple[_Work, Value, dict[str, Any]]:
         i, _, row = goal_rows[position]
-        return works[i], row.values[column], _goal_params(row, column)
+        return works[i], row.values[column], _goal_params(row, column, code)
 
-    def agency_cell(position: int, column: str) -> tuple[_Work, Value, dict[str, Any]]:
+    def agency_cell(position: int, column: str, code: str) -> tuple[_Work, Value, dict[str, Any]]:
         work = live[position][1]
         return work, work.agency[column], {}
 
-    def past_cell(position: int, column: str) -> tuple[_Work, Value, dict[str, Any]]:
+    def past_cell(position: int, column: str, code: str) -> tuple[_Work, Value, dict[str, Any]]:
         i, _, row = past_rows[position]
         return works[i], row.values[column], {}
 
@@ -427,7 +429,7 @@ def _run_schemas(works: Sequence[_Work]) -> None:
         (schemas.past_schema(), past, past_cell),
     ):
         for failure in schemas.failures(schema, df):
-            work, value, params = locate(failure.position, failure.column)
+            work, value, params = locate(failure.position, failure.column, failure.code)
             if not value.bad:
                 work.add(failure.code, value, **params)
 
@@ -437,21 +439,21 @@ def _plain_values(values: dict[str, Value]) -> dict[str, Any]:
     return {k: (v.value if v.ok else None) for k, v in values.items()}
 
 
-def _labels(options: dict[str, tuple[str, str]], lang_index: int) -> str:
-    return ", ".join(labels[lang_index] for labels in options.values())
+def choices(options: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The parameters of `value.unknown_choice`: the list's labels in each language."""
+    return {
+        "choices_ko": ", ".join(ko for ko, _ in options.values()),
+        "choices_en": ", ".join(en for _, en in options.values()),
+    }
 
 
-CHOICE_OPTIONS = {"method": METHODS, "direction": DIRECTIONS, "grade": QUALITATIVE_GRADES}
-
-
-def _goal_params(row: _GoalRow, column: str) -> dict[str, Any]:
-    """Template values of findings raised by the goal schema (choices offered, the goal's method)."""
-    params: dict[str, Any] = {}
-    if column in CHOICE_OPTIONS:
-        params = {"choices_ko": _labels(CHOICE_OPTIONS[column], 0), "choices_en": _labels(CHOICE_OPTIONS[column], 1)}
-    if column in ("direction", "actual"):
-        params["method"] = row.values["method"].shown
-    return params
+def _goal_params(row: _GoalRow, column: str, code: str) -> dict[str, Any]:
+    """Parameters of findings raised by the goal schema: the choices offered, the goal's method."""
+    if code == "value.unknown_choice":
+        return choices(CHOICES[column])
+    if code in ("goal.direction_required", "goal.actual_required"):
+        return {"method": row.values["method"].shown}
+    return {}
 
 
 # --- step 3: cross-checks, one function per rule ------------------------------------------------------------------
