@@ -125,18 +125,14 @@ def _run_schemas(works: Sequence[Work]) -> None:
     goals = schemas.frame(
         [_plain_values(g.values) for _, _, g in goal_rows],
         [i for i, _, _ in goal_rows],
-        schemas.GOAL_NUMBERS,
-        schemas.GOAL_TEXT,
+        schemas.GOAL_FRAME,
         extra={"has_actual": [not g.values["actual"].blank for _, _, g in goal_rows]},
     )
-    agency = schemas.frame(
-        [_plain_values(w.agency) for _, w in live], [i for i, _ in live], schemas.AGENCY_NUMBERS, schemas.AGENCY_TEXT
-    )
+    agency = schemas.frame([_plain_values(w.agency) for _, w in live], [i for i, _ in live], schemas.AGENCY_FRAME)
     past = schemas.frame(
         [_plain_values(p.values) for _, _, p in past_rows],
         [i for i, _, _ in past_rows],
-        schemas.PAST_NUMBERS,
-        schemas.PAST_TEXT,
+        schemas.PAST_FRAME,
     )
 
     # The source map: frame row position → (submission, its typed cell, the finding's parameters).
