@@ -10,11 +10,14 @@ import pytest
 from pipeline.core.finding_types import CellFinding, FileFinding, placeholders
 from pipeline.core.findings import CATALOGUE, ERROR, Finding, finding
 
+SAMPLE_LOCATION = {"sheet": "성과목표", "cell": "K5", "field": "목표치", "value": "미정"}
+
 
 def sample(code: str) -> Finding:
-    """A finding of this type made from its declared sample parameters, where its scope points."""
+    """A finding of this type made from its declared sample parameters, at a location its scope may name."""
     kind = CATALOGUE[code]
-    return finding(code, **kind.sample_location, **kind.params)
+    location = {k: v for k, v in SAMPLE_LOCATION.items() if k in kind.location}
+    return finding(code, **location, **kind.params)
 
 
 @pytest.mark.parametrize("code", list(CATALOGUE))

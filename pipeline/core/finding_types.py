@@ -47,7 +47,6 @@ class FindingType:
     scope: ClassVar[str] = ""
     location: ClassVar[tuple[str, ...]] = ()
     """The parts of LOCATION a finding of this scope may name (the others stay empty)."""
-    sample_location: ClassVar[Mapping[str, str]] = {}
 
     def __post_init__(self) -> None:
         if not self.scope:
@@ -80,7 +79,6 @@ class FileFinding(FindingType):
 
     scope = "file"
     location = ("value",)
-    sample_location = {"value": ""}
 
 
 class SheetFinding(FindingType):
@@ -88,7 +86,6 @@ class SheetFinding(FindingType):
 
     scope = "sheet"
     location = LOCATION
-    sample_location = {"sheet": "성과목표", "cell": "A4", "field": "메모", "value": "메모"}
 
 
 class CellFinding(FindingType):
@@ -96,4 +93,3 @@ class CellFinding(FindingType):
 
     scope = "cell"
     location = LOCATION
-    sample_location = {"sheet": "성과목표", "cell": "K5", "field": "목표치", "value": "미정"}
