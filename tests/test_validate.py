@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.core.findings import CATALOGUE, render_docs
+from pipeline.core.findings import CATALOGUE
+from pipeline.core.findings_page import COMMAND, render_docs
 from pipeline.read.workbook import read_workbook
 from pipeline.template.workbook import CellValue
 from pipeline.validate.check import CheckResult, check_file, validate_many
@@ -286,7 +287,7 @@ def test_percent_format_on_a_non_percent_unit_warns(tmp_path: Path) -> None:
 # --- the whole catalogue is documented ---------------------------------------------------------------------------
 def test_docs_page_is_current() -> None:
     page = Path(__file__).resolve().parents[1] / "docs" / "findings.md"
-    assert page.read_text(encoding="utf-8") == render_docs(), "run: python -m pipeline.core.findings > docs/findings.md"
+    assert page.read_text(encoding="utf-8") == render_docs(), f"run: {COMMAND}"
 
 
 def test_every_code_has_both_languages_and_a_hint() -> None:

@@ -4,7 +4,8 @@ The frames are built by `validate` from already-typed values, one row per agency
 submissions at once* (a `submission` column, the row position as index): one pandera call per sheet costs the same for one file
 or ten thousand. Every check is named with the finding code it raises (`code` or `code@column` for checks that
 look at several columns), so failures map straight back to cells through the caller's source map. pandera's own
-text never leaves this module: `failures()` returns plain tuples.
+text never leaves this module: `failures()` returns plain tuples. Column kinds, which cells are required and the
+closed lists are the template's own (`core.layout`), not restated here.
 
 pandera and pandas are imported inside functions: importing them costs ~0.9 s, which `pipeline --help` and the
 reader must not pay.
@@ -16,18 +17,29 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pipeline.core.layout import DIRECTIONS, METHODS, QUALITATIVE_GRADES, QUANTITATIVE_METHODS
+from pipeline.core.layout import (
+    AGENCY_FIELDS,
+    CHOICES,
+    GOAL_COLUMNS,
+    PAST_COLUMNS,
+    QUANTITATIVE_METHODS,
+    Column,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
 
-GOAL_TEXT = ("number", "goal", "indicator", "method", "direction", "grade", "evidence")
-GOAL_NUMBERS = ("weight", "target", "actual")
-AGENCY_TEXT = ("agency_code", "agency_name", "group")
-AGENCY_NUMBERS = ("year",)
-PAST_TEXT = ("number",)
-PAST_NUMBERS = ("year", "result")
+NUMERIC_KINDS = frozenset({"number", "int"})
+"""Column kinds held as float64 in a frame (NaN = blank); the others are objects (None = blank)."""
+
+GOAL_CHECKED = frozenset(
+    ("number", "goal", "indicator", "method", "direction", "weight", "target", "actual", "grade", "evidence")
+)
+"""The goal columns the goal schema reads (the template's others have no rule pandera checks)."""
+GOAL_FRAME: tuple[Column, ...] = tuple(c for c in GOAL_COLUMNS if c.key in GOAL_CHECKED)
+AGENCY_FRAME: tuple[Column, ...] = tuple(c for c in AGENCY_FIELDS if c.required)
+PAST_FRAME: tuple[Column, ...] = PAST_COLUMNS
 
 SCORED_METHODS = sorted(QUANTITATIVE_METHODS | {"milestone"})
 
@@ -41,10 +53,20 @@ class Failure:
     code: str
 
 
-def _required(*names: str) -> dict[str, Any]:
+def _columns(columns: tuple[Column, ...], checks: dict[str, pa.Check] | None = None) -> dict[str, pa.Column]:
+    """A schema column per template column: its kind gives the dtype, `required` forbids a blank, and a closed list
+    (layout.CHOICES) allows only its codes; `checks` adds value checks by key."""
     import pandera.pandas as pa
 
-    return {name: pa.Column(None, nullable=False, required=True) for name in names}
+    checks = checks or {}
+    out = {}
+    for c in columns:
+        found = [_choice(CHOICES[c.key])] if c.kind == "choice" else []
+        if c.key in checks:
+            found.append(checks[c.key])
+        dtype = "float64" if c.kind in NUMERIC_KINDS else None
+        out[c.key] = pa.Column(dtype, found or None, nullable=not c.required)
+    return out
 
 
 def _choice(options: dict[str, tuple[str, str]]) -> pa.Check:
@@ -66,15 +88,8 @@ def goal_schema() -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
     quantitative = sorted(QUANTITATIVE_METHODS)
-    columns = _required("number", "goal", "indicator")
-    columns["method"] = pa.Column(None, _choice(METHODS), nullable=False)
-    columns["direction"] = pa.Column(None, _choice(DIRECTIONS), nullable=True)
-    columns["grade"] = pa.Column(None, _choice(QUALITATIVE_GRADES), nullable=True)
-    columns["weight"] = pa.Column(
-        "float64", pa.Check(lambda s: (s > 0) & (s <= 100), name="goal.weight_range"), nullable=False
-    )
-    columns["target"] = pa.Column("float64", nullable=True)
-    columns["evidence"] = pa.Column(None, nullable=True)
+    weight = pa.Check(lambda s: (s > 0) & (s <= 100), name="goal.weight_range")
+    columns = _columns(GOAL_FRAME, {"weight": weight})
     checks = [
         _row_check(
             "goal.direction_required", "direction", lambda df: df["method"].isin(quantitative) & df["direction"].isna()
@@ -90,26 +105,20 @@ def goal_schema() -> pa.DataFrameSchema:
 def agency_schema() -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
-    columns = _required(*AGENCY_TEXT)
-    columns["year"] = pa.Column("float64", nullable=False)
-    return pa.DataFrameSchema(columns, strict=False)
+    return pa.DataFrameSchema(_columns(AGENCY_FRAME), strict=False)
 
 
 @cache
 def past_schema() -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
-    columns = _required(*PAST_TEXT)
-    columns["year"] = pa.Column("float64", nullable=False)
-    columns["result"] = pa.Column("float64", nullable=False)
-    return pa.DataFrameSchema(columns, strict=False)
+    return pa.DataFrameSchema(_columns(PAST_FRAME), strict=False)
 
 
 def frame(
     rows: list[dict[str, Any]],
     submissions: list[int],
-    numbers: tuple[str, ...],
-    texts: tuple[str, ...],
+    columns: tuple[Column, ...],
     extra: dict[str, list[Any]] | None = None,
 ) -> pd.DataFrame:
     """A frame of typed values: numbers as float64 (NaN = blank), texts as objects (None = blank).
@@ -120,6 +129,8 @@ def frame(
     import numpy as np
     import pandas as pd
 
+    texts = [c.key for c in columns if c.kind not in NUMERIC_KINDS]
+    numbers = [c.key for c in columns if c.kind in NUMERIC_KINDS]
     data: dict[str, Any] = {}
     for name in texts:
         data[name] = pd.Series([r.get(name) for r in rows], dtype=object)
