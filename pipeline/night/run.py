@@ -663,7 +663,7 @@ class Batch:
         return score_agency(agency, without_sources(result.submission), self.config.scoring, self.lang)
 
     def report_input(self, today: date) -> ReportInput:
-        from pipeline.scoring.agency import rank_city
+        from pipeline.scoring.city import rank_city
 
         rows = self.ledger.received()  # the current ones' submissions are read below, one by one
         by_id = {r.id: r for r in rows}

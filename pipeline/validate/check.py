@@ -522,7 +522,8 @@ def _usable(g: _GoalRow, *keys: str) -> bool:
 
 def check_ratio(work: _Work, config: Config | None, scoring: Scoring) -> None:
     """목표대비: the target must make actual ÷ target meaningful (scoring.ratio_rate); warn on unusual rates."""
-    from pipeline.scoring.agency import ScoringError, ratio_rate
+    from pipeline.scoring.methods.ratio import ratio_rate
+    from pipeline.scoring.rule import ScoringError
 
     past = work.past_by_number()
     for g in work.goals:
@@ -545,7 +546,8 @@ def check_ratio(work: _Work, config: Config | None, scoring: Scoring) -> None:
 
 def check_range(work: _Work, config: Config | None, scoring: Scoring) -> None:
     """목표부여: top and floor together, or a positive baseline; top ≠ floor, the right way round (scoring.range_bounds)."""
-    from pipeline.scoring.agency import ScoringError, range_bounds
+    from pipeline.scoring.methods.range import range_bounds
+    from pipeline.scoring.rule import ScoringError
 
     past = work.past_by_number()
     for g in work.goals:
@@ -581,7 +583,8 @@ def _range_finding(work: _Work, g: _GoalRow) -> None:
 
 def check_deviation(work: _Work, config: Config | None, scoring: Scoring) -> None:
     """목표부여(편차): 3–5 past results that vary (scoring.deviation_bounds); skipped while a past cell is wrong."""
-    from pipeline.scoring.agency import ScoringError, deviation_bounds
+    from pipeline.scoring.methods.deviation import deviation_bounds
+    from pipeline.scoring.rule import ScoringError
 
     past = work.past_by_number()
     bad_numbers = {
