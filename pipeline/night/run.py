@@ -699,7 +699,7 @@ class Batch:
     def outputs(self, today: date, mail_next: bool = False) -> ReportInput:
         """Tonight's consolidated workbook, results.json and feedback copies. `mail_next`: the mail step follows,
         so the report's state digest is hashed in a forked child while the workbook is written."""
-        from pipeline.report.content import output_names, write_outputs
+        from pipeline.report.outputs import output_names, write_outputs
 
         started = time.perf_counter()
         data = self.report_input(today)
