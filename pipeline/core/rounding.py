@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import overload
 
-__all__ = ["CENTS", "FOUR_PLACES", "exponent", "plain", "round_cents", "round_rate", "shown"]
+__all__ = ["CENTS", "FOUR_PLACES", "exponent", "plain", "round_cents", "round_places", "round_rate", "shown"]
 
 CENTS = Decimal("0.01")
 """Points, scores, score sums, adjustments and totals: 2 decimals."""
@@ -41,6 +41,11 @@ def round_rate(value: Decimal | None) -> Decimal | None: ...
 def round_rate(value: Decimal | None) -> Decimal | None:
     """A rate (fraction) to 4 decimals, half-up (None stays None: no usable target)."""
     return None if value is None else value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def round_places(value: Decimal, places: int) -> Decimal:
+    """`places` decimals, half-up: a number written with fixed decimals (points 92.44, a capped rate 111.5%)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def exponent(value: Decimal) -> int:

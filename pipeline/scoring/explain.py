@@ -8,12 +8,12 @@ zeros), points and scores with their 2 decimals, negatives with the typographic 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 
 from pipeline.core.i18n import Text, check_lang, tr
 from pipeline.core.layout import goal_column
 from pipeline.core.model import STATUS_MISSING, STATUS_REJECTED, AdjustmentApplied, AgencyResult
-from pipeline.core.rounding import plain
+from pipeline.core.rounding import plain, round_places
 from pipeline.scoring.rule import EXACT, HUNDRED
 
 __all__ = ["explain_total"]
@@ -49,7 +49,7 @@ _UNRANKED: dict[str, Text] = {
 def fmt(value: Decimal, places: int | None = None) -> str:
     """Thousands separators; fixed decimals when `places` is given (points, scores), else as entered."""
     if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        value = round_places(value, places)
         if value == 0:
             value = abs(value)
     else:
