@@ -12,7 +12,7 @@ from pipeline.scoring.explain import ACTUAL, MINUS, TARGET, fmt, operand, percen
 from pipeline.scoring.rule import HUNDRED, MethodPoints, ScoringError, direction, exact, need, where
 from pipeline.settings.schema import Scoring
 
-__all__ = ["ratio_points", "ratio_rate", "stored_rate", "target_rate"]
+__all__ = ["ratio_points", "ratio_rate", "target_rate"]
 
 _ZERO_TARGET: Text = (
     "목표 0 (하향): 실적 0이면 100, 아니면 0; 실적 {actual} → 평점 {points}",
