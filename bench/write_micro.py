@@ -7,7 +7,7 @@ Builds the report input from the home's ledger once (as `pipeline report` does),
 same process, the old way and the new way of writing it, and prints the best of `--repeat` per 1,000 agencies:
 
 - old: the table sheets through xlsxwriter's public API with automatic garbage collection on
-  (`render_workbook.__wrapped__(..., fast_rows=False)`: the code and bytes of before `_FastRows`), results.json
+  (`render_workbook.__wrapped__(..., fast_rows=False)`: the code and bytes of before `FastRows`), results.json
   through `json.dump(..., indent=2)` (the pure-Python encoder);
 - new: `render_workbook` as the batch runs it, `write_results`.
 
@@ -34,6 +34,7 @@ from pipeline.core.model import ReportInput  # noqa: E402
 from pipeline.night.run import read_report_input  # noqa: E402
 from pipeline.report.content import workbook_content  # noqa: E402
 from pipeline.report.results_json import results_document, write_results  # noqa: E402
+from pipeline.report.widths import column_widths  # noqa: E402
 from pipeline.report.xlsx_writer import render_workbook  # noqa: E402
 from pipeline.settings.load import load_config  # noqa: E402
 from pipeline.system import clock  # noqa: E402
@@ -86,7 +87,7 @@ def main() -> int:
         for _ in range(args.repeat):
             keep("content", timed(lambda: workbook_content(data)))
             keep("document", timed(lambda: results_document(data)))
-            keep("widths", timed(lambda: [t.widths() for t in content.tables]))
+            keep("widths", timed(lambda: [column_widths(t) for t in content.tables]))
             keep("old workbook", timed(lambda: old_workbook(content, out / "old.xlsx", fast_rows=False)))
             keep("new workbook", timed(lambda: render_workbook(content, out / "new.xlsx")))
             keep("old json", timed(lambda: reference_results(document, out / "old.json")))

@@ -474,13 +474,13 @@ def test_mail_server_down_exits_75_with_outputs_written(tmp_path: Path, monkeypa
 def test_an_unexpected_failure_exits_1_and_loses_nothing(
     home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.scoring.agency
+    import pipeline.scoring.city
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("scoring bug")
 
     workbook(home, "ok.xlsx")
-    monkeypatch.setattr(pipeline.scoring.agency, "rank_city", broken)
+    monkeypatch.setattr(pipeline.scoring.city, "rank_city", broken)
     code, summary = run(home, capsys)
     assert code == 1 and "scoring bug" in summary["problems"][0]
     assert ledger_rows(home)[0]["state"] == "done" and files_under(home / "inbox") == []

@@ -19,7 +19,7 @@ import corpus  # noqa: E402
 
 from pipeline.night.ledger import LEDGER_NAME, Ledger  # noqa: E402
 from pipeline.night.run import POOL_MIN_FILES  # noqa: E402
-from pipeline.scoring.agency import score_city  # noqa: E402
+from pipeline.scoring.city import score_city  # noqa: E402
 from pipeline.settings.home import init_home  # noqa: E402
 from pipeline.settings.load import parse_config  # noqa: E402
 from pipeline.validate.check import check_file  # noqa: E402

@@ -41,14 +41,10 @@ from pipeline.core.model import (
     ReportInput,
     SubmissionRecord,
 )
-from pipeline.report.content import (
-    ReportPaths,
-    goals_table,
-    output_names,
-    results_document,
-    summary_content,
-    write_outputs,
-)
+from pipeline.report.goals_sheet import goals_table
+from pipeline.report.outputs import ReportPaths, output_names, write_outputs
+from pipeline.report.results_json import results_document
+from pipeline.report.summary_sheet import summary_content
 
 D = Decimal
 KST = timezone(timedelta(hours=9))
@@ -588,7 +584,7 @@ def test_the_evening_before_anyone_submitted_still_gives_a_workbook(tmp_path: Pa
 
 
 def test_column_width_counts_wide_characters_numbers_as_shown_and_stops_at_the_cap() -> None:
-    from pipeline.report.content import fit_width
+    from pipeline.report.widths import fit_width
 
     assert fit_width(["가나다"] * 1000, "text") == 6 + 3  # Hangul is two digit widths
     assert fit_width(["ab", Decimal("1234.5"), None], "qty") == len("1,234.50") + 3
@@ -598,7 +594,7 @@ def test_column_width_counts_wide_characters_numbers_as_shown_and_stops_at_the_c
 
 
 def test_column_width_keeps_a_negative_zero_apart() -> None:
-    from pipeline.report.content import fit_width
+    from pipeline.report.widths import fit_width
 
     assert fit_width([Decimal("0"), Decimal("-0")], "score") == len("-0.00") + 3
     assert fit_width([Decimal("-0"), Decimal("0")], "score") == len("-0.00") + 3
@@ -606,7 +602,7 @@ def test_column_width_keeps_a_negative_zero_apart() -> None:
 
 def test_wrapped_lines_counts_rendered_widths_per_line() -> None:
     """Hangul renders ~1.75 digit widths, Latin ~0.8; a column 11 wide holds 10 units of text."""
-    from pipeline.report.content import wrapped_lines
+    from pipeline.report.widths import wrapped_lines
 
     assert wrapped_lines("가" * 5, 11) == 1  # 8.75 units
     assert wrapped_lines("가" * 6, 11) == 2  # 10.5

@@ -1,7 +1,7 @@
 """The fast writers of the report give the bytes of the slow ones.
 
-`report_workbook._FastRows` writes the table sheets' rows as XML itself instead of through xlsxwriter's public API;
-`results_json.dump_results` indents results.json itself around the C encoder instead of the json module's
+`xlsxwriter_private.FastRows` writes the table sheets' rows as XML itself instead of through xlsxwriter's public
+API; `json_private.indented_json` indents results.json itself around the C encoder instead of the json module's
 pure-Python one. Both are only worth having if nobody can tell: every part of the workbook (unzipped) and every
 byte of results.json are compared with the reference path, on the report tests' city, its hostile twin, the demo
 city, and a table of every kind of value a cell can hold; single cells and JSON values are also compared on
@@ -27,18 +27,22 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.night.run import read_report_input
-from pipeline.report import results_json
-from pipeline.report import xlsx_writer as report_workbook
-from pipeline.report.content import Column, Table, summary_content, workbook_content
-from pipeline.report.results_json import dump_results, results_document, write_results
-from pipeline.report.xlsx_writer import Styles, _captured, _ColumnCells, fresh_options, render_workbook, write_value
+from pipeline.report import json_private, xlsx_cells, xlsxwriter_private
+from pipeline.report.content import workbook_content
+from pipeline.report.json_private import indented_json
+from pipeline.report.results_json import results_document, write_results
+from pipeline.report.shapes import Column, Table
+from pipeline.report.summary_sheet import summary_content
+from pipeline.report.xlsx_cells import ColumnCells, Styles, fresh_options, write_value
+from pipeline.report.xlsx_writer import render_workbook
+from pipeline.report.xlsxwriter_private import ColumnXml, captured
 from pipeline.settings.load import load_config
 from pipeline.system import clock
 
 D = Decimal
 KST = timezone(timedelta(hours=9))
 fast_rows_verified = pytest.mark.skipif(
-    xlsxwriter.__version__ not in report_workbook.FAST_ROWS_VERIFIED,
+    xlsxwriter.__version__ not in xlsxwriter_private.FAST_ROWS_VERIFIED,
     reason=f"xlsxwriter {xlsxwriter.__version__} is not one the fast rows were verified with: they are off",
 )
 
@@ -148,9 +152,9 @@ def parts(path: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def fast_rows_written(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the rows `_FastRows` wrote itself, so a test knows the fast path was taken at all."""
+    """Counts the rows `FastRows` wrote itself, so a test knows the fast path was taken at all."""
     written: list[int] = []
-    original = report_workbook._FastRows.write
+    original = xlsxwriter_private.FastRows.write
 
     def counting(self, r, row):
         done = original(self, r, row)
@@ -158,7 +162,7 @@ def fast_rows_written(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             written.append(r)
         return done
 
-    monkeypatch.setattr(report_workbook._FastRows, "write", counting)
+    monkeypatch.setattr(xlsxwriter_private.FastRows, "write", counting)
     return written
 
 
@@ -178,6 +182,11 @@ def assert_same_workbook(content, tmp_path: Path, fast_rows_written: list[int]) 
 def reference_json(value) -> str:
     """results.json as it was written before: the json module's own pure-Python encoder."""
     return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def dump_results(value) -> str:
+    """results.json's text as `write_results` writes it."""
+    return "".join(indented_json(value)) + "\n"
 
 
 def assert_same_json(document) -> None:
@@ -237,7 +246,7 @@ def test_the_demo_city_gives_the_same_results_json(demo_input, tmp_path: Path) -
 def test_an_unverified_xlsxwriter_writes_through_the_public_api(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_rows_written: list[int]
 ) -> None:
-    monkeypatch.setattr(report_workbook, "FAST_ROWS_VERIFIED", frozenset({"0.0.1"}))
+    monkeypatch.setattr(xlsxwriter_private, "FAST_ROWS_VERIFIED", frozenset({"0.0.1"}))
     content = workbook_content(city_input())
     render_workbook(content, tmp_path / "a.xlsx")
     render_workbook(content, tmp_path / "b.xlsx", fast_rows=False)
@@ -251,7 +260,7 @@ def test_every_workbook_of_a_process_is_the_same(tmp_path: Path) -> None:
     render_workbook(content, tmp_path / "first.xlsx")
     render_workbook(content, tmp_path / "second.xlsx")
     assert parts(tmp_path / "first.xlsx") == parts(tmp_path / "second.xlsx")
-    assert report_workbook.SAFE_OPTIONS["default_format_properties"] == {"font_name": "맑은 고딕", "font_size": 10}
+    assert xlsx_cells.SAFE_OPTIONS["default_format_properties"] == {"font_name": "맑은 고딕", "font_size": 10}
 
 
 def test_a_number_xlsxwriter_refuses_is_refused_either_way(tmp_path: Path) -> None:
@@ -265,14 +274,14 @@ def test_a_number_xlsxwriter_refuses_is_refused_either_way(tmp_path: Path) -> No
 def test_a_hostile_summary_beside_the_tables_gives_the_same_workbook(
     tmp_path: Path, fast_rows_written: list[int]
 ) -> None:
-    """The summary sheet is never written by `_FastRows`, but shares formats with the tables (xf order)."""
+    """The summary sheet is never written by `FastRows`, but shares formats with the tables (xf order)."""
     content = replace(every_value_content(), summary=summary_content(hostile_input()))
     assert_same_workbook(content, tmp_path, fast_rows_written)
 
 
 # --- single cells, generated -------------------------------------------------------------------------------------
 class Cells:
-    """One constant_memory sheet for `_ColumnCells.xml`, one for the reference: `write_value` and xlsxwriter's own
+    """One constant_memory sheet for `ColumnXml.xml`, one for the reference: `write_value` and xlsxwriter's own
     flush of the row."""
 
     def __init__(self, path: Path) -> None:
@@ -280,7 +289,9 @@ class Cells:
         self.styles = Styles(self.workbook)
         self.fast, self.reference = self.workbook.add_worksheet("fast"), self.workbook.add_worksheet("reference")
         self.columns = {kind: Column(kind, kind) for kind in KINDS}
-        self.cells = {kind: _ColumnCells(self.fast, self.styles, column, 3) for kind, column in self.columns.items()}
+        self.cells = {
+            kind: ColumnXml(ColumnCells(self.fast, self.styles, column, 3)) for kind, column in self.columns.items()
+        }
         self.row = 0
 
     def check(self, value, kind: str) -> None:
@@ -297,7 +308,7 @@ class Cells:
             return
         ws = self.reference
         write_value(ws, self.styles, r, 3, value, self.columns[kind])
-        assert _captured(ws, ws._write_single_row, r + 1) == f'<row r="{r + 1}">{xml}</row>'
+        assert captured(ws, ws._write_single_row, r + 1) == f'<row r="{r + 1}">{xml}</row>'
 
 
 @pytest.fixture(scope="module")
@@ -377,9 +388,9 @@ def test_json_refuses_what_the_json_module_refuses(bad, error) -> None:
 
 def test_without_the_c_accelerator_json_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     document = results_document(hostile_input())
-    results_json._flat.cache_clear()
+    json_private._flat.cache_clear()
     monkeypatch.setattr(json.encoder, "c_make_encoder", None)
     try:
         assert_same_json(document)
     finally:
-        results_json._flat.cache_clear()
+        json_private._flat.cache_clear()

@@ -9,18 +9,15 @@ import pytest
 
 from pipeline.core.layout import METHODS
 from pipeline.core.model import STATUS_ACCEPTED, STATUS_MISSING, STATUS_REJECTED, AgencyInfo, Goal, Submission
-from pipeline.scoring.agency import (
-    POINTS_RULES,
-    ScoringError,
-    competition_ranks,
-    deviation_bounds,
-    explain_total,
-    grade_for,
-    range_bounds,
-    ratio_rate,
-    score_city,
-    score_goal,
-)
+from pipeline.scoring.agency import grade_for
+from pipeline.scoring.city import competition_ranks, score_city
+from pipeline.scoring.explain import explain_total
+from pipeline.scoring.goal import score_goal
+from pipeline.scoring.methods import POINTS_RULES
+from pipeline.scoring.methods.deviation import deviation_bounds
+from pipeline.scoring.methods.range import range_bounds
+from pipeline.scoring.methods.ratio import ratio_rate
+from pipeline.scoring.rule import ScoringError
 from pipeline.settings.load import parse_config
 from pipeline.settings.schema import Adjustment, Agency, Batch, Config, Evaluation, Excellence, Mail, Paths, Scoring
 

@@ -10,7 +10,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.model import AgencyInfo, Goal, Submission
-from pipeline.scoring.agency import score_city, score_goal
+from pipeline.scoring.city import score_city
+from pipeline.scoring.goal import score_goal
 from pipeline.settings.schema import Adjustment, Agency, Batch, Config, Evaluation, Mail, Paths, Scoring
 
 D = Decimal

@@ -663,7 +663,7 @@ class Batch:
         return score_agency(agency, without_sources(result.submission), self.config.scoring, self.lang)
 
     def report_input(self, today: date) -> ReportInput:
-        from pipeline.scoring.agency import rank_city
+        from pipeline.scoring.city import rank_city
 
         rows = self.ledger.received()  # the current ones' submissions are read below, one by one
         by_id = {r.id: r for r in rows}
@@ -699,7 +699,7 @@ class Batch:
     def outputs(self, today: date, mail_next: bool = False) -> ReportInput:
         """Tonight's consolidated workbook, results.json and feedback copies. `mail_next`: the mail step follows,
         so the report's state digest is hashed in a forked child while the workbook is written."""
-        from pipeline.report.content import output_names, write_outputs
+        from pipeline.report.outputs import output_names, write_outputs
 
         started = time.perf_counter()
         data = self.report_input(today)

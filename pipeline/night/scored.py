@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from pipeline.core.model import AgencyResult, Submission
 from pipeline.night.ledger import submission_json
-from pipeline.scoring.agency import ScoringError, score_agency
+from pipeline.scoring.agency import score_agency
+from pipeline.scoring.rule import ScoringError
 
 if TYPE_CHECKING:
     from pipeline.settings.schema import Config

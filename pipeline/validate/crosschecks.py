@@ -13,6 +13,10 @@ from decimal import Decimal
 from pipeline.core.layout import SHEET_GOALS
 from pipeline.core.model import Source
 from pipeline.read import normalize as nz
+from pipeline.scoring.methods.deviation import deviation_bounds
+from pipeline.scoring.methods.range import range_bounds
+from pipeline.scoring.methods.ratio import ratio_rate
+from pipeline.scoring.rule import ScoringError
 from pipeline.settings.schema import Config, Scoring
 from pipeline.validate.cells import GoalRow, Value, Work
 
@@ -87,8 +91,6 @@ def _usable(g: GoalRow, *keys: str) -> bool:
 
 def check_ratio(work: Work, config: Config | None, scoring: Scoring) -> None:
     """목표대비: the target must make actual ÷ target meaningful (scoring.ratio_rate); warn on unusual rates."""
-    from pipeline.scoring.agency import ScoringError, ratio_rate
-
     past = work.past_by_number()
     for g in work.goals:
         v = g.values
@@ -110,8 +112,6 @@ def check_ratio(work: Work, config: Config | None, scoring: Scoring) -> None:
 
 def check_range(work: Work, config: Config | None, scoring: Scoring) -> None:
     """목표부여: top and floor together, or a positive baseline; top ≠ floor, the right way round (scoring.range_bounds)."""
-    from pipeline.scoring.agency import ScoringError, range_bounds
-
     past = work.past_by_number()
     for g in work.goals:
         v = g.values
@@ -146,8 +146,6 @@ def _range_finding(work: Work, g: GoalRow) -> None:
 
 def check_deviation(work: Work, config: Config | None, scoring: Scoring) -> None:
     """목표부여(편차): 3–5 past results that vary (scoring.deviation_bounds); skipped while a past cell is wrong."""
-    from pipeline.scoring.agency import ScoringError, deviation_bounds
-
     past = work.past_by_number()
     bad_numbers = {
         nz.parse_text(p.values["number"].value).value for p in work.past if any(x.bad for x in p.values.values())

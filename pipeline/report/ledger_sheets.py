@@ -1,0 +1,101 @@
+"""The ledger's sheets' content: Findings (what the checks found in tonight's files) and Submissions (every file
+received, the trail from a score back to the archived file)."""
+
+from __future__ import annotations
+
+from pipeline.core.i18n import tr
+from pipeline.core.model import ReportInput
+from pipeline.report.labels import SHEETS, L, outcome_label, severity_label
+from pipeline.report.shapes import Column, Table, wall_time
+
+__all__ = ["findings_table", "submissions_table"]
+
+
+def names_by_code(data: ReportInput) -> dict[str, str]:
+    return {a.code: a.name for a in data.city.agencies}
+
+
+def findings_table(data: ReportInput) -> Table:
+    """Every finding of tonight's files (and of each agency's latest file), with the cell it names and the fix."""
+    lang = data.lang
+    names = names_by_code(data)
+    cols = (
+        ("file", "text"),
+        ("code", "code"),
+        ("agency", "text"),
+        ("severity", "severity"),
+        ("finding_code", "code"),
+        ("sheet", "text"),
+        ("cell", "code"),
+        ("field", "text"),
+        ("value", "text"),
+        ("message", "longtext"),
+        ("hint", "longtext"),
+    )
+    rows = tuple(
+        (
+            f.file_name,
+            f.agency_code or "",
+            names.get(f.agency_code or "", ""),
+            severity_label(f.severity, lang),
+            f.code,
+            f.sheet,
+            f.cell,
+            f.field,
+            f.value,
+            f.message,
+            f.hint,
+        )
+        for f in data.findings
+    )
+    error = (tr(L["severity_error"], lang),)
+    return Table(
+        sheet=tr(SHEETS["findings"], lang),
+        columns=tuple(
+            Column(tr(L[key], lang), kind, warn_text=error if key == "severity" else ()) for key, kind in cols
+        ),
+        rows=rows,
+        freeze_cols=1,
+    )
+
+
+def submissions_table(data: ReportInput) -> Table:
+    """Every file received, newest first: the trail from a score back to the archived file."""
+    lang = data.lang
+    names = names_by_code(data)
+    cols = (
+        ("received_at", "datetime"),
+        ("file", "text"),
+        ("hash", "code"),
+        ("code", "code"),
+        ("agency", "text"),
+        ("outcome", "status"),
+        ("errors", "int"),
+        ("warnings", "int"),
+        ("superseded_by", "code"),
+        ("reason", "longtext"),
+    )
+    rows = tuple(
+        (
+            wall_time(r.received_at),
+            r.file_name,
+            r.sha256[:12],
+            r.agency_code or "",
+            names.get(r.agency_code or "", ""),
+            outcome_label(r.outcome, lang),
+            r.errors,
+            r.warnings,
+            (r.superseded_by or "")[:12],
+            r.reason,
+        )
+        for r in sorted(data.history, key=lambda r: r.received_at, reverse=True)
+    )
+    rejected = (tr(L["outcome_rejected"], lang),)
+    return Table(
+        sheet=tr(SHEETS["submissions"], lang),
+        columns=tuple(
+            Column(tr(L[key], lang), kind, warn_text=rejected if key == "outcome" else ()) for key, kind in cols
+        ),
+        rows=rows,
+        freeze_cols=1,
+    )
