@@ -668,7 +668,7 @@ def measure(path: Path, config: Any, feedback_dir: Path) -> Cost:
         os.close(reader)
         out = b""
         try:
-            from pipeline.feedback.review import write_feedback
+            from pipeline.feedback.write import write_feedback
             from pipeline.validate.check import check_file
 
             soft, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -45,7 +45,7 @@ def validate_command(
     out: TextIO | None = None,
 ) -> int:
     """Check every file, print the findings, optionally write feedback workbooks; return the exit code."""
-    from pipeline.feedback.review import write_feedback
+    from pipeline.feedback.write import write_feedback
     from pipeline.validate.check import check_file
 
     out = out or sys.stdout

@@ -386,7 +386,7 @@ class Batch:
             self.log("feedback", id=row.id, path=str(row.feedback))
             return True
         try:
-            from pipeline.feedback.review import write_feedback
+            from pipeline.feedback.write import write_feedback
 
             write_feedback(row.dest, list(row.findings), row.feedback, self.lang, display_name=row.original_name)
         except Exception as exc:  # one file's feedback must not stop the night
