@@ -65,11 +65,10 @@ from pipeline.feedback.xml_package import (
 from pipeline.feedback.xml_review import review_sheet
 from pipeline.feedback.xml_styles import Styles
 from pipeline.system.atomic import write_bytes_atomically
-from pipeline.xlsx.package import NS_CT, NS_MAIN, NS_R
+from pipeline.xlsx.package import NS_CT, NS_MAIN, NS_R, WORKBOOK_PART
 
 log = logging.getLogger(__name__)
 
-WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 CONTENT_TYPES = "[Content_Types].xml"
 
@@ -128,7 +127,7 @@ def patched_workbook(original: Path, findings: Sequence[Finding], lang: str, fil
         WORKBOOK_RELS,
         [(rid, REL_WORKSHEET, posixpath.relpath(new_sheet, "xl"))],
     )
-    patch.changed[WORKBOOK] = patch_workbook_xml(
+    patch.changed[WORKBOOK_PART] = patch_workbook_xml(
         book.xml, content.sheet, max(book.sheet_ids) + 1, rid, content.filter_ref
     )
     patch.changed[CONTENT_TYPES] = patch_content_types(
@@ -144,7 +143,7 @@ def _vml_defaults(pkg: Package) -> dict[str, str | None]:
     main part is xl/workbook.xml, with no VML part yet."""
     parts = pkg.parts
     office = [r for r in relationships(pkg, "") if r["type"] == REL_OFFICE_DOCUMENT] if "_rels/.rels" in parts else []
-    if len(office) != 1 or office[0]["target"] != WORKBOOK:
+    if len(office) != 1 or office[0]["target"] != WORKBOOK_PART:
         raise Decline("the workbook part is not xl/workbook.xml")
     types = parse_part(parts[CONTENT_TYPES], CONTENT_TYPES) if CONTENT_TYPES in parts else None
     if types is None or types.tag != f"{{{NS_CT}}}Types":
@@ -161,13 +160,13 @@ def _vml_defaults(pkg: Package) -> dict[str, str | None]:
 def _workbook(pkg: Package) -> _Workbook:
     """The workbook part, its relationships and its sheets (each with its part)."""
     parts = pkg.parts
-    xml = decode_part(WORKBOOK, parts[WORKBOOK])
-    root = parse_part(parts[WORKBOOK], WORKBOOK)
+    xml = decode_part(WORKBOOK_PART, parts[WORKBOOK_PART])
+    root = parse_part(parts[WORKBOOK_PART], WORKBOOK_PART)
     if root.tag != f"{{{NS_MAIN}}}workbook":
         raise Decline("workbook not in the transitional main namespace")
     if WORKBOOK_RELS not in parts:
         raise Decline("no workbook relationships")
-    book = _Workbook(xml, {r["id"]: r for r in relationships(pkg, WORKBOOK)})
+    book = _Workbook(xml, {r["id"]: r for r in relationships(pkg, WORKBOOK_PART)})
     sheets_elem = root.find(f"{{{NS_MAIN}}}sheets")
     for s in [] if sheets_elem is None else list(sheets_elem):
         rel = book.rels.get(s.get(f"{{{NS_R}}}id", ""))

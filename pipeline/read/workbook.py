@@ -40,7 +40,7 @@ from pipeline.core.layout import (
 )
 from pipeline.core.model import Source
 from pipeline.core.refs import column_letter
-from pipeline.xlsx.package import MAX_FILE_BYTES, NS_R, PartTooLarge, check_zip_directory, sniff
+from pipeline.xlsx.package import MAX_FILE_BYTES, NS_R, WORKBOOK_PART, PartTooLarge, check_zip_directory, sniff
 from pipeline.xlsx.sharedstrings import Strings, read_shared_strings
 from pipeline.xlsx.styles import StyleKinds, read_style_kinds
 from pipeline.xlsx.worksheet import MAX_COLUMNS, MAX_ROWS, Grid, Stored, filled, read_sheet
@@ -275,7 +275,7 @@ class _Reader:
                     part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
                     rels[el.get("Id", "")] = (el.get("Type", "").rsplit("/", 1)[-1], part)
         sheets = []
-        with self._open("xl/workbook.xml") as fh:
+        with self._open(WORKBOOK_PART) as fh:
             for el in iter_elements(fh, "sheet"):
                 rid = el.get(f"{{{NS_R}}}id") or el.get("id") or ""
                 if rid in rels:
