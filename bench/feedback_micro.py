@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import corpus as corpus_mod  # noqa: E402
 
 from pipeline.feedback import xml_patch as feedback_xml  # noqa: E402
-from pipeline.feedback.review import write_feedback  # noqa: E402
+from pipeline.feedback.write import write_feedback  # noqa: E402
 from pipeline.settings.load import parse_config  # noqa: E402
 from pipeline.validate.check import check_file  # noqa: E402
 

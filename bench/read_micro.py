@@ -1,8 +1,8 @@
-"""Micro-benchmark of `pipeline.reader.read_workbook` alone (issue 8, rounds 3 and 4).
+"""Micro-benchmark of `pipeline.read.workbook.read_workbook` alone (issue 8, rounds 3 and 4).
 
     .venv/bin/python bench/read_micro.py --save /tmp/reader-ref.txt   # capture the reference output
     .venv/bin/python bench/read_micro.py --check /tmp/reader-ref.txt  # time it and compare with the reference
-    git show HEAD:pipeline/reader.py > /tmp/reader_before.py
+    git show HEAD:pipeline/read/workbook.py > /tmp/reader_before.py
     .venv/bin/python bench/read_micro.py --baseline /tmp/reader_before.py  # old and new, alternated, same output
 
 Reads the first 200 files of the cached corpus `--repeat` times in this process and prints the best ms/file;
@@ -37,7 +37,8 @@ def corpus(folder: str | None, count: int) -> list[Path]:
 
 
 def load_reader(path: Path) -> Callable[[Path], Any]:
-    """`read_workbook` of another copy of pipeline/reader.py, imported inside the `pipeline` package."""
+    """`read_workbook` of another copy of pipeline/read/workbook.py, imported inside the `pipeline` package (the
+    parts it reads through, `pipeline.xlsx`, are the current ones)."""
     spec = importlib.util.spec_from_file_location("pipeline._reader_baseline", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -53,7 +54,7 @@ def main() -> int:
     ap.add_argument("--corpus", default=None, help="folder of .xlsx files (default: the cached 1,000-file corpus)")
     ap.add_argument("--save", type=Path, help="write the reference output here")
     ap.add_argument("--check", type=Path, help="compare with the reference output saved here")
-    ap.add_argument("--baseline", type=Path, help="another reader.py to compare with, alternated pass by pass")
+    ap.add_argument("--baseline", type=Path, help="another read/workbook.py to compare with, alternated pass by pass")
     args = ap.parse_args()
     paths = corpus(args.corpus, args.files)
     readers = {"current": read_workbook}

@@ -342,7 +342,7 @@ def _million_rows(_: Path) -> bytes:
 
 def _wide(_: Path) -> bytes:
     """16,000 filled columns in one row below the goals."""
-    from pipeline.core.layout import column_letter
+    from pipeline.core.refs import column_letter
 
     cells = b"".join(b'<c r="%s12"><v>1</v></c>' % column_letter(c).encode() for c in range(1, 16_001))
     return patched(valid_bytes(), goals=replace(b"</sheetData>", b'<row r="12">' + cells + b"</row></sheetData>"))
@@ -669,7 +669,7 @@ def measure(path: Path, config: Any, feedback_dir: Path) -> Cost:
         os.close(reader)
         out = b""
         try:
-            from pipeline.feedback.review import write_feedback
+            from pipeline.feedback.write import write_feedback
             from pipeline.validate.check import check_file
 
             soft, hard = resource.getrlimit(resource.RLIMIT_AS)

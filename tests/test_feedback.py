@@ -16,7 +16,8 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.feedback import xml_patch as feedback_xml
-from pipeline.feedback.review import RED, YELLOW, write_feedback
+from pipeline.feedback.review import RED, YELLOW
+from pipeline.feedback.write import write_feedback
 from pipeline.validate.check import check_file
 
 CONFIG = factory.config()

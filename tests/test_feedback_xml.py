@@ -23,7 +23,8 @@ from openpyxl.comments import Comment
 
 from pipeline.core.findings import Finding, finding
 from pipeline.feedback import xml_patch as feedback_xml
-from pipeline.feedback.review import RED, YELLOW, marked_cells, write_feedback
+from pipeline.feedback.review import RED, YELLOW, marked_cells
+from pipeline.feedback.write import write_feedback
 from pipeline.validate.check import check_file
 
 CONFIG = factory.config()

@@ -80,7 +80,7 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Night:
         warm = scratch / "warm.xlsx"  # first use builds schemas and imports: measure files, not start-up
         warm.write_bytes(hostile.valid_bytes(edit=factory.set_cell("성과목표", hostile.W1, -20)))
         hostile.measure(warm, config, scratch / "feedback")
-        from pipeline.feedback.review import write_feedback
+        from pipeline.feedback.write import write_feedback
         from pipeline.validate.check import check_file
 
         write_feedback(warm, list(check_file(warm, config).findings), scratch / "feedback" / "warm_feedback.xlsx")

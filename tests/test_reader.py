@@ -13,9 +13,10 @@ from typing import Any
 import factory
 import pytest
 
-from pipeline.read.workbook import RawWorkbook, canon, format_kind, read_workbook
+from pipeline.read.workbook import RawWorkbook, canon, read_workbook
 from pipeline.template.workbook import CellValue
 from pipeline.validate.check import CheckResult, check_file
+from pipeline.xlsx.styles import format_kind
 
 CONFIG = factory.config()
 
@@ -162,14 +163,14 @@ def test_hidden_row_counts_and_warns(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("streamed", [False, True])  # a sheet parsed as one tree, or event by event (large parts)
 def test_hidden_column_counts_and_warns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool) -> None:
-    from pipeline.read import workbook as reader
+    from pipeline.xlsx import worksheet
 
     def hide(wb: Any) -> None:
         wb["성과목표"].column_dimensions["K"].hidden = True  # 목표치
         wb["성과목표"].column_dimensions["X"].hidden = True  # outside the table: nothing to say
 
     if streamed:
-        monkeypatch.setattr(reader, "FAST_PARSE_BYTES", 0)
+        monkeypatch.setattr(worksheet, "FAST_PARSE_BYTES", 0)
     result = check(factory.write(tmp_path / "s.xlsx", edit=hide))
     assert refs(result) == [("column.hidden", "성과목표!K4")]
     assert result.ok and result.submission.goals[1].target == Decimal(2500)  # still read

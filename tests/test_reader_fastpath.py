@@ -1,5 +1,5 @@
-"""The reader's fast path for shared strings (`_scan_strings`, read from the part's text) against its tree path
-(`_tree_strings`, the fallback): whenever the fast path takes a part, every string must read exactly as the tree
+"""The reader's fast path for shared strings (`sharedstrings.scan_strings`, read from the part's text) against its
+tree path (`tree_strings`, the fallback): whenever the fast path takes a part, every string must read exactly as the tree
 reads it, and a part outside the plain dialect must be left to the tree. The fast path must also really be taken
 on what LibreOffice writes, or nothing is gained."""
 
@@ -18,7 +18,9 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from test_reader import _convert
 
-from pipeline.read import workbook as reader
+from pipeline.read.workbook import read_workbook
+from pipeline.xlsx import sharedstrings
+from pipeline.xlsx.xmltext import allowed_char
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -30,12 +32,12 @@ def sst(*items: str, declaration: bytes = DECLARATION, root: str = f'<sst xmlns=
 
 
 def tree_texts(data: bytes) -> list[str]:
-    strings = reader._tree_strings(data)
+    strings = sharedstrings.tree_strings(data)
     return [strings[i] for i in range(len(strings.items))]
 
 
 def fast_texts(data: bytes) -> list[str] | None:
-    strings = reader._scan_strings(data)
+    strings = sharedstrings.scan_strings(data)
     return None if strings is None else [strings[i] for i in range(len(strings.items))]
 
 
@@ -61,7 +63,7 @@ PLAIN = {
     "no namespace": sst("<t>a</t>", root="<sst>"),
     "strict namespace": sst("<t>a</t>", root='<sst xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main">'),
     "no items": sst(),
-    "cut at MAX_STRING": sst(f"<r><t>{'가' * reader.MAX_STRING}</t></r><r><t>&amp;tail</t></r>"),
+    "cut at MAX_STRING": sst(f"<r><t>{'가' * sharedstrings.MAX_STRING}</t></r><r><t>&amp;tail</t></r>"),
 }
 
 
@@ -73,7 +75,7 @@ def test_plain_parts_read_as_the_tree_reads_them(data: bytes) -> None:
 
 
 def test_strings_are_taken_from_their_item_on_first_use_only() -> None:
-    strings = reader._scan_strings(sst("<t>a</t>", "<t>b</t>", "<t>c</t>"))
+    strings = sharedstrings.scan_strings(sst("<t>a</t>", "<t>b</t>", "<t>c</t>"))
     assert strings is not None
     assert (strings[1], strings[-1], strings[3]) == ("b", None, None)
     assert dict(strings) == {1: "b"}
@@ -116,7 +118,7 @@ NOT_PLAIN = {
 
 @pytest.mark.parametrize("data", NOT_PLAIN.values(), ids=NOT_PLAIN.keys())
 def test_parts_outside_the_dialect_are_left_to_the_tree(data: bytes) -> None:
-    assert reader._scan_strings(data) is None
+    assert sharedstrings.scan_strings(data) is None
 
 
 # --- any document: whatever the fast path takes, it reads as the tree does ----------------------------------------
@@ -141,7 +143,7 @@ def encoded_text(draw: Any) -> tuple[str, bool]:
             out.append({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"}[ch])
         else:
             out.append(f"&#{code};" if how == "decimal" else f"&#x{code:X};")
-            plain = plain and reader._allowed(code)
+            plain = plain and allowed_char(code)
     text = "".join(out)
     return text, plain and "]]>" not in text
 
@@ -195,12 +197,12 @@ def saved_by_libreoffice(tmp_path_factory: pytest.TempPathFactory, soffice: str)
 def read_both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     """(repr of the read with the fast path, with the tree path), asserting the fast path took the part."""
     taken: list[Any] = []
-    scan = reader._scan_strings
-    monkeypatch.setattr(reader, "_scan_strings", lambda data: taken.append(scan(data)) or taken[-1])
-    fast = repr(reader.read_workbook(path))
+    scan = sharedstrings.scan_strings
+    monkeypatch.setattr(sharedstrings, "scan_strings", lambda data: taken.append(scan(data)) or taken[-1])
+    fast = repr(read_workbook(path))
     assert taken and taken[-1] is not None, "the fast path did not take the shared strings"
-    monkeypatch.setattr(reader, "_scan_strings", lambda data: None)
-    return fast, repr(reader.read_workbook(path))
+    monkeypatch.setattr(sharedstrings, "scan_strings", lambda data: None)
+    return fast, repr(read_workbook(path))
 
 
 @pytest.mark.real_client
@@ -233,7 +235,7 @@ def test_a_broken_strings_part_is_refused_both_ways(
             if info.filename == "xl/sharedStrings.xml":
                 data = data.replace(b"<sst ", b'<sst count="0" ', 1)  # a duplicate attribute: not well-formed
             target.writestr(info, data)
-    fast = repr(reader.read_workbook(broken))
-    monkeypatch.setattr(reader, "_scan_strings", lambda data: None)
-    assert fast == repr(reader.read_workbook(broken))
+    fast = repr(read_workbook(broken))
+    monkeypatch.setattr(sharedstrings, "scan_strings", lambda data: None)
+    assert fast == repr(read_workbook(broken))
     assert "file.corrupt" in fast

@@ -78,7 +78,7 @@ def test_feedback_dir(tmp_path: Path) -> None:
     f = _files(tmp_path)
     code, text = run([f["bad"], f["csv"]], feedback_dir=tmp_path / "fb")
     assert code == 66
-    assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == ["bad_검토결과.xlsx", "csv_검토결과.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == ["bad_feedback.xlsx", "csv_feedback.xlsx"]
     assert "검토 결과 파일" in text
 
 

@@ -15,7 +15,8 @@ from typing import TextIO
 
 from pipeline.core.i18n import tr
 from pipeline.exit_codes import Exit
-from pipeline.feedback.review import write_feedback
+from pipeline.feedback.names import feedback_file_name
+from pipeline.feedback.write import write_feedback
 from pipeline.settings.schema import Config
 from pipeline.validate.check import CheckResult, check_file
 
@@ -50,7 +51,7 @@ def validate_command(
         if feedback_dir is None:
             written.append(None)
             continue
-        target = Path(feedback_dir) / feedback_name(result.path, lang)
+        target = Path(feedback_dir) / feedback_file_name(result.path.name)
         written.append(write_feedback(result.path, result.findings, target, lang))
     if as_json:
         json.dump([_json(r, lang) for r in results], out, ensure_ascii=False, indent=2)
@@ -61,11 +62,6 @@ def validate_command(
         for result, path in zip(results, written, strict=True):
             _print_human(result, path, lang, out)
     return exit_code(results)
-
-
-def feedback_name(path: Path, lang: str = "ko") -> str:
-    suffix = "검토결과" if lang == "ko" else "review"
-    return f"{path.stem}_{suffix}.xlsx"
 
 
 def exit_code(results: Sequence[CheckResult]) -> int:

@@ -7,7 +7,8 @@ renamed here is renamed everywhere. Korean labels are the standard; English labe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+
+from pipeline.core.refs import column_letter
 
 TEMPLATE_VERSION = "2026.1"
 """Written into the template's document properties; the reader reports an unknown or old version."""
@@ -138,16 +139,6 @@ def choice_label(field: str, code: str | None, lang: str = "ko") -> str:
 
 def goal_column(key: str) -> Column:
     return next(c for c in GOAL_COLUMNS if c.key == key)
-
-
-@cache
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA (no openpyxl import on this path; cached: the reader asks for every cell's letter)."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 GOAL_LETTERS: dict[str, str] = {c.key: column_letter(i) for i, c in enumerate(GOAL_COLUMNS, start=1)}

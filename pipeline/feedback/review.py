@@ -1,28 +1,20 @@
-"""The submitter's workbook handed back with its problems marked: the CoVE users' wish, done.
+"""What the feedback workbook shows, for both of its writers: the findings sheet's content and look, which cells are
+marked, their colours and comment texts.
 
-A copy of the submitted file with a first sheet (`검토결과` / `Review`) listing every finding, each cell reference
-a clickable link to the cell, and every offending cell filled (red = error, yellow = warning) with a comment
-holding the message. The original is never opened for writing. A file we cannot open as a workbook (or one too
-large to load safely) gets a fresh workbook holding only the findings sheet.
-
-Two writers make the copy: `feedback_xml` patches the submitted file's XML parts as text (~4 ms a file) and is
-tried first; it declines anything unusual, and the openpyxl path here (load + save, ~60 ms) does those files and
-the findings-only workbook. What the findings sheet says, which cells are marked and the comment texts come from
-the helpers below (`review`, `marked_cells`, `comment_text`), used by both writers, so the two cannot drift.
+The feedback workbook is a copy of the submitted file with a first sheet (`검토결과` / `Review`) listing every
+finding, each cell reference a clickable link to the cell, and every offending cell filled (red = error, yellow =
+warning) with a comment holding the message. Two writers make it (`write.write_feedback`): the XML patcher and
+openpyxl. Everything either of them shows comes from here, so the two cannot drift.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from pipeline.core.findings import Finding
 from pipeline.core.i18n import tr
-
-log = logging.getLogger(__name__)
+from pipeline.core.refs import column_letter, first_cell
 
 SHEET_TITLE = ("검토결과", "Review")
 TEXTS = {
@@ -47,75 +39,32 @@ HEADINGS = (
     ("코드", "Code"),
 )
 WIDTHS = (8, 18, 14, 18, 60, 50, 24)
+"""Column widths of the findings sheet, one per heading."""
+LAST_COLUMN = column_letter(len(HEADINGS))
+"""The findings sheet's last column (G)."""
+LOCATION_COLUMN = 2
+"""The findings sheet's column holding each finding's location, a link to its cell."""
 RED = "FFC7CE"
 YELLOW = "FFEB9C"
-HEADER_FILL = "1F4E78"  # the findings sheet's heading row (white bold text)
+HEADER_FILL = "1F4E78"  # the findings sheet's heading row
+HEADER_TEXT = "FFFFFF"  # its bold text
 LINK_COLOR = "0563C1"  # a location that links to its cell
+TITLE_FONT_SIZE = 14
+"""The findings sheet's title (A1), bold."""
+COMMENT_SIZE = (320, 160)
+"""Width and height, in pixels, of the comment box on a marked cell."""
 NO_COPY_CODES = frozenset({"sheet.too_many_rows", "sheet.too_many_entries"})
 """Besides every `file.*` finding: files too big to load whole with openpyxl get a fresh workbook."""
 MAX_MARKED_CELLS = 2000
 HEADER_ROW = 5
 """Row of the findings sheet's headings; findings follow from the next row (frozen pane, print titles)."""
-
-
-def write_feedback(
-    original: Path, findings: Sequence[Finding], out: Path, lang: str = "ko", display_name: str | None = None
-) -> Path:
-    """Write the feedback workbook to `out` (temp name, then rename) and return `out`.
-
-    `display_name` is the file name as the submitter sent it (the batch archives files under a longer name).
-    The XML patcher (`feedback_xml`) is tried first; when it declines (or fails), openpyxl writes the same
-    workbook, so a file the patcher does not understand still gets its feedback.
-    """
-    from pipeline.feedback import xml_patch as feedback_xml
-    from pipeline.system.atomic import save_workbook
-
-    if Path(out).resolve() == Path(original).resolve():
-        raise ValueError("the feedback workbook must not overwrite the submitted file")
-    file_name = display_name or Path(original).name
-    try:
-        written = feedback_xml.write_fast(Path(original), findings, Path(out), lang, file_name)
-    except Exception:  # a bug in the patcher must cost speed, never the submitter's feedback
-        log.warning("feedback: XML patch of %s failed, using openpyxl", original, exc_info=True)
-        written = None
-    if written is not None:
-        return written
-    wb = _copy_of(Path(original), findings)
-    if wb is None:
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        wb.remove(wb.active)
-    else:
-        _mark_cells(wb, findings, lang)
-    _findings_sheet(wb, file_name, findings, lang)
-    return save_workbook(wb, Path(out))
+FROZEN_CELL = f"A{HEADER_ROW + 1}"
+"""The top-left cell below the findings sheet's frozen rows."""
 
 
 def wants_copy(findings: Sequence[Finding]) -> bool:
     """False when the file must not be copied: unreadable (`file.*`) or too big to load (NO_COPY_CODES)."""
     return not any(f.code.startswith("file.") or f.code in NO_COPY_CODES for f in findings)
-
-
-def _copy_of(original: Path, findings: Sequence[Finding]) -> Any | None:
-    """The submitted workbook loaded for editing, or None when it cannot (or must not) be loaded.
-
-    openpyxl gets a re-packed copy within caps (`sniff.openpyxl_copy`), never the file itself: it would inflate
-    parts and merged ranges the reader never had to open, without a bound."""
-    from pipeline.xlsx.package import openpyxl_copy
-
-    if not wants_copy(findings):
-        return None
-    source = openpyxl_copy(original)
-    if source is None:
-        return None
-    try:
-        from openpyxl import load_workbook
-
-        return load_workbook(source)
-    except Exception:  # the reader coped with it, openpyxl did not: still give the findings back
-        log.warning("feedback: cannot load %s with openpyxl, writing the findings sheet alone", original, exc_info=True)
-        return None
 
 
 # --- what both writers write ---------------------------------------------------------------------------------
@@ -127,7 +76,7 @@ def _cells(finding: Finding) -> Iterator[str]:
     if listed:
         yield from (c.strip() for c in str(listed).split(",") if c.strip())
     elif finding.cell:
-        yield finding.cell.split(":", 1)[0]
+        yield first_cell(finding.cell)
 
 
 def marked_cells(findings: Sequence[Finding], sheetnames: Iterable[str]) -> list[tuple[str, str, list[Finding]]]:
@@ -188,7 +137,7 @@ class Review:
 
     @property
     def filter_ref(self) -> str | None:
-        return f"A{HEADER_ROW}:G{HEADER_ROW + len(self.rows)}" if self.rows else None
+        return f"A{HEADER_ROW}:{LAST_COLUMN}{HEADER_ROW + len(self.rows)}" if self.rows else None
 
 
 def review(file_name: str, findings: Sequence[Finding], lang: str, sheetnames: Sequence[str]) -> Review:
@@ -208,7 +157,7 @@ def review(file_name: str, findings: Sequence[Finding], lang: str, sheetnames: S
                 for v in (tr(TEXTS[f.severity], lang), f.ref, f.field, f.value, f.message(lang), f.hint(lang), f.code)
             ),
             f.is_error,
-            f"{quote_sheet(f.sheet)}!{f.cell.split(':', 1)[0]}" if f.sheet in names and f.cell else None,
+            f"{quote_sheet(f.sheet)}!{first_cell(f.cell)}" if f.sheet in names and f.cell else None,
         )
         for f in findings
     )
@@ -220,64 +169,6 @@ def review(file_name: str, findings: Sequence[Finding], lang: str, sheetnames: S
         tuple(tr(label, lang) for label in HEADINGS),
         rows,
     )
-
-
-# --- the openpyxl writer -------------------------------------------------------------------------------------
-
-
-def _mark_cells(wb: Any, findings: Sequence[Finding], lang: str) -> None:
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
-
-    for sheet, ref, found in marked_cells(findings, wb.sheetnames):
-        try:
-            cell = wb[sheet][ref]
-            cell.fill = PatternFill("solid", fgColor=mark_color(found))
-            comment = Comment(comment_text(found, lang), comment_author(lang))
-            comment.width, comment.height = 320, 160
-            cell.comment = comment
-        except (AttributeError, ValueError, KeyError, IndexError):  # a merged cell's hidden part, a bad ref
-            continue
-
-
-def _findings_sheet(wb: Any, file_name: str, findings: Sequence[Finding], lang: str) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
-    content = review(file_name, findings, lang, wb.sheetnames)
-    ws = wb.create_sheet(content.sheet, 0)
-    wb.active = 0
-    for other in wb.worksheets[1:]:
-        other.sheet_view.tabSelected = False
-    ws["A1"] = content.title
-    ws["A1"].font = Font(size=14, bold=True)
-    ws["A2"] = content.file_line
-    ws["A3"] = content.summary
-    for i, (label, width) in enumerate(zip(content.headings, WIDTHS, strict=True), start=1):
-        cell = ws.cell(row=HEADER_ROW, column=i, value=label)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        ws.column_dimensions[cell.column_letter].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for r, row in enumerate(content.rows, start=HEADER_ROW + 1):
-        for c, value in enumerate(row.values, start=1):
-            cell = ws.cell(row=r, column=c, value=value)
-            if cell.data_type == "f":  # a value typed as "=…" is shown, never evaluated
-                cell.data_type = "s"
-            cell.alignment = wrap
-        ws.cell(row=r, column=1).fill = PatternFill("solid", fgColor=RED if row.is_error else YELLOW)
-        if row.link:
-            link = ws.cell(row=r, column=2)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=row.link)
-            link.font = Font(color=LINK_COLOR, underline="single")
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    if content.filter_ref:
-        ws.auto_filter.ref = content.filter_ref
 
 
 def quote_sheet(sheet: str) -> str:

@@ -256,7 +256,7 @@ def _feedback_ahead(scratch: Path, index: int, entry: Entry, result: CheckResult
     when it acts on the file; None when not needed or when it fails (the batch then writes it itself)."""
     if result.ok:
         return None
-    from pipeline.feedback.review import write_feedback
+    from pipeline.feedback.write import write_feedback
 
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:

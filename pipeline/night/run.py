@@ -45,6 +45,7 @@ from pipeline.core.findings import Finding, finding
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import AgencyResult, FindingRow, ReportInput, SubmissionRecord
 from pipeline.exit_codes import Exit
+from pipeline.feedback.names import feedback_file_name
 from pipeline.intake import inbox as intake
 from pipeline.night.ledger import (
     OUTCOME_ACCEPTED,
@@ -68,7 +69,6 @@ if TYPE_CHECKING:
 
 ENV_CRASH_AFTER = "PIPELINE_CRASH_AFTER"
 LOG_DIR = "logs"
-FEEDBACK_SUFFIX = "_feedback.xlsx"
 
 SCRATCH_PREFIX = ".feedback-ahead-"
 """Folder in state/ where workers write feedback workbooks ahead of the batch acting on the files."""
@@ -386,7 +386,7 @@ class Batch:
             self.log("feedback", id=row.id, path=str(row.feedback))
             return True
         try:
-            from pipeline.feedback.review import write_feedback
+            from pipeline.feedback.write import write_feedback
 
             write_feedback(row.dest, list(row.findings), row.feedback, self.lang, display_name=row.original_name)
         except Exception as exc:  # one file's feedback must not stop the night
@@ -553,7 +553,7 @@ class Batch:
         dest = self.destination(outcome, agency, received_at, sha, e, original)
         feedback = None
         if outcome == OUTCOME_REJECTED and e.kind == intake.KIND_FILE:
-            feedback = dest.with_name(Path(dest.name).stem + FEEDBACK_SUFFIX)
+            feedback = dest.with_name(feedback_file_name(dest.name))
         row = self.ledger.record_intent(
             NewFile(
                 run_id=self.run_id,
@@ -617,7 +617,7 @@ class Batch:
             folder = self.paths.rejected / f"{at:%Y-%m-%d}"
         for n in range(10000):
             dest = folder / intake.dest_name(at, sha, e.kind, e.name, n)
-            feedback = dest.with_name(Path(dest.name).stem + FEEDBACK_SUFFIX)
+            feedback = dest.with_name(feedback_file_name(dest.name))
             taken = os.path.lexists(dest) or os.path.lexists(feedback) or self.ledger.dest_taken(dest)
             if not taken:
                 return dest
@@ -891,8 +891,7 @@ def _peak_rss_mb() -> float | None:
 
 
 def _feedback_attachment_name(row: FileRow) -> str:
-    stem = Path(intake.safe_name(row.original_name)).stem
-    return f"{stem}{FEEDBACK_SUFFIX}"
+    return feedback_file_name(intake.safe_name(row.original_name))
 
 
 def _prefilled_template(config: Config, agency: Any, lang: str) -> tuple[bytes, str]:

@@ -33,9 +33,9 @@ from pipeline.core.layout import (
     VERSION_PROPERTY,
     Column,
     choice_label,
-    column_letter,
     sheet_name,
 )
+from pipeline.core.refs import column_letter
 from pipeline.system.atomic import save_workbook
 
 if TYPE_CHECKING:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from pipeline.core.findings import Finding, finding
+from pipeline.core.refs import column_index
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 20 * MB
@@ -44,6 +45,17 @@ and A1:XFD1048576 is 17 billion of them."""
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 WORKBOOK_PART = "xl/workbook.xml"
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+"""SpreadsheetML's main namespace, transitional: what Excel, LibreOffice and openpyxl write."""
+NS_MAIN_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+"""The same in strict OOXML (Excel's "Strict Open XML Spreadsheet")."""
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+"""Relationship ids (`r:id`) and relationship types."""
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+"""The root of a relationships part (`_rels/*.rels`)."""
+NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+"""The root of `[Content_Types].xml`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,20 +203,13 @@ def read_capped(fh: IO[bytes], limit: int = MAX_ENTRY_BYTES) -> bytes:
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 
 
-def _letters(text: bytes) -> int:
-    n = 0
-    for ch in text:
-        n = n * 26 + ch - 64
-    return n
-
-
 def merged_cells(xml: bytes) -> int:
     """How many cells the merged ranges of one worksheet's XML cover."""
     total = 0
     for m in _MERGE_REF.finditer(xml):
         c1, r1, c2, r2 = m.groups()
         rows = abs(int(r2 or r1) - int(r1)) + 1
-        cols = abs(_letters(c2 or c1) - _letters(c1)) + 1
+        cols = abs(column_index((c2 or c1).decode()) - column_index(c1.decode())) + 1
         total += rows * cols
     return total
 

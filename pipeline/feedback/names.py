@@ -1,0 +1,12 @@
+"""The feedback workbook's file name, one for the night's batch and for `pipeline validate --feedback`."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+FEEDBACK_SUFFIX = "_feedback.xlsx"
+
+
+def feedback_file_name(name: str) -> str:
+    """`기관.xlsx` -> `기관_feedback.xlsx`: the feedback workbook of a submitted file named `name`."""
+    return PurePath(name).stem + FEEDBACK_SUFFIX
