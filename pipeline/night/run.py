@@ -60,7 +60,7 @@ from pipeline.settings.schema import Config
 from pipeline.system import clock
 from pipeline.system import lock as runlock
 from pipeline.system.atomic import copy_atomically
-from pipeline.system.forked import Pending, in_child
+from pipeline.system.child_job import Pending, in_child
 
 if TYPE_CHECKING:
     from pipeline.night.pool import Checked

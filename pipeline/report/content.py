@@ -34,7 +34,7 @@ from pipeline.core.model import (
 )
 from pipeline.report.results_json import results_document, write_results
 from pipeline.system.atomic import write_atomically
-from pipeline.system.forked import in_child
+from pipeline.system.child_job import in_child
 
 __all__ = [
     "ReportPaths",
