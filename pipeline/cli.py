@@ -131,7 +131,8 @@ def run(
 ) -> None:
     """The nightly batch: pick up inbox files, validate, score, report, mail."""
     config = _load(home)
-    from pipeline.night.run import fewer_collections, run_command
+    from pipeline.night.run import run_command
+    from pipeline.system.gc_policy import fewer_collections
 
     fewer_collections()
     raise typer.Exit(run_command(config, lang=_lang(lang, config), dry_run=dry_run, as_json=as_json))

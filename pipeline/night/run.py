@@ -870,18 +870,6 @@ class Batch:
         self.log("problem", text=text)
 
 
-def fewer_collections() -> None:
-    """For the `pipeline run` process (not a library caller's): freeze what is loaded at start (modules, the
-    configuration: never garbage) and collect the young generation every 50,000 allocations instead of 700. A
-    night allocates millions of small objects that die by reference counting while the batch holds every
-    agency's scored result, and each older-generation pass walks them all: measured at 10,000 files,
-    70.3 -> 68.4 s. Cycles are still collected, only in larger batches."""
-    import gc
-
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
-
-
 def _peak_rss_mb() -> float | None:
     try:
         import resource
