@@ -768,13 +768,14 @@ class Batch:
         try:
             from pipeline.mail import messages as mail
             from pipeline.mail import outbox as delivery
+            from pipeline.mail.transports import make_transport
         except ImportError:  # the mail module is optional until it is installed
             return
         queued = self.queue_mail(data, today, mail, delivery)
         if self.dry_run:
             self.summary.mail = {"queued": queued}
             return
-        transport = mail.make_transport(self.config, self.paths.outbox / f"{today:%Y-%m-%d}" / "mail")
+        transport = make_transport(self.config, self.paths.outbox / f"{today:%Y-%m-%d}" / "mail")
         result = delivery.send_pending(self.ledger.conn, transport, self.config.mail.retries, lang=self.lang)
         self.crash("mail_sent")
         self.summary.mail = {
