@@ -53,8 +53,8 @@ from pipeline.night.ledger import (
     FileRow,
     Ledger,
     NewFile,
-    parse_submission,
 )
+from pipeline.night.submission_text import parse_submission
 from pipeline.settings.load import ConfigError
 from pipeline.settings.schema import Config
 from pipeline.system import clock
