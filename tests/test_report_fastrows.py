@@ -26,7 +26,7 @@ from test_report import PAYLOADS, city_input, hostile_input
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.night.run import read_report_input
+from pipeline.night.outputs import read_report_input
 from pipeline.report import results_json
 from pipeline.report import xlsx_writer as report_workbook
 from pipeline.report.content import Column, Table, summary_content, workbook_content

@@ -174,6 +174,20 @@ def safe_name(name: str) -> str:
     return stem + suffix
 
 
+FEEDBACK_SUFFIX = "_feedback.xlsx"
+"""The feedback workbook of a rejected file lies beside it: `<its name without extension>_feedback.xlsx`."""
+
+
+def feedback_path(dest: Path) -> Path:
+    """Where the feedback workbook of a file moved to `dest` goes."""
+    return dest.with_name(Path(dest.name).stem + FEEDBACK_SUFFIX)
+
+
+def source_path(inbox: Path, raw: bytes) -> Path:
+    """An entry's path in the inbox from its exact name bytes (as the ledger keeps them, to finish a move)."""
+    return inbox / os.fsdecode(raw)
+
+
 def stamp(moment: datetime) -> str:
     return f"{moment:%Y%m%dT%H%M%S}"
 
