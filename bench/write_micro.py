@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.core.model import ReportInput  # noqa: E402
-from pipeline.night.run import read_report_input  # noqa: E402
+from pipeline.night.outputs import read_report_input  # noqa: E402
 from pipeline.report.content import workbook_content  # noqa: E402
 from pipeline.report.results_json import results_document, write_results  # noqa: E402
 from pipeline.report.widths import column_widths  # noqa: E402

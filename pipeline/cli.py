@@ -125,7 +125,8 @@ def run(
 ) -> None:
     """The nightly batch: pick up inbox files, validate, score, report, mail."""
     config = _load(home)
-    from pipeline.night.run import fewer_collections, run_command
+    from pipeline.commands.run import run_command
+    from pipeline.system.gc_policy import fewer_collections
 
     fewer_collections()
     raise typer.Exit(run_command(config, lang=_lang(lang, config), dry_run=dry_run, as_json=as_json))
@@ -144,7 +145,7 @@ def status(home: HomeOption = None, lang: LangOption = None) -> None:
 def report(home: HomeOption = None, lang: LangOption = None) -> None:
     """Rebuild today's outputs (workbook, results.json) from the ledger without touching the inbox."""
     config = _load(home)
-    from pipeline.night.run import report_command
+    from pipeline.commands.report import report_command
 
     raise typer.Exit(report_command(config, lang=_lang(lang, config)))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.night.run import sweep_temp_files
+from pipeline.night.housekeeping import sweep_temp_files
 from pipeline.system.atomic import copy_atomically, write_atomically, write_bytes_atomically
 
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from pipeline.commands.report import report_command
+from pipeline.commands.run import run_command
 from pipeline.night.ledger import LEDGER_NAME
-from pipeline.night.run import report_command, run_command
 from pipeline.settings.home import init_home
 from pipeline.settings.load import load_config
 from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
@@ -474,13 +475,13 @@ def test_mail_server_down_exits_75_with_outputs_written(tmp_path: Path, monkeypa
 def test_an_unexpected_failure_exits_1_and_loses_nothing(
     home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.scoring.city
+    import pipeline.night.outputs
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("scoring bug")
 
     workbook(home, "ok.xlsx")
-    monkeypatch.setattr(pipeline.scoring.city, "rank_city", broken)
+    monkeypatch.setattr(pipeline.night.outputs, "rank_city", broken)
     code, summary = run(home, capsys)
     assert code == 1 and "scoring bug" in summary["problems"][0]
     assert ledger_rows(home)[0]["state"] == "done" and files_under(home / "inbox") == []

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import corpus  # noqa: E402
 
 from pipeline.night.ledger import LEDGER_NAME, Ledger  # noqa: E402
-from pipeline.night.run import POOL_MIN_FILES  # noqa: E402
+from pipeline.night.prefetch import POOL_MIN_FILES  # noqa: E402
 from pipeline.scoring.city import score_city  # noqa: E402
 from pipeline.settings.home import init_home  # noqa: E402
 from pipeline.settings.load import parse_config  # noqa: E402

@@ -26,7 +26,7 @@ from test_batch import NOW, OLD, TODAY, goals, make_home, workbook
 from pipeline.exit_codes import Exit
 from pipeline.feedback.names import FEEDBACK_SUFFIX
 from pipeline.night.ledger import LEDGER_NAME
-from pipeline.night.run import ENV_CRASH_AFTER
+from pipeline.night.runlog import ENV_CRASH_AFTER
 from pipeline.system.clock import ENV_NOW
 
 ROOT = Path(__file__).resolve().parent.parent

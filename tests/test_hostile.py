@@ -25,8 +25,8 @@ import pytest
 from hostile import ACCEPTED, CASES, REJECTED, Case, Cost
 from test_batch import NOW, OLD, TODAY, ledger_rows
 
+from pipeline.commands.run import run_command
 from pipeline.core.findings import Finding
-from pipeline.night.run import run_command
 from pipeline.settings.home import init_home
 from pipeline.settings.load import load_config
 from pipeline.system.clock import ENV_NOW

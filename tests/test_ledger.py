@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.core.findings import finding
-from pipeline.night.ledger import LEDGER_NAME, SCHEMA_VERSION, STATE_DONE, STATE_MOVING, Ledger, LedgerError, NewFile
+from pipeline.night.ledger import LEDGER_NAME, SCHEMA_VERSION, STATE_DONE, Ledger, LedgerError, NewFile
 
 KST = timezone(timedelta(hours=9))
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=KST)
@@ -58,7 +58,7 @@ def test_a_ledger_from_a_newer_program_is_refused(tmp_path: Path) -> None:
 
 def test_an_intent_is_pending_until_done(ledger: Ledger, tmp_path: Path) -> None:
     row = ledger.record_intent(new(tmp_path, "a.xlsx", "a" * 64))
-    assert row.state == STATE_MOVING
+    assert row.state == "moving"
     assert [r.id for r in ledger.pending()] == [row.id]
     assert ledger.current() == {}  # not counted before it is in the archive
     ledger.mark_done(row)
@@ -163,7 +163,7 @@ def test_an_accepted_submission_is_kept_as_judged(ledger: Ledger, tmp_path: Path
             Goal(number="2", goal="인증", indicator="ISO", method="milestone", weight=Decimal(39.5), achieved=True),
         ),
     )
-    from pipeline.night.ledger import parse_submission, submission_json
+    from pipeline.night.submission_text import parse_submission, submission_json
 
     row = ledger.record_intent(new(tmp_path, "a.xlsx", "7" * 64, submission_json=submission_json(sub)))
     back = parse_submission(ledger.submission_text(row.id))

@@ -26,25 +26,17 @@ from mailserver import (
 
 from pipeline.core.model import AgencyResult, CityResult, FindingRow, SubmissionRecord
 from pipeline.mail import outbox as delivery
-from pipeline.mail.messages import (
+from pipeline.mail.messages import feedback_message, receipt_message, reminder_message, reminders_due, report_message
+from pipeline.mail.mime import (
     XLSX_TYPE,
-    FileTransport,
-    SmtpTransport,
-    StartTLSRequired,
-    TransportSetupError,
     ascii_fallback,
     attachment_part,
     clean_header,
     encode_header,
     envelope,
-    feedback_message,
-    make_transport,
-    receipt_message,
-    reminder_message,
-    reminders_due,
-    report_message,
     serialize,
 )
+from pipeline.mail.transports import FileTransport, SmtpTransport, StartTLSRequired, TransportSetupError, make_transport
 
 REPORT_NAME = "2024년_공공기관_성과평가_결과.xlsx"
 REPORT_ASCII = "evaluation-2024-results.xlsx"
@@ -314,7 +306,7 @@ def test_starttls_required_but_not_offered_sends_nothing(config, db):
         summary = delivery.send_pending(db, transport, retries=3, sleep=pytest.fail)
     assert handler.received == [] and handler.rcpt_commands == 0
     assert auth.tried == [], "no password was given to a server without TLS"
-    assert summary.temporary == 1 and summary.sent == 0 and "STARTTLS" in summary.setup_error
+    assert summary.temporary == 1 and summary.sent == 0 and "STARTTLS" in summary.problems[0]
     assert db.execute("SELECT status FROM messages WHERE key = ?", (key,)).fetchone() == ("pending",)
 
 
@@ -328,7 +320,7 @@ def test_sender_refused_for_want_of_login_leaves_messages_pending(config, db):
         key = delivery.enqueue(db, ("r",), msg, "run-1", "reminder", "GCF")
         summary = delivery.send_pending(db, transport, retries=3, sleep=pytest.fail)
     assert handler.received == []
-    assert summary.temporary == 1 and summary.permanent == 0 and "530" in summary.setup_error
+    assert summary.temporary == 1 and summary.permanent == 0 and "530" in summary.problems[0]
     assert db.execute("SELECT status FROM messages WHERE key = ?", (key,)).fetchone() == ("pending",)
 
 

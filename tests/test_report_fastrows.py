@@ -26,7 +26,7 @@ from test_report import PAYLOADS, city_input, hostile_input
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.night.run import read_report_input
+from pipeline.night.outputs import read_report_input
 from pipeline.report import json_private, xlsx_cells, xlsxwriter_private
 from pipeline.report.content import workbook_content
 from pipeline.report.json_private import indented_json

@@ -12,9 +12,9 @@ import pytest
 from factory import config, write
 
 from pipeline.intake import inbox as intake
+from pipeline.night import pool as workers
 from pipeline.night.pool import CheckPool, chunked
 from pipeline.night.scored import accepted
-from pipeline.read import workbook as reader
 from pipeline.validate.check import check_file
 
 BAD = "bad.xlsx"
@@ -33,15 +33,15 @@ def _entries(tmp_path: Path, n: int = 5) -> list[intake.Entry]:
 
 
 def _patch_bad(monkeypatch: pytest.MonkeyPatch, misbehave) -> None:
-    """Workers are forked: a patched reader in the parent is the workers' reader."""
-    real = reader.read_workbook
+    """Workers are forked: the pool's reader patched in the parent is the workers' reader."""
+    real = workers.read_workbook
 
     def patched(path: Path, *args, **kwargs):
         if Path(path).name == BAD:
             misbehave()
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(reader, "read_workbook", patched)
+    monkeypatch.setattr(workers, "read_workbook", patched)
 
 
 def _codes(pool: CheckPool, entries: list[intake.Entry]) -> list[list[str]]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from pipeline.commands.run import run_command
 from pipeline.commands.status import status_command
 from pipeline.core.i18n import tr
 from pipeline.demo import city
 from pipeline.demo.build import build_demo
 from pipeline.exit_codes import Exit
-from pipeline.night.run import run_command
 from pipeline.settings.load import load_config
 
 

@@ -174,6 +174,11 @@ def safe_name(name: str) -> str:
     return stem + suffix
 
 
+def source_path(inbox: Path, raw: bytes) -> Path:
+    """An entry's path in the inbox from its exact name bytes (as the ledger keeps them, to finish a move)."""
+    return inbox / os.fsdecode(raw)
+
+
 def stamp(moment: datetime) -> str:
     return f"{moment:%Y%m%dT%H%M%S}"
 

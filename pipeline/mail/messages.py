@@ -1,218 +1,26 @@
-"""E-mail: build the four messages (pure) and hand bytes to a transport (file or SMTP).
+"""What each of the four messages says: the report to the office, feedback, a receipt and a reminder to an
+agency, in the reader's language; and who is reminded when.
 
 Builders take plain values and return an `EmailMessage`; they read no clock and touch no file, so a test can
-check every header. Dates and Message-IDs are stamped by `delivery.enqueue`, which records the exact bytes that
+check every header. Dates and Message-IDs are stamped by `outbox.enqueue`, which records the exact bytes that
 the transports later send: what the ledger holds is what the server gets.
-
-Serialisation is 7-bit clean (RFC 2047 headers, base64 bodies) so that no relay needs 8BITMIME or SMTPUTF8.
 """
 
 from __future__ import annotations
 
-import base64
-import email
-import email.policy
-import os
-import re
-import smtplib
-import ssl
-import unicodedata
-from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from email.header import Header
 from email.message import EmailMessage
-from email.utils import formataddr, parseaddr
+from email.utils import parseaddr
 from pathlib import Path
-from typing import Protocol
-from urllib.parse import quote
 
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import STATUS_ACCEPTED, STATUS_REJECTED, AgencyResult, CityResult, FindingRow, SubmissionRecord
-from pipeline.settings.schema import Agency, Config, Smtp
-from pipeline.system.atomic import write_bytes_atomically
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-POLICY = email.policy.SMTP
-"""CRLF line ends and 78-column folding: the form that goes on the wire, and into .eml files unchanged."""
+from pipeline.mail.mime import address, ascii_fallback, clean_header, compose
+from pipeline.settings.schema import Agency, Config
 
 MAX_FINDINGS_IN_BODY = 40
 """Past this the body points to the attached workbook, which holds every finding next to its cell."""
-
-Refused = dict[str, tuple[int, bytes]]
-"""Recipients the server refused while accepting the message for the others (smtplib's shape)."""
-
-
-class TransportSetupError(Exception):
-    """The session cannot be set up as configured (TLS, login): no message is tried, all stay pending."""
-
-
-class StartTLSRequired(TransportSetupError):
-    """`security = "starttls"` but the server does not offer it: we refuse to log in or send in clear text."""
-
-
-# --- header hygiene -------------------------------------------------------------------------------------------
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-
-
-def clean_header(value: str) -> str:
-    """One line, no control characters: text from agency data cannot start a header of its own.
-
-    CR and LF are what header injection needs; the other control characters are removed too because no
-    client shows them usefully and some mangle the line around them.
-    """
-    return " ".join(_CONTROL.sub(" ", value).split())
-
-
-MAX_DISPLAY_NAME = 40
-
-
-def _address(name: str, addr_spec: str) -> str:
-    """`Name <addr>` as header text whose every line fits in 78 columns.
-
-    A Korean name becomes RFC 2047 words folded by `email.header.Header`. Short lines matter beyond looks: when
-    a line is too long the library refolds the header itself, and CPython 3.11 then writes a decoded display
-    name back *unencoded*, so a name holding `Bcc: x@evil` turns into a group with that address (found by the
-    injection test). An ASCII name is quoted by `formataddr`, and dropped if it would not fit.
-    """
-    name = clean_header(name)[:MAX_DISPLAY_NAME]
-    addr = clean_header(addr_spec)
-    if not name:
-        return addr
-    if name.isascii():
-        text = formataddr((name, addr))
-        return text if len(text) <= 70 else addr
-    return f"{Header(name, 'utf-8', header_name='To').encode(linesep=chr(13) + chr(10))}\r\n <{addr}>"
-
-
-def encode_header(name: str, value: str) -> str:
-    """RFC 2047 encoded words, folded under 78 columns, with every space inside a word.
-
-    Why not let `EmailMessage` fold: CPython 3.11's folder drops the space between two encoded words at a fold
-    (`평가] 평가` arrives as `평가]평가`, found by the SMTP test). The legacy `email.header.Header` encoder keeps
-    the spaces inside the encoded words, where decoders must keep them.
-    """
-    text = clean_header(value)
-    if text.isascii() and len(name) + 2 + len(text) <= 78 and "=?" not in text:  # "=?" would read as a word
-        return text
-    return Header(text, "utf-8", header_name=name).encode(linesep="\r\n")
-
-
-def ascii_fallback(name: str, default: str) -> str:
-    """A file name every client shows: ASCII letters, digits, `._-` only; `default` when little is left.
-
-    Hangul has no ASCII decomposition, so a Korean name usually falls back to `default` entirely (built from
-    the agency code), which reads better than a name with its Korean parts stripped out.
-    """
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    flat = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
-    flat = re.sub(r"[^A-Za-z0-9._-]+", "_", flat).strip("._-")
-    if sum(ch.isalnum() for ch in flat) < max(3, len(stem) // 2):
-        return default
-    ext = re.sub(r"[^A-Za-z0-9]", "", ext)[:8]
-    return f"{flat[:60]}.{ext}" if ext else flat[:60]
-
-
-def _rfc2231_sections(name: str, width: int = 60) -> list[str]:
-    """The RFC 2231 extended value of `name`, cut into continuation sections at character boundaries.
-
-    Cutting between characters (never inside a UTF-8 sequence) keeps each section decodable on its own, which
-    some clients rely on; `width` keeps each header line under 78 columns.
-    """
-    sections: list[str] = []
-    current = "utf-8''"
-    for ch in name:
-        piece = quote(ch, safe="!#$&+-.^_`|~")
-        if len(current) + len(piece) > width and current not in ("", "utf-8''"):
-            sections.append(current)
-            current = ""
-        current += piece
-    sections.append(current)
-    return sections
-
-
-def attachment_part(data: bytes, name: str, ascii_name: str) -> EmailMessage:
-    """An .xlsx attachment whose Korean name survives in every client.
-
-    Content-Disposition carries two parameters:
-    - `filename*` (RFC 2231, UTF-8, continued as `filename*0*`, `filename*1*`, … when long), which
-      Thunderbird, Apple Mail, Gmail, Outlook 2010+ and Python's own parser show as the Korean name;
-    - `filename="<ASCII>"`, which a client ignoring RFC 2231 shows instead: it skips the unknown `filename*`
-      parameter and finds a plain name that displays correctly everywhere.
-    `filename*` comes first because parsers that keep only the first of two same-named parameters (Python's
-    header registry among them) then keep the Korean one, while RFC 2231-ignorant parsers are unaffected by
-    the order. Content-Type's legacy `name` gets the ASCII name for the same clients.
-
-    We did not use an RFC 2047 encoded word inside `filename="=?utf-8?b?…?="`: RFC 2047 §5 forbids it inside a
-    quoted string, and clients that follow the rule show the raw `=?utf-8?b?…` text, which is worse than ASCII.
-
-    The stdlib header model keeps one value per parameter name, so it cannot write both parameters; the
-    header text is written here (folded under 78 columns, hence emitted verbatim) and parsed into the part.
-    """
-    fallback = clean_header(ascii_name).replace('"', "").replace("\\", "")
-    if not fallback or not fallback.isascii():
-        raise ValueError(f"the fallback file name must be plain ASCII, not {ascii_name!r}")
-    if len(fallback) > 60:  # a longer line would be refolded by the library, which drops one of the two names
-        stem, dot, ext = fallback.rpartition(".")
-        fallback = f"{stem[: 59 - len(ext)]}.{ext}" if dot and len(ext) <= 8 else fallback[:60]
-    sections = _rfc2231_sections(clean_header(name) or fallback)
-    if len(sections) == 1:
-        extended = [f"filename*={sections[0]}"]
-    else:
-        extended = [f"filename*{i}*={s}" for i, s in enumerate(sections)]
-    disposition = ";\r\n ".join(["attachment", *extended, f'filename="{fallback}"'])
-    head = (
-        f'Content-Type: {XLSX_TYPE}; name="{fallback}"\r\n'
-        "Content-Transfer-Encoding: base64\r\n"
-        f"Content-Disposition: {disposition}\r\n\r\n"
-    )
-    part = email.message_from_bytes(head.encode("ascii"), policy=POLICY)
-    assert isinstance(part, EmailMessage)
-    # The base64 text is set as the payload, not parsed with the headers: a 10,000-agency report is a 23 MB
-    # attachment, whose 400,000 lines the parser would copy and split (seconds, and ~100 MB) only to give them
-    # back; serialising writes each line with CRLF either way.
-    part.set_payload(base64.encodebytes(data).decode("ascii"))
-    return part
-
-
-def _message(
-    config: Config, to: Sequence[str], subject: str, body: str, attachment: tuple[bytes, str, str] | None
-) -> EmailMessage:
-    """From, To and Subject are written as text and parsed, so the library keeps them verbatim (see
-    `encode_header`); everything else is the library's."""
-    sender = _address(*parseaddr(clean_header(config.mail.sender)))
-    head = [("From", sender), ("To", ",\r\n ".join(to)), ("Subject", encode_header("Subject", subject))]
-    text = "".join(f"{name}: {value}\r\n" for name, value in head) + "\r\n"
-    if any(len(line) > 78 for line in text.split("\r\n")):  # would be refolded by the library: see `_address`
-        raise ValueError(f"header line too long to keep verbatim: {text!r}")
-    msg = email.message_from_bytes(text.encode("ascii"), policy=POLICY)
-    assert isinstance(msg, EmailMessage)
-    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: vacation responders should not answer a batch
-    msg.set_content(body, charset="utf-8", cte="base64")
-    if attachment is not None:
-        data, name, ascii_name = attachment
-        msg.make_mixed()
-        msg.attach(attachment_part(data, name, ascii_name))
-    return msg
-
-
-def serialize(message: EmailMessage) -> bytes:
-    """The bytes recorded in the ledger and sent unchanged (CRLF, folded, 7-bit)."""
-    return message.as_bytes(policy=POLICY)
-
-
-def envelope(message: EmailMessage) -> tuple[str, list[str]]:
-    """(MAIL FROM, RCPT TO) taken from the headers the builders set, so the two can never disagree."""
-    sender = message["From"].addresses[0].addr_spec
-    recipients: list[str] = []
-    for field in ("To", "Cc", "Bcc"):
-        header = message[field]
-        if header is not None:
-            recipients.extend(a.addr_spec for a in header.addresses if a.addr_spec not in recipients)
-    return sender, recipients
 
 
 # --- texts ----------------------------------------------------------------------------------------------------
@@ -405,10 +213,10 @@ def report_message(
             )
     else:
         lines.append(tr(T_REJECTIONS_NONE, lang))
-    to = [_address(*parseaddr(a)) for a in config.mail.to]
+    to = [address(*parseaddr(a)) for a in config.mail.to]
     subject = tr(T_REPORT_SUBJECT, lang, title=title, accepted=accepted, total=total)
     body = "\n".join(lines) + _footer(config, lang)
-    return _message(config, to, subject, body, attached)
+    return compose(config.mail.sender, to, subject, body, attached)
 
 
 def feedback_message(
@@ -457,8 +265,8 @@ def feedback_message(
     subject = tr(T_FEEDBACK_SUBJECT, lang, title=title, agency=name, file=_one_line(record.file_name))
     fallback = ascii_name or f"{ascii_fallback(agency.code, 'agency')}-feedback.xlsx"
     body = "\n".join(lines) + _footer(config, lang)
-    return _message(
-        config, [_address(agency.name, agency.email)], subject, body, (attachment, attachment_name, fallback)
+    return compose(
+        config.mail.sender, [address(agency.name, agency.email)], subject, body, (attachment, attachment_name, fallback)
     )
 
 
@@ -486,8 +294,12 @@ def receipt_message(
     else:
         lines.append(tr(T_RECEIPT_NO_SCORE, lang))
     subject = tr(T_RECEIPT_SUBJECT, lang, title=_title(config), agency=name)
-    return _message(
-        config, [_address(agency.name, agency.email)], subject, "\n".join(lines) + _footer(config, lang), None
+    return compose(
+        config.mail.sender,
+        [address(agency.name, agency.email)],
+        subject,
+        "\n".join(lines) + _footer(config, lang),
+        None,
     )
 
 
@@ -508,9 +320,9 @@ def reminder_message(
     deadline = config.evaluation.deadline.isoformat() if config.evaluation.deadline else "-"
     body = tr(T_REMINDER_BODY, lang, agency=name, title=title, deadline=deadline, file=_one_line(attachment_name))
     fallback = ascii_name or f"{ascii_fallback(agency.code, 'agency')}-template.xlsx"
-    return _message(
-        config,
-        [_address(agency.name, agency.email)],
+    return compose(
+        config.mail.sender,
+        [address(agency.name, agency.email)],
         subject,
         body + _footer(config, lang),
         (attachment, attachment_name, fallback),
@@ -537,173 +349,3 @@ def reminders_due(
         return []
     skip = accepted_codes | already_reminded_today
     return [a for a in config.agencies if a.code not in skip]
-
-
-# --- transports -----------------------------------------------------------------------------------------------
-class Transport(Protocol):
-    def send(self, key: str, sender: str, recipients: Sequence[str], data: bytes) -> Refused:
-        """Deliver `data`; return the refused recipients (empty when all accepted); raise when none accepted."""
-        ...
-
-    def close(self) -> None: ...
-
-
-class FileTransport:
-    """Writes each message as `<key>.eml`: the default, so a demo or a test needs no server.
-
-    Written to a temporary file and renamed, so a reader (or a crash) never sees half a message; the same key
-    overwrites the same file, so a resend after a crash leaves one file, not two.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
-
-    def send(self, key: str, sender: str, recipients: Sequence[str], data: bytes) -> Refused:
-        write_bytes_atomically(self.folder / f"{key}.eml", data)
-        return {}
-
-    def close(self) -> None:
-        pass
-
-
-class SmtpTransport:
-    """SMTP submission with STARTTLS (required when configured), implicit TLS, or none.
-
-    One session is opened lazily and reused for the following messages; any error closes it so that the next
-    attempt starts from a clean connection. The password comes from the environment variable named in
-    `password_env`; the TOML never holds it.
-    """
-
-    def __init__(
-        self,
-        settings: Smtp,
-        env: Mapping[str, str] = os.environ,
-        ssl_context: ssl.SSLContext | None = None,
-        local_hostname: str | None = None,
-    ) -> None:
-        if settings.security not in ("starttls", "ssl", "none"):
-            raise ValueError(f"unknown security {settings.security!r}")
-        self.settings = settings
-        self.env = env
-        self.ssl_context = ssl_context
-        self.local_hostname = local_hostname
-        self._smtp: smtplib.SMTP | None = None
-
-    def _context(self) -> ssl.SSLContext:
-        return self.ssl_context or ssl.create_default_context()
-
-    def _password(self) -> str:
-        s = self.settings
-        if not s.password_env:
-            raise TransportSetupError("[mail.smtp].username is set but password_env names no environment variable")
-        password = self.env.get(s.password_env, "")
-        if not password:
-            raise TransportSetupError(f"environment variable {s.password_env} (the SMTP password) is not set")
-        return password
-
-    def _connect(self) -> smtplib.SMTP:
-        s = self.settings
-        where = f"{s.host}:{s.port}"
-        if s.username and s.security == "none":
-            raise TransportSetupError(
-                f'{where}: refusing to send the password over an unencrypted connection (security = "none"); '
-                'use "starttls" or "ssl"'
-            )
-        try:
-            if s.security == "ssl":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                    s.host, s.port, local_hostname=self.local_hostname, timeout=s.timeout, context=self._context()
-                )
-            else:
-                smtp = smtplib.SMTP(s.host, s.port, local_hostname=self.local_hostname, timeout=s.timeout)
-        except ssl.SSLCertVerificationError as exc:
-            raise TransportSetupError(f"{where}: server certificate not trusted: {exc.verify_message}") from exc
-        except smtplib.SMTPConnectError as exc:
-            if exc.smtp_code >= 500:
-                raise TransportSetupError(f"{where}: server refuses connections: {_reply(exc)}") from exc
-            raise
-        try:
-            smtp.ehlo()
-            if s.security == "starttls":
-                if not smtp.has_extn("starttls"):
-                    raise StartTLSRequired(
-                        f"{where} does not offer STARTTLS, which [mail.smtp].security requires: "
-                        "nothing was sent and no password was given"
-                    )
-                try:
-                    smtp.starttls(context=self._context())
-                except ssl.SSLCertVerificationError as exc:
-                    raise TransportSetupError(f"{where}: server certificate not trusted: {exc.verify_message}") from exc
-                smtp.ehlo()
-            if s.username:
-                password = self._password()
-                if not smtp.has_extn("auth"):
-                    raise TransportSetupError(f"{where} does not offer AUTH, but a username is configured")
-                try:
-                    smtp.login(s.username, password)
-                except smtplib.SMTPAuthenticationError as exc:
-                    raise TransportSetupError(f"{where}: login as {s.username} refused: {_reply(exc)}") from exc
-        except BaseException:
-            smtp.close()
-            raise
-        return smtp
-
-    def _session(self) -> smtplib.SMTP:
-        if self._smtp is not None:
-            try:
-                self._smtp.noop()
-            except (smtplib.SMTPException, OSError):
-                self._drop()
-        if self._smtp is None:
-            self._smtp = self._connect()
-        return self._smtp
-
-    def _drop(self) -> None:
-        if self._smtp is not None:
-            try:
-                self._smtp.close()
-            finally:
-                self._smtp = None
-
-    def send(self, key: str, sender: str, recipients: Sequence[str], data: bytes) -> Refused:
-        """`sendmail` with the recorded bytes: `send_message` would serialise again and might differ.
-
-        A 5xx to MAIL FROM (sender not allowed, "530 authentication required") is about our settings, not this
-        message: it is raised as a setup error so that the messages stay pending instead of all failing.
-        """
-        try:
-            return self._session().sendmail(sender, list(recipients), data)
-        except smtplib.SMTPSenderRefused as exc:
-            self._drop()
-            if exc.smtp_code >= 500:
-                raise TransportSetupError(f"sender {sender} refused: {_reply(exc)}") from exc
-            raise
-        except BaseException:
-            self._drop()
-            raise
-
-    def close(self) -> None:
-        if self._smtp is not None:
-            try:
-                self._smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
-            self._drop()
-
-    def __enter__(self) -> SmtpTransport:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _reply(exc: smtplib.SMTPResponseException) -> str:
-    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-    return f"{exc.smtp_code} {text}"
-
-
-def make_transport(config: Config, mail_dir: Path, env: Mapping[str, str] = os.environ) -> Transport:
-    """`[mail].transport`: "file" writes .eml files into `mail_dir`, "smtp" talks to `[mail.smtp]`."""
-    if config.mail.transport == "smtp":
-        return SmtpTransport(config.mail.smtp, env=env)
-    return FileTransport(mail_dir)

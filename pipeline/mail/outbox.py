@@ -38,7 +38,8 @@ from email.utils import format_datetime
 
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import CityResult, SubmissionRecord
-from pipeline.mail.messages import Transport, TransportSetupError, envelope, serialize
+from pipeline.mail.mime import envelope, serialize
+from pipeline.mail.transports import Transport, TransportSetupError
 
 KINDS = ("report", "feedback", "receipt", "reminder")
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -155,7 +156,7 @@ def enqueue(
     Stamps Date and a Message-ID derived from the key (on `message` itself) just before serialising, then
     commits (or leaves the commit to the caller's open transaction), so the row exists before any transport sees
     the message. A row already sent or failed stays as it
-    is: a permanent failure is not retried by re-enqueueing (see `requeue`).
+    is: a permanent failure is not retried by re-enqueueing.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown message kind {kind!r} (known: {', '.join(KINDS)})")
@@ -196,16 +197,6 @@ def enqueue(
     return key
 
 
-def requeue(conn: sqlite3.Connection, key: str) -> bool:
-    """Make a failed message pending again, for an operator who fixed the cause (e.g. the recipient's mailbox)."""
-    with conn:
-        cur = conn.execute(
-            "UPDATE messages SET status = 'pending', updated_at = ? WHERE key = ? AND status = 'failed'",
-            (_now_text(), key),
-        )
-    return cur.rowcount == 1
-
-
 def reminded_on(conn: sqlite3.Connection, day: date) -> set[str]:
     """Agency codes that have a reminder recorded for `day` (the batch's `already_reminded_today`)."""
     parts = json.dumps(list(reminder_key(day)), ensure_ascii=False)
@@ -237,11 +228,6 @@ class DeliverySummary:
     temporary: int = 0
     permanent: int = 0
     problems: list[str] = field(default_factory=list)
-    setup_error: str = ""  # the transport could not be set up (TLS, login): everything stayed pending
-
-    @property
-    def ok(self) -> bool:
-        return not (self.temporary or self.permanent)
 
 
 T_KIND: dict[str, Text] = {
@@ -375,7 +361,6 @@ def send_pending(
                     _record_attempt(conn, key, str(exc))
                     left = len(rows) - index
                     summary.temporary += left
-                    summary.setup_error = str(exc)
                     summary.problems.append(tr(T_SETUP, lang, n=left, error=exc))
                     return summary
                 except Exception as exc:

@@ -1,1 +1,2 @@
-"""The nightly batch: decide → record → act → done over the inbox, the worker pool, the SQLite ledger."""
+"""The nightly batch: decide → record → act → done over the inbox, the worker pool, the SQLite ledger, tonight's
+outputs and mail, and the run summary."""

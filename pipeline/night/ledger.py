@@ -4,7 +4,8 @@ Every file taken from the inbox gets one row, written *before* the file is moved
 after (state `done`). A run killed between the two leaves a row that says exactly what to finish, which is how a
 re-run makes every file accounted for exactly once. Reports are rebuilt from these rows, never from folder
 listings. WAL mode lets `pipeline status` read while a run writes. The schema version is `PRAGMA user_version`;
-`MIGRATIONS[i]` brings version i to i+1.
+`MIGRATIONS[i]` brings version i to i+1. The mail outbox's table lives in the same database (one commit covers a
+file and its message): `mail.outbox` owns it, and opening the ledger creates it.
 """
 
 from __future__ import annotations
@@ -13,25 +14,22 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pipeline.core.findings import Finding
-from pipeline.core.model import AgencyInfo, Goal, Source, Submission
+from pipeline.mail import outbox
 
 LEDGER_NAME = "ledger.sqlite3"
 
 OUTCOME_ACCEPTED = "accepted"
 OUTCOME_REJECTED = "rejected"
 OUTCOME_DUPLICATE = "duplicate"
-OUTCOMES = (OUTCOME_ACCEPTED, OUTCOME_REJECTED, OUTCOME_DUPLICATE)
 
-STATE_MOVING = "moving"  # intent recorded, the move (and feedback) may not have happened yet
-STATE_DONE = "done"
-STATE_VANISHED = "vanished"  # the file left the inbox between intent and move (not by us): nothing to count
+STATE_DONE = "done"  # the file is in place; before, `moving`: intent recorded, the move (and feedback) may not have
+#                      happened yet; `vanished`: the file left the inbox between intent and move (not by us)
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -153,7 +151,7 @@ class NewFile:
     dest: Path
     feedback: Path | None = None
     duplicate_of: int | None = None
-    submission_json: str | None = None  # `submission_json(sub)` of an accepted file
+    submission_json: str | None = None  # `submission_text.submission_json(sub)` of an accepted file
 
 
 @dataclass(frozen=True)
@@ -169,55 +167,6 @@ class RunRow:
 
 def findings_json(findings: Iterable[Finding]) -> str:
     return json.dumps([f.to_record() for f in findings], ensure_ascii=False, default=str)
-
-
-def submission_json(sub: Submission) -> str:
-    """The accepted submission as it was judged on arrival. Kept so that tonight's report scores exactly what was
-    accepted, even if a later validator (or a bug in it) would read the archived file differently."""
-
-    def goal(g: Goal) -> dict[str, Any]:
-        d = {name: getattr(g, name) for name in _GOAL_FIELDS}
-        d["sources"] = {k: [s.sheet, s.cell, s.field] for k, s in g.sources.items()}
-        return d
-
-    doc = {
-        "agency": {name: getattr(sub.agency, name) for name in _AGENCY_FIELDS},
-        "goals": [goal(g) for g in sub.goals],
-    }
-    return _ENCODER.encode(doc)
-
-
-_GOAL_FIELDS = tuple(f.name for f in fields(Goal) if f.name != "sources")
-_AGENCY_FIELDS = tuple(f.name for f in fields(AgencyInfo))
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    raise TypeError(f"cannot store {type(value).__name__} in the ledger")
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_encode)  # what json.dumps(...) builds on every call
-
-
-def _decode(obj: dict[str, Any]) -> Any:
-    return Decimal(obj["$decimal"]) if set(obj) == {"$decimal"} else obj
-
-
-def parse_submission(text: str, sources: bool = True) -> Submission:
-    """`sources=False`: without each goal's source cells (sheet, cell, field), which scoring and the reports never
-    read; they are most of a parsed submission's memory (≈ 140 KB with them, ≈ 25 KB without, for 20 goals)."""
-    doc = json.loads(text, object_hook=_decode)
-    known = {f.name for f in fields(Goal)}
-    goals = []
-    for g in doc["goals"]:
-        g = {k: v for k, v in g.items() if k in known}  # a field dropped from the model since: ignore it
-        g["past"] = tuple(g.get("past", ()))
-        g["sources"] = {k: Source(*v) for k, v in g.get("sources", {}).items()} if sources else {}
-        goals.append(Goal(**g))
-    agency_known = {f.name for f in fields(AgencyInfo)}
-    agency = AgencyInfo(**{k: v for k, v in doc["agency"].items() if k in agency_known})
-    return Submission(agency=agency, goals=tuple(goals))
 
 
 def _findings(text: str) -> tuple[Finding, ...]:
@@ -261,17 +210,6 @@ def _run(row: sqlite3.Row) -> RunRow:
         pid=row["pid"],
         host=row["host"],
     )
-
-
-def _ensure_mail_schema(conn: sqlite3.Connection) -> None:
-    """The mail queue lives in the same database (one commit covers a file and its message)."""
-    try:
-        from pipeline.mail import outbox as delivery  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    ensure = getattr(delivery, "ensure_schema", None)
-    if ensure is not None:
-        ensure(conn)
 
 
 def migrate(conn: sqlite3.Connection) -> None:
@@ -329,7 +267,7 @@ class Ledger:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         migrate(conn)
-        _ensure_mail_schema(conn)
+        outbox.ensure_schema(conn)
         return cls(conn)
 
     @classmethod
@@ -348,7 +286,7 @@ class Ledger:
             finally:
                 src.close()
         migrate(mem)
-        _ensure_mail_schema(mem)
+        outbox.ensure_schema(mem)
         return cls(mem)
 
     def close(self) -> None:

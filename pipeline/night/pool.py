@@ -8,7 +8,7 @@ Why a pool of our own rather than `concurrent.futures`:
 - **one pandera call per chunk**: a worker reads a chunk of files, then validates them together with
   `validate_many` (one schema call per sheet for the whole chunk instead of one per file);
 - **score where it was read**: an accepted file's ledger text and its agency's own score are made in the worker
-  (`accepted.accepted`), so the parsed submission never crosses to the batch, which keeps only the result;
+  (`scored.accepted`), so the parsed submission never crosses to the batch, which keeps only the result;
 - **cheap transfer**: results come back as `CheckResult`s (without the parsed submission); the frozen, slotted
   model classes are pickled by constructor arguments, several times faster than dataclasses' generic slot state.
 
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gc
 import logging
 import multiprocessing
 import os
+import resource
 import signal
 import time
 import traceback
@@ -31,16 +31,22 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from pipeline.core.findings import finding
-
-if TYPE_CHECKING:
-    from pipeline.intake.inbox import Entry
-    from pipeline.night.scored import Accepted
-    from pipeline.settings.schema import Config
-    from pipeline.validate.check import CheckResult
+from pipeline.core.findings import Finding, finding
+from pipeline.core.model import AdjustmentApplied, AgencyInfo, AgencyResult, Goal, GoalResult, Source, Submission
+from pipeline.feedback.write import write_feedback
+from pipeline.intake import inbox as intake
+from pipeline.intake.inbox import Entry
+from pipeline.night.scored import Accepted, accepted
+from pipeline.read.workbook import RawWorkbook, read_workbook
+from pipeline.settings.schema import Config
+from pipeline.system import gc_policy
+from pipeline.validate import schemas
+from pipeline.validate.check import CheckResult, validate_many
+from pipeline.xlsx.package import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -108,12 +114,6 @@ def workers_wanted() -> int:
 # --- transfer --------------------------------------------------------------------------------------------------
 def _register_reducers() -> None:
     """Pickle frozen slotted model classes by their constructor arguments (see the module docstring)."""
-    from multiprocessing.reduction import ForkingPickler
-
-    from pipeline.core.findings import Finding
-    from pipeline.core.model import AdjustmentApplied, AgencyInfo, AgencyResult, Goal, GoalResult, Source, Submission
-    from pipeline.night.scored import Accepted
-
     for cls in (Source, AgencyInfo, Goal, Submission, Finding, GoalResult, AdjustmentApplied, AgencyResult, Accepted):
         names = tuple(f.name for f in dataclasses.fields(cls))
 
@@ -134,7 +134,7 @@ def shared_decimal(text: str) -> Decimal:
 
 
 # --- the worker side -----------------------------------------------------------------------------------------------
-def _on_alarm(signum: int, frame: Any) -> None:
+def _on_alarm(_signum: int, _frame: Any) -> None:
     raise FileTimeout
 
 
@@ -150,13 +150,11 @@ def _address_space() -> int:
 def _limit_memory(max_bytes: int) -> None:
     """Cap the address space at what the libraries already reserved plus `max_bytes` for one file's work."""
     try:
-        import resource
-
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         cap = _address_space() + max_bytes
         cap = cap if hard == resource.RLIM_INFINITY else min(cap, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (ImportError, ValueError, OSError):  # not POSIX, or not allowed: the parent's timeout still holds
+    except (ValueError, OSError):  # not allowed: the parent's timeout still holds
         pass
 
 
@@ -168,16 +166,9 @@ def _worker_main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGALRM, _on_alarm)
     _register_reducers()
-    from pipeline.intake import inbox as intake
-    from pipeline.night.scored import accepted
-    from pipeline.read.workbook import RawWorkbook, read_workbook
-    from pipeline.validate import schemas
-    from pipeline.validate.check import validate_many
-    from pipeline.xlsx.package import MAX_FILE_BYTES
-
     schemas.agency_schema(), schemas.goal_schema(), schemas.past_schema()  # pandera loaded before the cap
     _limit_memory(memory)
-    _collect_per_chunk()
+    gc_policy.collect_only_between_chunks()
 
     max_bytes = config.batch.max_file_size_bytes if config is not None else MAX_FILE_BYTES
     while True:
@@ -199,9 +190,9 @@ def _worker_main(
                 sha = intake.sha256_of(entry)
                 raw = read_workbook(entry.path, max_bytes)
             except FileTimeout:
-                raw = _refused(entry, RawWorkbook, f"> {seconds:g} s")
+                raw = _refused(entry, f"> {seconds:g} s")
             except MemoryError:
-                raw = _refused(entry, RawWorkbook, f"> {memory // 1048576} MB")
+                raw = _refused(entry, f"> {memory // 1048576} MB")
             except Exception:  # read_workbook never raises for a bad file; this is a bug: say so, keep going
                 log.error("reading %s failed:\n%s", entry.path, traceback.format_exc())
                 raw = RawWorkbook(entry.path, findings=(finding("file.internal_error"),), unreadable=True)
@@ -229,26 +220,14 @@ def _worker_main(
             feedback = _feedback_ahead(scratch, index, entry, result, lang, seconds) if scratch else None
             fb_seconds = time.perf_counter() - started
             started = time.perf_counter()
-            acc = _accepted_safely(accepted, result, config, lang)
+            acc = _accepted_safely(result, config, lang)
             if result.submission is not None:
                 result = dataclasses.replace(result, submission=None)  # only its text and score travel
             share_one = share + time.perf_counter() - started
             out.append((index, sha, result, spent_one, share_one, fb_seconds, feedback, acc))
         conn.send(("done", out))
         del raws, results, out
-        gc.collect()  # between chunks, where nearly everything young is already gone: cheap
-
-
-def _collect_per_chunk() -> None:
-    """Replace the cyclic collector's automatic passes by one pass per chunk.
-
-    Reading a chunk allocates hundreds of thousands of small objects that all die by reference counting, yet
-    they trigger the collector over and over, and each older-generation pass walks everything alive: the
-    libraries' objects and the chunk's parsed workbooks. Measured on the benchmark corpus this was about 40 %
-    of a worker's time (read 9.0 → 5.2 ms, validate 2.8 → 2.3 ms per file). The imports are frozen (never
-    scanned again), and `gc.collect()` after each chunk still frees any cycle, so memory stays bounded."""
-    gc.freeze()
-    gc.disable()
+        gc_policy.collect_chunk()
 
 
 def _feedback_ahead(scratch: Path, index: int, entry: Entry, result: CheckResult, lang: str, seconds: float) -> Any:
@@ -256,8 +235,6 @@ def _feedback_ahead(scratch: Path, index: int, entry: Entry, result: CheckResult
     when it acts on the file; None when not needed or when it fails (the batch then writes it itself)."""
     if result.ok:
         return None
-    from pipeline.feedback.write import write_feedback
-
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return write_feedback(entry.path, result.findings, scratch / f"{index}.xlsx", lang, display_name=entry.name)
@@ -267,7 +244,7 @@ def _feedback_ahead(scratch: Path, index: int, entry: Entry, result: CheckResult
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _accepted_safely(accepted: Any, result: CheckResult, config: Config | None, lang: str) -> Any:
+def _accepted_safely(result: CheckResult, config: Config | None, lang: str) -> Accepted | None:
     """`accepted(...)`, or None when it fails: the batch then rejects the file as an internal error rather than
     lose the chunk (it never fails for a validated submission; this is belt and braces)."""
     try:
@@ -277,8 +254,8 @@ def _accepted_safely(accepted: Any, result: CheckResult, config: Config | None, 
         return None
 
 
-def _refused(entry: Entry, raw_type: Any, detail: str) -> Any:
-    return raw_type(entry.path, findings=(finding("file.too_complex", detail=detail),), unreadable=True)
+def _refused(entry: Entry, detail: str) -> RawWorkbook:
+    return RawWorkbook(entry.path, findings=(finding("file.too_complex", detail=detail),), unreadable=True)
 
 
 # --- the parent side -----------------------------------------------------------------------------------------------
@@ -342,8 +319,6 @@ class CheckPool:
 
     def check(self, entries: Sequence[Entry]) -> Iterator[Checked]:
         """Every entry checked, yielded in the order given (so the batch's decisions keep the inbox order)."""
-        from pipeline.validate.check import CheckResult
-
         if not entries:
             return
         todo = chunked(list(enumerate(entries)), self.processes, self.chunk)
@@ -369,7 +344,7 @@ class CheckPool:
                     try:
                         kind, payload = w.conn.recv()
                     except (EOFError, OSError):
-                        self._lost(w, todo, done, CheckResult, "worker ended")
+                        self._lost(w, todo, done, "worker ended")
                         continue
                     if kind == "start":
                         w.current, w.since = payload, now
@@ -393,13 +368,13 @@ class CheckPool:
                 elif w.task is not None:
                     allowed = self.file_seconds * (1 if w.current is not None else max(1, len(w.task))) + self.grace
                     if now - w.since > allowed:
-                        self._lost(w, todo, done, CheckResult, f"> {self.file_seconds:g} s")
+                        self._lost(w, todo, done, f"> {self.file_seconds:g} s")
 
     def _give(self, w: _Worker, task: list[tuple[int, Entry]]) -> None:
         w.task, w.current, w.since = task, None, time.monotonic()
         w.conn.send(task)
 
-    def _lost(self, w: _Worker, todo: list[Any], done: dict[int, Checked], result_type: Any, detail: str) -> None:
+    def _lost(self, w: _Worker, todo: list[Any], done: dict[int, Checked], detail: str) -> None:
         """A worker stuck past the limits or dead: the file it was on is refused, the rest of its chunk is
         retried one file per task (so one bad file cannot take others with it), and the worker is replaced."""
         task = w.task or []
@@ -413,7 +388,7 @@ class CheckPool:
         for index, entry in task:
             if index == culprit or (culprit is None and len(task) == 1):
                 code = finding("file.too_complex", detail=detail)
-                done[index] = Checked(entry, "", result_type(entry.path, (code,), None, None, None, unreadable=True))
+                done[index] = Checked(entry, "", CheckResult(entry.path, (code,), None, None, None, unreadable=True))
             elif index not in done:
                 todo.append([(index, entry)])
         replacement = self._start()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from pipeline.core.model import AgencyResult, Submission
-from pipeline.night.ledger import submission_json
+from pipeline.night.submission_text import submission_json
 from pipeline.scoring.agency import score_agency
 from pipeline.scoring.rule import ScoringError
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
-    text: str  # the submission as judged on arrival (`ledger.submission_json`), source cells included
+    text: str  # the submission as judged on arrival (`submission_text.submission_json`), source cells included
     scored: AgencyResult | None  # None: the agency is not registered, or scoring refused (re-scored, and
     #                              reported, from `text` when tonight's outputs are built)
 

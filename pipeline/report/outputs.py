@@ -11,7 +11,7 @@ from pipeline.core.model import ReportInput
 from pipeline.report.content import workbook_content
 from pipeline.report.results_json import results_document, write_results
 from pipeline.system.atomic import write_atomically
-from pipeline.system.forked import in_child
+from pipeline.system.child_job import in_child
 
 __all__ = ["ReportPaths", "output_names", "write_outputs"]
 
@@ -44,7 +44,7 @@ def write_outputs(data: ReportInput, out_dir: Path) -> ReportPaths:
     workbook_name, ascii_name = output_names(data)
     workbook = out_dir / workbook_name
     results = out_dir / RESULTS_JSON
-    # results.json is made in a forked child (`forked.in_child`) while this process renders the workbook: the
+    # results.json is made in a forked child (`child_job.in_child`) while this process renders the workbook: the
     # second core is otherwise idle here. Each file is renamed into place whole; both are a pure function of the
     # ledger, so a failure between them is repaired by the next run. The workbook's content is rendered and
     # dropped (at 10,000 agencies it is hundreds of MB).

@@ -1,7 +1,7 @@
 """Files written whole or not at all, the one way every output of the pipeline is written.
 
 The content goes to a temporary name beside the target (`.<name>.<pid>.<random>.tmp`, which
-`batch.sweep_temp_files` removes after a killed run), is flushed to disk, then renamed over the target: a reader
+`night.housekeeping.sweep_temp_files` removes after a killed run), is flushed to disk, then renamed over the target: a reader
 (the office, the mail step, the next run) sees the old file or the new one, never half of one. The file gets the
 process's usual permissions (umask), like any file the officers' tools write.
 """

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.system.forked import ChildFailed, in_child
+from pipeline.system.child_job import ChildFailed, in_child
 
 
 def test_the_job_runs_in_another_process_and_its_value_comes_back() -> None:

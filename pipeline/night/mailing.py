@@ -1,0 +1,152 @@
+"""The night's mail: every message due is queued in the ledger first (one commit, keys make it idempotent), then
+the outbox sends what is pending, including what earlier runs could not send.
+
+Due tonight: feedback to the agency of each rejected file and a receipt for each accepted one (each file once:
+rows are marked notified in the same commit), the report to the office (when its state changed, or every run),
+and reminders before the deadline to agencies without an accepted submission.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from pipeline.core.model import ReportInput
+from pipeline.exit_codes import Exit
+from pipeline.feedback.names import feedback_file_name
+from pipeline.intake import inbox as intake
+from pipeline.mail import messages, outbox
+from pipeline.mail.transports import make_transport
+from pipeline.night.context import RunContext
+from pipeline.night.ledger import OUTCOME_ACCEPTED, OUTCOME_REJECTED, FileRow
+from pipeline.night.records import finding_rows, submission_record
+from pipeline.settings.schema import Agency, Config
+from pipeline.system import clock
+from pipeline.system.child_job import Pending
+from pipeline.template.workbook import build_template, template_file_name
+
+
+def mail(run: RunContext, data: ReportInput, today: date, report_state: Pending[str] | None) -> None:
+    """Queue tonight's messages, then send every pending one (a dry run only counts what it would queue).
+    `report_state`: the report's state digest, already being hashed in a forked child."""
+    queued = queue_mail(run, data, today, report_state)
+    summary = run.summary
+    if run.dry_run:
+        summary.mail = {"queued": queued}
+        return
+    transport = make_transport(run.config, run.paths.outbox / f"{today:%Y-%m-%d}" / "mail")
+    result = outbox.send_pending(run.ledger.conn, transport, run.config.mail.retries, lang=run.lang)
+    run.crash("mail_sent")
+    summary.mail = {
+        "queued": queued,
+        "sent": result.sent,
+        "temporary": result.temporary,
+        "permanent": result.permanent,
+    }
+    summary.problems += result.problems
+    run.log("mail", **summary.mail, problems=result.problems)
+    if result.temporary:
+        summary.exit_code = Exit.TEMPORARY
+
+
+def queue_mail(run: RunContext, data: ReportInput, today: date, report_state: Pending[str] | None) -> int:
+    """Record every message due in the ledger (keys make this idempotent) and mark the files notified, in one
+    transaction: one commit for the night's messages, all of them durable before anything is sent."""
+    with run.ledger.group():
+        queued = _queue_file_messages(run, data)
+        queued += _queue_report(run, data, today, report_state)
+        queued += _queue_reminders(run, data, today)
+    if queued:
+        run.crash("mail_queued")
+    return queued
+
+
+def _queue_file_messages(run: RunContext, data: ReportInput) -> int:
+    """Feedback for each rejected file, a receipt for each accepted one still current; every file looked at is
+    marked notified, so none is looked at twice."""
+    config, conn = run.config, run.ledger.conn
+    queued = 0
+    by_code = {a.code: a for a in data.city.agencies}
+    notified: list[int] = []
+    for row in run.ledger.unnotified():
+        agency = config.agency(row.agency) if row.agency else None
+        record = submission_record(row, run.lang)
+        message = None
+        if agency is not None and row.outcome == OUTCOME_REJECTED and row.feedback and row.feedback.is_file():
+            message = messages.feedback_message(
+                config,
+                agency,
+                record,
+                finding_rows(row, run.lang),
+                row.feedback.read_bytes(),
+                _feedback_attachment_name(row),
+                run.lang,
+            )
+            kind, key = "feedback", outbox.feedback_key(record)
+        elif agency is not None and row.outcome == OUTCOME_ACCEPTED and config.mail.receipts and row.current:
+            result = by_code.get(agency.code)
+            if result is not None:
+                message = messages.receipt_message(config, agency, record, result, run.lang)
+                kind, key = "receipt", outbox.receipt_key(record)
+        if message is not None:
+            outbox.enqueue(conn, key, message, run.run_id, kind, agency.code, now=clock.now())
+            queued += 1
+        notified.append(row.id)
+    run.ledger.mark_notified(notified)
+    return queued
+
+
+def _queue_report(run: RunContext, data: ReportInput, today: date, report_state: Pending[str] | None) -> int:
+    """The report to the office, keyed by the state it shows (`report = "on-change"`) or also by the run
+    (`"always"`); over `max_attachment_mb` the workbook is named, not attached."""
+    config, conn = run.config, run.ledger.conn
+    if config.mail.report == "never" or not config.mail.to:
+        return 0
+    state = report_state.result() if report_state else outbox.state_digest(data.city, data.history)
+    key = outbox.report_key(state, run.run_id if config.mail.report == "always" else None)
+    workbook = Path(run.summary.outputs.get("workbook", ""))
+    if not (run.dry_run or workbook.is_file()):
+        return 0
+    attachment: bytes | Path = b""  # a dry run may have no workbook
+    if workbook.is_file():
+        too_big = workbook.stat().st_size > config.mail.max_attachment_mb * 1048576
+        attachment = workbook if too_big else workbook.read_bytes()
+    rejections = [r for r in data.history if r.outcome == OUTCOME_REJECTED and r.received_at.date() == today]
+    message = messages.report_message(
+        config,
+        data.city,
+        rejections,
+        attachment,
+        workbook.name,
+        run.summary.outputs.get("workbook_ascii_name", "report.xlsx"),
+        run.lang,
+    )
+    before = conn.total_changes
+    outbox.enqueue(conn, key, message, run.run_id, "report", None, now=clock.now())
+    return int(conn.total_changes != before)
+
+
+def _queue_reminders(run: RunContext, data: ReportInput, today: date) -> int:
+    """Before the deadline, the prefilled template to each agency without an accepted submission, once a day."""
+    config, conn = run.config, run.ledger.conn
+    due = messages.reminders_due(config, today, set(data.current), outbox.reminded_on(conn, today))
+    for agency in due:
+        body, name = _prefilled_template(config, agency, run.lang)
+        message = messages.reminder_message(
+            config, agency, messages.days_until_deadline(config, today), body, name, run.lang
+        )
+        outbox.enqueue(conn, outbox.reminder_key(today), message, run.run_id, "reminder", agency.code, now=clock.now())
+    return len(due)
+
+
+def _feedback_attachment_name(row: FileRow) -> str:
+    return feedback_file_name(intake.safe_name(row.original_name))
+
+
+def _prefilled_template(config: Config, agency: Agency, lang: str) -> tuple[bytes, str]:
+    groups = sorted({a.group for a in config.agencies})
+    wb = build_template(lang=lang, year=config.evaluation.year, agency=agency, groups=groups)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue(), template_file_name(lang, agency)

@@ -1,0 +1,194 @@
+"""Tonight's outputs, a function of the ledger and the day (never of "what this run did"): the consolidated
+workbook, results.json, the feedback copies and the standings `pipeline status` shows.
+
+Each agency's result is the one scored when its file was accepted tonight, else scored again from the
+submission the ledger kept; so a killed run followed by a re-run writes the same outputs as one uninterrupted run.
+Every output is written to a temporary name and renamed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from pipeline.core.model import AgencyResult, ReportInput
+from pipeline.intake import inbox as intake
+from pipeline.mail.outbox import state_digest
+from pipeline.night.context import RunContext
+from pipeline.night.housekeeping import check_one_filesystem, prepare_folders, sweep_temp_files
+from pipeline.night.ledger import OUTCOME_DUPLICATE, OUTCOME_REJECTED, FileRow, Ledger
+from pipeline.night.records import finding_rows, submission_record
+from pipeline.night.runlog import LOG_DIR, RunLog, new_run_id
+from pipeline.night.scored import without_sources
+from pipeline.night.submission_text import parse_submission
+from pipeline.night.summary import RunSummary
+from pipeline.report.outputs import output_names, write_outputs
+from pipeline.scoring.agency import score_agency
+from pipeline.scoring.city import rank_city
+from pipeline.settings.schema import Config
+from pipeline.system import clock
+from pipeline.system.atomic import copy_atomically
+from pipeline.system.child_job import Pending, in_child
+from pipeline.validate.check import check_file
+
+
+class Outputs:
+    """Tonight's outputs of one run (or `report`). `scored`: sha256 → the agency's own result, of the files
+    accepted by this run (scored where they were read)."""
+
+    def __init__(self, run: RunContext, scored: dict[str, AgencyResult | None]) -> None:
+        self.run = run
+        self.scored = scored
+        self.report_state: Pending[str] | None = None  # the report's state digest, hashed in a forked child
+
+    def scored_of(self, row: FileRow) -> AgencyResult | None:
+        """The agency's own result for its current accepted submission: scored when it was accepted tonight, else
+        from the submission as judged on arrival (kept in the ledger), re-read from the archived file only for a
+        row that lacks it. A submission scoring refuses raises `ScoringError` here, naming agency and goal."""
+        scored = self.scored.get(row.sha256)
+        if scored is not None:
+            return scored
+        agency = self.run.config.agency(row.agency or "")
+        if agency is None:
+            return None
+        text = self.run.ledger.submission_text(row.id)
+        if text:
+            return score_agency(agency, parse_submission(text, sources=False), self.run.config.scoring, self.run.lang)
+        path = row.dest if os.path.lexists(row.dest) else intake.source_path(self.run.paths.inbox, row.source_raw)
+        result = check_file(path, self.run.config, lang=self.run.lang)
+        if not result.ok or result.submission is None:
+            self.run.log("archived_invalid", id=row.id, file=str(path))
+            self.run.summary.problems.append(f"{row.original_name}: archived submission no longer passes the checks")
+            return None
+        return score_agency(agency, without_sources(result.submission), self.run.config.scoring, self.run.lang)
+
+    def report_input(self, today: date) -> ReportInput:
+        rows = self.run.ledger.received()  # the current ones' submissions are read below, one by one
+        by_id = {r.id: r for r in rows}
+        current = {code: r for code, r in self.run.ledger.current().items() if self.run.config.agency(code)}
+        scored = {}
+        for code, row in current.items():
+            result = self.scored_of(row)
+            if result is not None:
+                scored[code] = result
+        rejected = {r.agency for r in rows if r.outcome == OUTCOME_REJECTED and r.agency} - set(scored)
+        rejected &= set(self.run.config.agencies_by_code)
+        city = rank_city(self.run.config, scored, rejected)
+        latest: dict[str, FileRow] = {}
+        for r in rows:
+            if r.agency and r.outcome != OUTCOME_DUPLICATE:
+                latest[r.agency] = r
+        shown = {r.id: r for r in rows if r.received_at.date() == today and r.outcome != OUTCOME_DUPLICATE}
+        shown.update({r.id: r for r in latest.values()})
+        findings = tuple(f for _, r in sorted(shown.items()) for f in finding_rows(r, self.run.lang))
+        history = tuple(
+            submission_record(r, self.run.lang, by_id.get(r.duplicate_of) if r.duplicate_of else None) for r in rows
+        )
+        return ReportInput(
+            city=city,
+            title=self.run.config.evaluation.title,
+            generated_at=clock.now(),
+            lang=self.run.lang,
+            current={code: submission_record(r, self.run.lang) for code, r in current.items() if code in scored},
+            findings=findings,
+            history=history,
+        )
+
+    def write(self, today: date, mail_next: bool = False) -> ReportInput:
+        """Tonight's consolidated workbook, results.json and feedback copies. `mail_next`: the mail step follows,
+        so the report's state digest is hashed in a forked child while the workbook is written."""
+        started = time.perf_counter()
+        data = self.report_input(today)
+        self.run.timing("score", time.perf_counter() - started, agencies=len(data.city.agencies))
+        if mail_next and self.run.config.mail.report != "never" and self.run.config.mail.to:
+            self.report_state = in_child(lambda: state_digest(data.city, data.history))
+        out_dir = self.run.paths.outbox / f"{today:%Y-%m-%d}"
+        feedbacks = [
+            r.feedback
+            for r in self.run.ledger.received()
+            if r.outcome == OUTCOME_REJECTED and r.feedback and r.received_at.date() == today
+        ]
+        if self.run.dry_run:
+            name, _ = output_names(data)
+            self.run.summary.outputs = {"dir": str(out_dir), "workbook": str(out_dir / name)}
+            return data
+        out_dir.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        paths = write_outputs(data, out_dir)
+        self.run.timing("write", time.perf_counter() - started)
+        self.run.crash("outputs")
+        started = time.perf_counter()
+        copied = []
+        for fb in feedbacks:
+            if fb is None or not fb.is_file():
+                continue
+            target = out_dir / fb.name
+            if not target.exists() or target.stat().st_size != fb.stat().st_size:
+                copy_atomically(fb, target)
+                self.run.crash("feedback_copy")
+            copied.append(str(target))
+        self.run.summary.outputs = {
+            "dir": str(out_dir),
+            "workbook": str(paths.workbook),
+            "workbook_ascii_name": paths.workbook_ascii_name,
+            "results_json": str(paths.results_json),
+            "feedback": copied,
+        }
+        self.run.log("outputs", **self.run.summary.outputs)
+        self.save_standings(data)
+        self.run.crash("standings")
+        self.run.timing("publish", time.perf_counter() - started, feedback=len(copied))
+        return data
+
+    def save_standings(self, data: ReportInput) -> None:
+        self.run.ledger.save_standings(
+            (
+                {
+                    "agency": a.code,
+                    "status": a.status,
+                    "total": str(a.total) if a.total is not None else None,
+                    "grade": a.grade,
+                    "rank": a.rank,
+                    "excellent": int(a.excellent),
+                    "provisional": int(a.provisional),
+                }
+                for a in data.city.agencies
+            ),
+            data.generated_at,
+        )
+
+
+def read_report_input(config: Config, today: date) -> ReportInput:
+    """What `pipeline report` would render today, read from the ledger without the lock, without writing
+    anything (a throw-away run log): for the benchmarks and the tests that compare renderings."""
+    ledger = Ledger.open(config.paths.state)
+    with tempfile.TemporaryDirectory() as tmp:
+        log = RunLog(Path(tmp) / "read.jsonl")
+        try:
+            run = RunContext(config, config.evaluation.lang, ledger, log, "read", dry_run=False)
+            return Outputs(run, {}).report_input(today)
+        finally:
+            log.close()
+            ledger.close()
+
+
+def rebuild_outputs(config: Config, lang: str) -> RunSummary:
+    """`pipeline report`'s work, the lock held by the caller: today's outputs rebuilt from the ledger, the inbox
+    untouched. Raises `ConfigError` for configuration."""
+    prepare_folders(config)
+    check_one_filesystem(config)
+    ledger = Ledger.open(config.paths.state)
+    run_id = new_run_id(clock.now())
+    log = RunLog(config.paths.state / LOG_DIR / f"{run_id}.jsonl")
+    try:
+        log("report", run=run_id)
+        sweep_temp_files([config.paths.outbox])
+        run = RunContext(config, lang, ledger, log, run_id, dry_run=False)
+        Outputs(run, {}).write(clock.now().date())
+    finally:
+        log.close()
+        ledger.close()
+    return run.summary

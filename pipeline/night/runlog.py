@@ -1,0 +1,92 @@
+"""What a run says as it goes: its JSON-lines log (with stage timings for the benchmarks), a progress line when
+a person watches, and the crash test hook.
+
+`PIPELINE_CRASH_AFTER=N` is a **test hook**: the run aborts like `kill -9` (`os._exit(137)`) right after its N-th
+durable step. `tests/test_crash.py` uses it to kill the run at every step and checks the re-run. Never set it in
+production.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import secrets
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.exit_codes import Exit
+from pipeline.system import clock
+
+ENV_CRASH_AFTER = "PIPELINE_CRASH_AFTER"
+LOG_DIR = "logs"
+
+
+def new_run_id(moment: datetime) -> str:
+    return f"{moment:%Y%m%dT%H%M%S}-{os.getpid()}-{secrets.token_hex(2)}"
+
+
+class RunLog:
+    """JSON lines in state/logs/<run id>.jsonl, flushed per line so a killed run leaves a readable log."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.fh = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+
+    def __call__(self, event: str, **fields: Any) -> None:
+        if self.fh is None:
+            return
+        record = {"at": clock.now().isoformat(timespec="seconds"), "event": event, **fields}
+        self.fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        self.fh.flush()
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+
+
+class CrashHook:
+    """Test hook: `PIPELINE_CRASH_AFTER=N` kills the run (like SIGKILL, no cleanup) after its N-th durable step."""
+
+    def __init__(self, log: RunLog, enabled: bool = True) -> None:
+        value = os.environ.get(ENV_CRASH_AFTER, "") if enabled else ""
+        self.after = int(value) if value.strip().isdigit() else 0
+        self.steps = 0
+        self.log = log
+
+    def __call__(self, step: str) -> None:
+        self.steps += 1
+        if self.after and self.steps == self.after:
+            self.log("crash_hook", step=self.steps, after=step)
+            os._exit(Exit.KILLED)
+
+
+def peak_rss_mb() -> float:
+    """The process's peak memory so far, for the `timing` records (what the benchmark reads)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KB
+
+
+class Progress:
+    """A one-line counter on stderr when a person watches (a terminal); silent under cron and systemd."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.n = 0
+        self.on = total > 0 and sys.stderr.isatty()
+
+    def step(self, name: str) -> None:
+        self.n += 1
+        if self.on:
+            sys.stderr.write(f"\r[{self.n}/{self.total}] {name[:60]:<60}")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.on:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
