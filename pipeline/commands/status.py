@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from pipeline.core.i18n import Text, tr
+from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED
 from pipeline.exit_codes import Exit
 from pipeline.mail.outbox import status_counts
-from pipeline.night.ledger import OUTCOME_DUPLICATE, OUTCOME_REJECTED, FileRow, Ledger
+from pipeline.night.ledger import FileRow, Ledger
 from pipeline.settings.schema import Config
 from pipeline.system import lock as runlock
 

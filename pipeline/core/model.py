@@ -100,6 +100,10 @@ STATUS_ACCEPTED = "accepted"  # 제출
 STATUS_REJECTED = "rejected"  # 반려 (no accepted submission, the latest was rejected)
 STATUS_MISSING = "missing"  # 미제출
 
+OUTCOME_ACCEPTED = "accepted"  # 접수: the file became its agency's current submission
+OUTCOME_REJECTED = "rejected"  # 반려: the file has errors
+OUTCOME_DUPLICATE = "duplicate"  # 중복: the same bytes were received before
+
 
 @dataclass(frozen=True, slots=True)
 class AgencyResult:

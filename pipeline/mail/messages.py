@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import STATUS_ACCEPTED, STATUS_REJECTED, AgencyResult, CityResult, FindingRow, SubmissionRecord
+from pipeline.core.vocabulary import HOW_TO_FIX, SEVERITY, STATUS, word
 from pipeline.mail.mime import address, ascii_fallback, clean_header, compose
 from pipeline.settings.schema import Agency, Config
 
@@ -55,8 +56,6 @@ T_EXCELLENT_NONE: Text = ("현재 우수기관: 없음", "Excellent agencies so 
 T_EXCELLENT_LINE: Text = ("- {name}: 총점 {total}점, {grade}등급", "- {name}: total {total}, grade {grade}")
 T_NOT_SUBMITTED: Text = ("아직 접수되지 않은 기관 ({n}):", "Agencies without an accepted submission ({n}):")
 T_NOT_SUBMITTED_NONE: Text = ("아직 접수되지 않은 기관: 없음", "Agencies without an accepted submission: none")
-T_STATUS_MISSING: Text = ("미제출", "not submitted")
-T_STATUS_REJECTED: Text = ("반려", "returned")
 T_REJECTIONS: Text = ("이번 실행에서 반려된 파일 ({n}):", "Files returned in this run ({n}):")
 T_REJECTIONS_NONE: Text = ("이번 실행에서 반려된 파일: 없음", "Files returned in this run: none")
 T_REJECTION_LINE: Text = (
@@ -79,12 +78,10 @@ T_FEEDBACK_INTRO: Text = (
 T_DEADLINE: Text = ("제출 마감: {deadline}", "Deadline: {deadline}")
 T_FINDINGS: Text = ("검토 결과:", "Findings:")
 T_FINDING_LINE: Text = ("- {where} [{severity}] {message}", "- {where} [{severity}] {message}")
-T_FINDING_HINT: Text = ("  고치는 방법: {hint}", "  How to fix: {hint}")
 T_FINDINGS_MORE: Text = (
     "외 {n}건은 첨부 파일에서 확인해 주십시오.",
     "{n} more are listed in the attached workbook.",
 )
-T_SEVERITY: dict[str, Text] = {"error": ("오류", "error"), "warning": ("경고", "warning")}
 
 T_RECEIPT_SUBJECT: Text = ("[{title}] 제출 접수 확인: {agency}", "[{title}] Submission received: {agency}")
 T_RECEIPT_BODY: Text = (
@@ -191,7 +188,7 @@ def report_message(
     if waiting:
         lines.append(tr(T_NOT_SUBMITTED, lang, n=len(waiting)))
         for a in waiting:
-            label = T_STATUS_REJECTED if a.status == STATUS_REJECTED else T_STATUS_MISSING
+            label = STATUS[a.status]
             lines.append(f"- {_one_line(a.name)} ({tr(label, lang)})")
     else:
         lines.append(tr(T_NOT_SUBMITTED_NONE, lang))
@@ -254,12 +251,12 @@ def feedback_message(
         lines += ["", tr(T_FINDINGS, lang)]
         for f in ordered[:MAX_FINDINGS_IN_BODY]:
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or f.code)
-            severity = tr(T_SEVERITY.get(f.severity, (f.severity, f.severity)), lang)
+            severity = word(SEVERITY, f.severity, lang)
             lines.append(
                 tr(T_FINDING_LINE, lang, where=_one_line(where), severity=severity, message=_one_line(f.message))
             )
             if f.hint:
-                lines.append(tr(T_FINDING_HINT, lang, hint=_one_line(f.hint)))
+                lines.append(f"  {tr(HOW_TO_FIX, lang)}: {_one_line(f.hint)}")
         if len(ordered) > MAX_FINDINGS_IN_BODY:
             lines.append(tr(T_FINDINGS_MORE, lang, n=len(ordered) - MAX_FINDINGS_IN_BODY))
     subject = tr(T_FEEDBACK_SUBJECT, lang, title=title, agency=name, file=_one_line(record.file_name))

@@ -20,13 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.findings import Finding
+from pipeline.core.model import OUTCOME_ACCEPTED
 from pipeline.mail import outbox
 
 LEDGER_NAME = "ledger.sqlite3"
 
-OUTCOME_ACCEPTED = "accepted"
-OUTCOME_REJECTED = "rejected"
-OUTCOME_DUPLICATE = "duplicate"
 
 STATE_DONE = "done"  # the file is in place; before, `moving`: intent recorded, the move (and feedback) may not have
 #                      happened yet; `vanished`: the file left the inbox between intent and move (not by us)

@@ -12,14 +12,14 @@ import io
 from datetime import date
 from pathlib import Path
 
-from pipeline.core.model import ReportInput
+from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_REJECTED, ReportInput
 from pipeline.exit_codes import Exit
 from pipeline.feedback.names import feedback_file_name
 from pipeline.intake import inbox as intake
 from pipeline.mail import messages, outbox
 from pipeline.mail.transports import make_transport
 from pipeline.night.context import RunContext
-from pipeline.night.ledger import OUTCOME_ACCEPTED, OUTCOME_REJECTED, FileRow
+from pipeline.night.ledger import FileRow
 from pipeline.night.records import finding_rows, submission_record
 from pipeline.settings.schema import Agency, Config
 from pipeline.system import clock

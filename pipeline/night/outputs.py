@@ -14,12 +14,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from pipeline.core.model import AgencyResult, ReportInput
+from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED, AgencyResult, ReportInput
 from pipeline.intake import inbox as intake
 from pipeline.mail.outbox import state_digest
 from pipeline.night.context import RunContext
 from pipeline.night.housekeeping import check_one_filesystem, prepare_folders, sweep_temp_files
-from pipeline.night.ledger import OUTCOME_DUPLICATE, OUTCOME_REJECTED, FileRow, Ledger
+from pipeline.night.ledger import FileRow, Ledger
 from pipeline.night.records import finding_rows, submission_record
 from pipeline.night.runlog import LOG_DIR, RunLog, new_run_id
 from pipeline.night.scored import without_sources

@@ -4,8 +4,8 @@ the reader's language (the ledger keeps only codes and values), and each finding
 from __future__ import annotations
 
 from pipeline.core.i18n import Text, tr
-from pipeline.core.model import FindingRow, SubmissionRecord
-from pipeline.night.ledger import OUTCOME_DUPLICATE, OUTCOME_REJECTED, FileRow
+from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED, FindingRow, SubmissionRecord
+from pipeline.night.ledger import FileRow
 
 T_DUPLICATE_OF: Text = ("{name} ({at} 접수)와 같은 파일 (중복)", "same file as {name} received {at} (duplicate)")
 

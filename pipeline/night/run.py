@@ -34,7 +34,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.core.findings import Finding, finding
-from pipeline.core.model import AgencyResult
+from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_DUPLICATE, OUTCOME_REJECTED, AgencyResult
 from pipeline.exit_codes import Exit
 from pipeline.feedback.names import feedback_path
 from pipeline.feedback.write import write_feedback
@@ -42,7 +42,7 @@ from pipeline.intake import inbox as intake
 from pipeline.night import mailing
 from pipeline.night.context import RunContext
 from pipeline.night.housekeeping import check_one_filesystem, prepare_folders, sweep_temp_files
-from pipeline.night.ledger import OUTCOME_ACCEPTED, OUTCOME_DUPLICATE, OUTCOME_REJECTED, FileRow, Ledger, NewFile
+from pipeline.night.ledger import FileRow, Ledger, NewFile
 from pipeline.night.outputs import Outputs
 from pipeline.night.pool import Checked
 from pipeline.night.prefetch import prefetch

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from pipeline.core.i18n import Text, tr
+from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_DUPLICATE, OUTCOME_REJECTED
+from pipeline.core.vocabulary import OUTCOME
 from pipeline.exit_codes import Exit
-from pipeline.night.ledger import OUTCOME_ACCEPTED, OUTCOME_DUPLICATE, OUTCOME_REJECTED
 
 LEFT = "left"  # summary outcome: left in the inbox for the next run
 IGNORED = "ignored"  # summary outcome: left alone on purpose (lock, hidden, temporary files)
@@ -33,9 +34,6 @@ T: dict[str, Text] = {
         "예상하지 못한 오류로 실행을 멈춤: {error} (자세한 내용: {log})",
         "unexpected failure: {error} (see {log})",
     ),
-    "outcome_accepted": ("접수", "accepted"),
-    "outcome_rejected": ("반려", "rejected"),
-    "outcome_duplicate": ("중복", "duplicate"),
     "outcome_left": ("미룸", "left"),
     "outcome_ignored": ("무시", "ignored"),
     "left_too_young": ("방금 들어온 파일(복사 중일 수 있음)", "just arrived (may still be copying)"),
@@ -100,7 +98,7 @@ class RunSummary:
             lines.append("  " + tr(T["resumed"], lang, n=self.counts["resumed"]))
         for f in self.files:
             if f.outcome in (OUTCOME_REJECTED, OUTCOME_DUPLICATE, LEFT):
-                label = tr(T[f"outcome_{f.outcome}"], lang)
+                label = tr(OUTCOME.get(f.outcome) or T[f"outcome_{f.outcome}"], lang)
                 lines.append(f"  {label}  {f.file}" + (f" [{f.agency}]" if f.agency else "") + f": {f.reason}")
         if self.outputs.get("workbook"):
             key = "would_write" if self.dry_run else "outputs"

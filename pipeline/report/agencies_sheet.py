@@ -6,8 +6,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from pipeline.core.i18n import tr
-from pipeline.core.model import STATUS_ACCEPTED, STATUS_MISSING, AgencyResult, ReportInput, SubmissionRecord
+from pipeline.core.model import (
+    STATUS_ACCEPTED,
+    STATUS_MISSING,
+    STATUS_REJECTED,
+    AgencyResult,
+    ReportInput,
+    SubmissionRecord,
+)
 from pipeline.core.rounding import round_cents
+from pipeline.core.vocabulary import STATUS, word
 from pipeline.report.labels import SHEETS, L, status_label
 from pipeline.report.order import in_sheet_order
 from pipeline.report.shapes import Column, Table, wall_time
@@ -82,7 +90,7 @@ def agencies_table(data: ReportInput) -> Table:
                 tr(L["mark_provisional"], lang) if a.provisional else "",
             )
         )
-    bad = (tr(L["status_rejected"], lang), tr(L["status_missing"], lang))
+    bad = (word(STATUS, STATUS_REJECTED, lang), word(STATUS, STATUS_MISSING, lang))
     return Table(
         sheet=tr(SHEETS["agencies"], lang),
         columns=tuple(Column(tr(L[key], lang), kind, warn_text=bad if key == "status" else ()) for key, kind in cols),

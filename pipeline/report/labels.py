@@ -4,9 +4,9 @@
 
 from __future__ import annotations
 
-from pipeline.core.i18n import Text, tr
+from pipeline.core.i18n import Text
 from pipeline.core.layout import goal_column
-from pipeline.core.model import STATUS_ACCEPTED, STATUS_MISSING, STATUS_REJECTED
+from pipeline.core.vocabulary import HOW_TO_FIX, OUTCOME, SEVERITY, STATUS, word
 
 __all__ = ["L", "SHEETS", "outcome_label", "severity_label", "status_label"]
 
@@ -93,7 +93,7 @@ L: dict[str, Text] = {
     "field": ("항목", "Field"),
     "value": ("입력값", "Value"),
     "message": ("내용", "Message"),
-    "hint": ("조치 방법", "How to fix"),
+    "hint": HOW_TO_FIX,
     "received_at": ("접수일시", "Received at"),
     "hash": ("해시(앞 12자리)", "SHA-256 (first 12)"),
     "outcome": ("처리결과", "Outcome"),
@@ -105,27 +105,16 @@ L: dict[str, Text] = {
     "pending": ("평가대기", "pending"),
     "mark_excellent": ("○", "Yes"),
     "mark_provisional": ("잠정", "prov."),
-    "status_accepted": ("제출", "submitted"),
-    "status_rejected": ("반려", "rejected"),
-    "status_missing": ("미제출", "not submitted"),
-    "outcome_accepted": ("접수", "accepted"),
-    "outcome_rejected": ("반려", "rejected"),
-    "outcome_duplicate": ("중복", "duplicate"),
-    "severity_error": ("오류", "error"),
-    "severity_warning": ("경고", "warning"),
 }
 
 
 def status_label(status: str, lang: str) -> str:
-    key = {STATUS_ACCEPTED: "status_accepted", STATUS_REJECTED: "status_rejected", STATUS_MISSING: "status_missing"}
-    return tr(L[key[status]], lang) if status in key else status
+    return word(STATUS, status, lang)
 
 
 def outcome_label(outcome: str, lang: str) -> str:
-    key = f"outcome_{outcome}"
-    return tr(L[key], lang) if key in L else outcome
+    return word(OUTCOME, outcome, lang)
 
 
 def severity_label(severity: str, lang: str) -> str:
-    key = f"severity_{severity}"
-    return tr(L[key], lang) if key in L else severity
+    return word(SEVERITY, severity, lang)

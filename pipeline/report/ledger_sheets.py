@@ -4,7 +4,8 @@ received, the trail from a score back to the archived file)."""
 from __future__ import annotations
 
 from pipeline.core.i18n import tr
-from pipeline.core.model import ReportInput
+from pipeline.core.model import OUTCOME_REJECTED, ReportInput
+from pipeline.core.vocabulary import ERROR, OUTCOME, SEVERITY, word
 from pipeline.report.labels import SHEETS, L, outcome_label, severity_label
 from pipeline.report.shapes import Column, Table, wall_time
 
@@ -48,7 +49,7 @@ def findings_table(data: ReportInput) -> Table:
         )
         for f in data.findings
     )
-    error = (tr(L["severity_error"], lang),)
+    error = (word(SEVERITY, ERROR, lang),)
     return Table(
         sheet=tr(SHEETS["findings"], lang),
         columns=tuple(
@@ -90,7 +91,7 @@ def submissions_table(data: ReportInput) -> Table:
         )
         for r in sorted(data.history, key=lambda r: r.received_at, reverse=True)
     )
-    rejected = (tr(L["outcome_rejected"], lang),)
+    rejected = (word(OUTCOME, OUTCOME_REJECTED, lang),)
     return Table(
         sheet=tr(SHEETS["submissions"], lang),
         columns=tuple(

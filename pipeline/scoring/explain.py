@@ -14,6 +14,7 @@ from pipeline.core.i18n import Text, check_lang, tr
 from pipeline.core.layout import goal_column
 from pipeline.core.model import STATUS_MISSING, STATUS_REJECTED, AdjustmentApplied, AgencyResult
 from pipeline.core.rounding import plain, round_places
+from pipeline.core.vocabulary import STATUS, word
 from pipeline.scoring.rule import EXACT, HUNDRED
 
 __all__ = ["explain_total"]
@@ -39,10 +40,7 @@ _TOTAL: Text = ("총점", "total")
 _CAPPED: Text = ("(상한 {bound})", "(capped at {bound})")
 _FLOORED: Text = ("(하한 0)", "(floored at 0)")
 _PROVISIONAL: Text = (" — 잠정 (정성평가 등급 대기)", " — provisional (qualitative grade pending)")
-_UNRANKED: dict[str, Text] = {
-    STATUS_MISSING: ("미제출", "not submitted"),
-    STATUS_REJECTED: ("반려 (승인된 제출 없음)", "rejected (no accepted submission)"),
-}
+_NO_ACCEPTED: Text = (" (승인된 제출 없음)", " (no accepted submission)")
 
 
 # --- numbers -----------------------------------------------------------------------------------------------------
@@ -101,7 +99,8 @@ def explain_total(agency: AgencyResult, lang: str = "ko") -> str:
     """The line that redoes the total: `득점 합계 85.30 + 가점 1.5 (사유) = 총점 86.80`; a clamp is shown."""
     check_lang(lang)
     if agency.total is None or agency.score_sum is None:
-        return tr(_UNRANKED.get(agency.status, _UNRANKED[STATUS_MISSING]), lang)
+        status = agency.status if agency.status == STATUS_REJECTED else STATUS_MISSING
+        return word(STATUS, status, lang) + (tr(_NO_ACCEPTED, lang) if status == STATUS_REJECTED else "")
     with localcontext(EXACT):
         raw = agency.score_sum + sum((a.points for a in agency.adjustments), Decimal(0))
     text = tr(_SUM, lang, sum=fmt(agency.score_sum, 2)) + _signed_terms(agency.adjustments, lang)
