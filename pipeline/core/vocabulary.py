@@ -43,7 +43,6 @@ SEVERITY: dict[str, Text] = {
 """How bad a finding is: an error rejects the file, a warning does not."""
 
 HOW_TO_FIX: Text = ("고치는 방법", "How to fix")
-PROVISIONAL: Text = ("잠정", "provisional")
 
 
 def word(table: dict[str, Text], key: str, lang: str) -> str:
