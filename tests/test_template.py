@@ -301,7 +301,7 @@ def test_an_unknown_agency_code_is_a_clear_error(home: Path) -> None:
     result = CliRunner().invoke(app, ["template", "--home", str(home), "--agency", "NOPE"])
     assert result.exit_code == 64
     assert result.stderr.count("\n") == 1
-    assert "unknown agency code 'NOPE'" in result.stderr and "GMRT" in result.stderr
+    assert "등록되지 않은 기관코드 'NOPE'" in result.stderr and "'GMRT'" in result.stderr
     assert "Traceback" not in result.output
     assert not (home / "templates").exists()
 
