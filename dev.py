@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Set-up and the two everyday commands, needing nothing but Python 3.11+.
+"""Set-up and the everyday commands, needing nothing but Python 3.11+.
 
-    python3 dev.py demo   # create .venv, install, build the demo home and run the nightly batch on it
-    python3 dev.py test   # create .venv, install with test extras, lint (ruff, import layers), run the test suite
+    python3 dev.py demo             # create .venv, install, build the demo home and run the nightly batch on it
+    python3 dev.py test             # create .venv, install with test extras, lint (ruff, import layers), run the tests
+    python3 dev.py pipeline ARGS…   # the `pipeline` command itself, without activating .venv
+                                    # (or: `. .venv/bin/activate`, then `pipeline ARGS…`)
 
 Installation is repeated only when pyproject.toml changed since the last one.
 """
@@ -41,7 +43,7 @@ def ensure_venv() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("demo", "test", "setup"):
+    if not argv or argv[0] not in ("demo", "test", "setup", "pipeline"):
         print(__doc__)
         return 64
     ensure_venv()
@@ -50,6 +52,8 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "demo":
         return subprocess.call([str(BIN / "pipeline"), "demo", *(rest or ["demo"])], cwd=ROOT)
+    if command == "pipeline":  # in the caller's folder: its paths are relative to where it was typed
+        return subprocess.call([str(BIN / "pipeline"), *rest])
     lint = subprocess.call([str(BIN / "ruff"), "check", "--quiet", "."], cwd=ROOT)
     if lint:
         print("ruff found problems (above); fix them before the tests run", file=sys.stderr)

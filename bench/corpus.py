@@ -25,7 +25,7 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +72,8 @@ class Corpus:
 
 def config_text(agencies: Any) -> str:
     """pipeline.toml registering these agencies (files are taken at once: min_file_age_seconds = 0)."""
-    today = date.today()
-    deadline = (today + timedelta(days=90)).isoformat()  # no reminders due during a benchmark
-    return render_config(agencies, year=today.year, deadline=deadline, min_file_age_seconds=0)
+    # No deadline, so no reminders during a benchmark (a deadline must lie in the evaluation year).
+    return render_config(agencies, year=date.today().year, deadline=None, min_file_age_seconds=0)
 
 
 def base_goals(rng: random.Random) -> tuple[list[dict[str, Any]], list[list[Any]]]:

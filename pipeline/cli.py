@@ -1,170 +1,263 @@
 """The `pipeline` command: parses options, calls the stage that does the work, turns outcomes into exit codes.
 
 Heavy libraries (pandas, pandera, openpyxl, xlsxwriter) are imported inside the commands, never at module level,
-so that `pipeline --help` answers at once.
+so that `pipeline --help` answers at once. The help is in one language, chosen before the command is built
+(`help_lang`): `--lang` anywhere on the line, else `$PIPELINE_LANG`, else the home's `[evaluation] lang`, else
+Korean. What a command prints follows `--lang` (after or before the command), `$PIPELINE_LANG`, the settings.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: typer reads each command's annotations when `build_app` defines it,
+# and the help texts inside them are those of the language being built.
 
+import os
 import sys
+import tomllib
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from pipeline.core.i18n import LANGS
+from pipeline.commands.closed_pipe import QuietStdout
+from pipeline.commands.help_page import PipelineCommand, PipelineGroup
+from pipeline.commands.words import HELP, SAY
+from pipeline.core.i18n import LANGS, tr
 from pipeline.exit_codes import Exit
 from pipeline.settings.home import resolve_home
 from pipeline.settings.load import ConfigError, load_config
 from pipeline.settings.schema import CONFIG_NAME
 
-app = typer.Typer(
-    name="pipeline",
-    help="Validate, score and report public agencies' performance workbooks (nightly batch).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-HomeOption = Annotated[
-    Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
-    typer.Option("--home", help="Working home holding pipeline.toml (default: $PIPELINE_HOME, else current dir)."),
-]
-LangOption = Annotated[
-    Optional[str],  # noqa: UP045
-    typer.Option("--lang", help="Language of everything a person reads: ko (default) or en."),
-]
+LANG_BEFORE_COMMAND = "pipeline.lang"
+"""Where the group keeps a `--lang` given before the command (click shares `meta` with the command's context)."""
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"pipeline: {message}", err=True)
+def build_app(lang: str) -> typer.Typer:
+    """The `pipeline` command with its help in `lang`."""
+    app = typer.Typer(
+        name="pipeline",
+        cls=PipelineGroup,
+        help=tr(HELP["app"], lang),
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"obj": lang},
+    )
+    for add in (_add_root, _add_init, _add_template, _add_validate, _add_run, _add_status, _add_report, _add_demo):
+        add(app, lang)
+    return app
+
+
+# --- options every command shares ------------------------------------------------------------------------------
+def _home_option(lang: str) -> Any:
+    return Annotated[
+        Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
+        typer.Option("--home", help=tr(HELP["home"], lang), metavar="DIR", show_default=False),
+    ]
+
+
+def _lang_option(lang: str) -> Any:
+    return Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--lang", help=tr(HELP["lang"], lang), metavar="ko|en", show_default=False),
+    ]
+
+
+def _flag(name: str, text: str) -> Any:
+    return Annotated[bool, typer.Option(name, help=text, show_default=False)]
+
+
+def _fail(ctx: typer.Context, key: str, code: int, **values: object) -> typer.Exit:
+    """One line on stderr in the language of the help (the one a mistake on the command line is read in)."""
+    typer.echo(f"pipeline: {tr(SAY[key], ctx.find_root().obj, **values)}", err=True)
     return typer.Exit(code)
 
 
-def _load(home: Path | None):
-    try:
-        return load_config(home)
-    except ConfigError as exc:
-        raise _fail(str(exc), Exit.CONFIG) from None
-
-
-def _lang(lang: str | None, config=None) -> str:
-    chosen = lang or (config.evaluation.lang if config is not None else "ko")
-    if chosen not in LANGS:
-        raise _fail(f"--lang must be 'ko' or 'en', not {chosen!r}", Exit.BAD_ARGUMENT)
-    return chosen
-
-
-@app.command()
-def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to make into a working home.")],
-    force: Annotated[bool, typer.Option(help="Overwrite an existing pipeline.toml.")] = False,
-) -> None:
-    """Create a working home: a commented pipeline.toml and the inbox/outbox/archive/rejected/state folders."""
-    from pipeline.commands.init import init_command
-
-    raise typer.Exit(init_command(directory, force=force))
-
-
-@app.command()
-def template(
-    home: HomeOption = None,
-    lang: LangOption = None,
-    agency: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--agency", help="Prefill the agency block for this agency code."),
-    ] = None,
-    all_agencies: Annotated[bool, typer.Option("--all", help="Write one prefilled template per agency.")] = False,
-    out: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--out", help="File (or folder with --all) to write; default: templates/ in the home."),
-    ] = None,
-) -> None:
-    """Write the standard template workbook (blank, or prefilled for one or every agency)."""
-    from pipeline.commands.template import template_command
-
-    config = _load(home) if (agency or all_agencies) else _try_load(home)
-    code = template_command(config, lang=_lang(lang, config), agency=agency, all_agencies=all_agencies, out=out)
-    raise typer.Exit(code)
-
-
-def _try_load(home: Path | None):
-    """The blank template needs no config, but uses the year and language when there is one."""
-    if (resolve_home(home) / CONFIG_NAME).is_file():
-        return _load(home)
+def _explicit_lang(ctx: typer.Context, lang: str | None) -> str | None:
+    """`--lang` after the command, else before it, else `$PIPELINE_LANG`; None when none is given."""
+    given = (("--lang", lang), ("--lang", ctx.meta.get(LANG_BEFORE_COMMAND)), ("$PIPELINE_LANG", _env_lang()))
+    for name, value in given:
+        if value:
+            if value not in LANGS:
+                raise _fail(ctx, "bad_lang", Exit.BAD_ARGUMENT, name=name, value=repr(value))
+            return value
     return None
 
 
-@app.command()
-def validate(
-    files: Annotated[list[Path], typer.Argument(help="Workbooks to check.")],
-    home: HomeOption = None,
-    lang: LangOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print findings as JSON on stdout.")] = False,
-    feedback: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--feedback", help="Write a feedback workbook per file into this folder."),
-    ] = None,
-) -> None:
-    """Check workbooks and report every problem, cell by cell. Exit 0 clean, 65 errors, 66 unreadable."""
-    from pipeline.commands.validate import validate_command
-
-    config = _try_load(home)
-    raise typer.Exit(validate_command(files, config, lang=_lang(lang, config), as_json=as_json, feedback_dir=feedback))
+def _env_lang() -> str | None:
+    return os.environ.get("PIPELINE_LANG") or None
 
 
-@app.command()
-def run(
-    home: HomeOption = None,
-    lang: LangOption = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and score; write, move and send nothing.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")] = False,
-) -> None:
-    """The nightly batch: pick up inbox files, validate, score, report, mail."""
-    config = _load(home)
-    from pipeline.commands.run import run_command
-    from pipeline.system.gc_policy import fewer_collections
-
-    fewer_collections()
-    raise typer.Exit(run_command(config, lang=_lang(lang, config), dry_run=dry_run, as_json=as_json))
+def _lang(ctx: typer.Context, lang: str | None, config: Any = None) -> str:
+    return _explicit_lang(ctx, lang) or (config.evaluation.lang if config is not None else "ko")
 
 
-@app.command()
-def status(home: HomeOption = None, lang: LangOption = None) -> None:
-    """Per agency: current submission, total and grade, open problems; agencies not yet submitted; last runs."""
-    config = _load(home)
-    from pipeline.commands.status import status_command
-
-    raise typer.Exit(status_command(config, lang=_lang(lang, config)))
-
-
-@app.command()
-def report(home: HomeOption = None, lang: LangOption = None) -> None:
-    """Rebuild today's outputs (workbook, results.json) from the ledger without touching the inbox."""
-    config = _load(home)
-    from pipeline.commands.report import report_command
-
-    raise typer.Exit(report_command(config, lang=_lang(lang, config)))
+def _load(ctx: typer.Context, home: Path | None, lang: str | None) -> Any:
+    try:
+        return load_config(home, lang=_explicit_lang(ctx, lang))
+    except ConfigError as exc:
+        typer.echo(f"pipeline: {exc}", err=True)
+        raise typer.Exit(Exit.CONFIG) from None
 
 
-@app.command()
-def demo(
-    directory: Annotated[Path, typer.Argument(help="Folder for the demo home.")] = Path("demo"),
-    lang: LangOption = None,
-    seed: Annotated[int, typer.Option(help="Seed of the generated workbooks.")] = 2019,
-) -> None:
-    """Build a demo home with the 24 agencies of the real case, fill their workbooks, and run the batch."""
-    from pipeline.commands.demo import demo_command
+def _try_load(ctx: typer.Context, home: Path | None, lang: str | None) -> Any:
+    """The blank template and `validate` need no config, but use the year, agencies and language when there is one."""
+    if (resolve_home(home) / CONFIG_NAME).is_file():
+        return _load(ctx, home, lang)
+    return None
 
-    raise typer.Exit(demo_command(directory, lang=_lang(lang), seed=seed))
+
+# --- the commands ----------------------------------------------------------------------------------------------
+def _add_root(app: typer.Typer, lang: str) -> None:
+    @app.callback()
+    def root(ctx: typer.Context, lang: _lang_option(lang) = None) -> None:
+        ctx.meta[LANG_BEFORE_COMMAND] = lang
+
+
+def _add_init(app: typer.Typer, lang: str) -> None:
+    @app.command(cls=PipelineCommand, help=tr(HELP["init"], lang))
+    def init(
+        ctx: typer.Context,
+        directory: Annotated[Path, typer.Argument(help=tr(HELP["init.directory"], lang), metavar="DIR")],
+        force: _flag("--force", tr(HELP["init.force"], lang)) = False,
+        lang: _lang_option(lang) = None,
+    ) -> None:
+        from pipeline.commands.init import init_command
+
+        raise typer.Exit(init_command(directory, lang=_lang(ctx, lang), force=force))
+
+
+def _add_template(app: typer.Typer, lang: str) -> None:
+    @app.command(cls=PipelineCommand, help=tr(HELP["template"], lang))
+    def template(
+        ctx: typer.Context,
+        home: _home_option(lang) = None,
+        lang: _lang_option(lang) = None,
+        agency: Annotated[
+            Optional[str],  # noqa: UP045
+            typer.Option("--agency", help=tr(HELP["template.agency"], lang), metavar="CODE", show_default=False),
+        ] = None,
+        all_agencies: _flag("--all", tr(HELP["template.all"], lang)) = False,
+        out: Annotated[
+            Optional[str],  # noqa: UP045 - a string: `templates/` must keep its slash (a folder)
+            typer.Option("--out", help=tr(HELP["template.out"], lang), metavar="PATH", show_default=False),
+        ] = None,
+        force: _flag("--force", tr(HELP["template.force"], lang)) = False,
+    ) -> None:
+        from pipeline.commands.template import template_command
+
+        config = _load(ctx, home, lang) if (agency or all_agencies) else _try_load(ctx, home, lang)
+        chosen = _lang(ctx, lang, config)
+        raise typer.Exit(template_command(config, chosen, agency, all_agencies, out, force=force))
+
+
+def _add_validate(app: typer.Typer, lang: str) -> None:
+    @app.command(cls=PipelineCommand, help=tr(HELP["validate"], lang))
+    def validate(
+        ctx: typer.Context,
+        files: Annotated[list[Path], typer.Argument(help=tr(HELP["validate.files"], lang), metavar="FILE")],
+        home: _home_option(lang) = None,
+        lang: _lang_option(lang) = None,
+        as_json: _flag("--json", tr(HELP["validate.json"], lang)) = False,
+        feedback: Annotated[
+            Optional[Path],  # noqa: UP045
+            typer.Option("--feedback", help=tr(HELP["validate.feedback"], lang), metavar="DIR", show_default=False),
+        ] = None,
+    ) -> None:
+        from pipeline.commands.validate import validate_command
+
+        config = _try_load(ctx, home, lang)
+        code = validate_command(files, config, lang=_lang(ctx, lang, config), as_json=as_json, feedback_dir=feedback)
+        raise typer.Exit(code)
+
+
+def _add_run(app: typer.Typer, lang: str) -> None:
+    @app.command(cls=PipelineCommand, help=tr(HELP["run"], lang))
+    def run(
+        ctx: typer.Context,
+        home: _home_option(lang) = None,
+        lang: _lang_option(lang) = None,
+        dry_run: _flag("--dry-run", tr(HELP["run.dry_run"], lang)) = False,
+        as_json: _flag("--json", tr(HELP["run.json"], lang)) = False,
+    ) -> None:
+        config = _load(ctx, home, lang)
+        from pipeline.commands.run import run_command
+        from pipeline.system.gc_policy import fewer_collections
+
+        fewer_collections()
+        raise typer.Exit(run_command(config, lang=_lang(ctx, lang, config), dry_run=dry_run, as_json=as_json))
+
+
+def _add_status(app: typer.Typer, lang: str) -> None:
+    @app.command(cls=PipelineCommand, help=tr(HELP["status"], lang))
+    def status(ctx: typer.Context, home: _home_option(lang) = None, lang: _lang_option(lang) = None) -> None:
+        config = _load(ctx, home, lang)
+        from pipeline.commands.status import status_command
+
+        raise typer.Exit(status_command(config, lang=_lang(ctx, lang, config)))
+
+
+def _add_report(app: typer.Typer, lang: str) -> None:
+    @app.command(cls=PipelineCommand, help=tr(HELP["report"], lang))
+    def report(ctx: typer.Context, home: _home_option(lang) = None, lang: _lang_option(lang) = None) -> None:
+        config = _load(ctx, home, lang)
+        from pipeline.commands.report import report_command
+
+        raise typer.Exit(report_command(config, lang=_lang(ctx, lang, config)))
+
+
+def _add_demo(app: typer.Typer, lang: str) -> None:
+    @app.command(cls=PipelineCommand, help=tr(HELP["demo"], lang))
+    def demo(
+        ctx: typer.Context,
+        directory: Annotated[Path, typer.Argument(help=tr(HELP["demo.directory"], lang), metavar="DIR")] = Path("demo"),
+        lang: _lang_option(lang) = None,
+        seed: Annotated[int, typer.Option(help=tr(HELP["demo.seed"], lang), metavar="N")] = 2019,
+    ) -> None:
+        from pipeline.commands.demo import demo_command
+
+        raise typer.Exit(demo_command(directory, lang=_lang(ctx, lang), seed=seed))
+
+
+# --- the language of the help, before there is a command ------------------------------------------------------
+def help_lang(argv: list[str]) -> str:
+    """`--lang` anywhere on the line, else `$PIPELINE_LANG`, else the home's `[evaluation] lang`, else Korean."""
+    for value in (_option_value(argv, "--lang"), _env_lang()):
+        if value in LANGS:
+            return value
+    return _home_lang(_option_value(argv, "--home")) or "ko"
+
+
+def _option_value(argv: list[str], name: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(f"{name}="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _home_lang(home: str | None) -> str | None:
+    """The language the home's pipeline.toml asks for, if the file reads cleanly (any mistake is told later)."""
+    try:
+        data = tomllib.loads((resolve_home(home) / CONFIG_NAME).read_bytes().decode("utf-8-sig"))
+        lang = data["evaluation"]["lang"]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        return None
+    return lang if lang in LANGS else None
+
+
+app = build_app("ko")
+"""The command with its Korean help, for tests and for `python -m pipeline` run without `main`."""
 
 
 def main() -> None:
+    sys.stdout = QuietStdout(sys.stdout)
     try:
-        app()
+        build_app(help_lang(sys.argv[1:]))(prog_name="pipeline")
     except ConfigError as exc:  # raised late, e.g. by a command that reloads settings
         typer.echo(f"pipeline: {exc}", err=True)
         sys.exit(Exit.CONFIG)
+    finally:
+        sys.stdout.flush()

@@ -49,7 +49,7 @@ BAD = "GJ08"
 
 
 def config_text() -> str:
-    return render_config(AGENCIES, year=factory.YEAR, deadline="2026-12-31", min_file_age_seconds=60)
+    return render_config(AGENCIES, year=factory.YEAR, deadline=f"{factory.YEAR}-12-31", min_file_age_seconds=60)
 
 
 def info(code: str) -> dict[str, Any]:

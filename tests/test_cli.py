@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,8 +71,10 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     config.write_text("# mine\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["init", str(tmp_path)])
     assert result.exit_code == 73
-    assert "already exists" in result.stderr and "--force" in result.stderr
+    assert "이미 있습니다" in result.stderr and "--force" in result.stderr
     assert config.read_text(encoding="utf-8") == "# mine\n"
+    result = CliRunner().invoke(app, ["init", str(tmp_path), "--lang", "en"])
+    assert result.exit_code == 73 and "already exists (use --force to overwrite)" in result.stderr
     result = CliRunner().invoke(app, ["init", str(tmp_path), "--force"])
     assert result.exit_code == 0
     load_config(tmp_path)
@@ -118,11 +122,35 @@ def test_the_current_folder_is_the_home_by_default(two_homes: tuple[Path, Path])
 
 # --- exit codes -------------------------------------------------------------------------------------------------
 BAD_CONFIGS = [
-    ("missing key", "year = 2026\n", "", "[evaluation].year: missing key"),
-    ("wrong type", "year = 2026\n", 'year = "2026"\n', "[evaluation].year: must be an integer"),
-    ("unknown grade", 'grades = ["S", "A"]', 'grades = ["S", "X"]', "[scoring.excellence].grades: unknown grade"),
-    ("password", 'password_env = "PIPELINE_SMTP_PASSWORD"', 'password = "hunter2"', "[mail.smtp].password"),
+    # (id, old text, new text, the line in Korean, the line with --lang en)
+    ("missing key", "year = 2026\n", "", "[evaluation].year: 항목이 없습니다", "[evaluation].year: missing key"),
+    (
+        "wrong type",
+        "year = 2026\n",
+        'year = "2026"\n',
+        "[evaluation].year: 정수로",
+        "[evaluation].year: must be an integer",
+    ),
+    (
+        "unknown grade",
+        'grades = ["S", "A"]',
+        'grades = ["S", "X"]',
+        "[scoring.excellence].grades: 알 수 없는 등급",
+        "[scoring.excellence].grades: unknown grade",
+    ),
+    (
+        "password",
+        'password_env = "PIPELINE_SMTP_PASSWORD"',
+        'password = "hunter2"',
+        "[mail.smtp].password",
+        "[mail.smtp].password",
+    ),
 ]
+CASES = {
+    "argnames": ("old", "new", "ko", "en"),
+    "argvalues": [b[1:] for b in BAD_CONFIGS],
+    "ids": [b[0] for b in BAD_CONFIGS],
+}
 
 
 def bad_home(tmp_path: Path, old: str, new: str) -> Path:
@@ -132,22 +160,23 @@ def bad_home(tmp_path: Path, old: str, new: str) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(("old", "new", "line"), [b[1:] for b in BAD_CONFIGS], ids=[b[0] for b in BAD_CONFIGS])
-def test_a_config_error_is_one_line_and_exit_78(tmp_path: Path, old: str, new: str, line: str) -> None:
+@pytest.mark.parametrize(**CASES)
+def test_a_config_error_is_one_line_and_exit_78(tmp_path: Path, old: str, new: str, ko: str, en: str) -> None:
     home = bad_home(tmp_path, old, new)
-    result = CliRunner().invoke(app, ["template", "--home", str(home), "--agency", "GMRT"])
-    assert result.exit_code == Exit.CONFIG == 78
-    assert result.stderr.startswith(f"pipeline: pipeline.toml: {line}")
-    assert result.stderr.count("\n") == 1
-    assert "Traceback" not in result.output and "hunter2" not in result.output
+    for lang, line in (("ko", ko), ("en", en)):
+        result = CliRunner().invoke(app, ["template", "--home", str(home), "--agency", "GMRT", "--lang", lang])
+        assert result.exit_code == Exit.CONFIG == 78
+        assert result.stderr.startswith(f"pipeline: pipeline.toml: {line}")
+        assert result.stderr.count("\n") == 1
+        assert "Traceback" not in result.output and "hunter2" not in result.output
 
 
-@pytest.mark.parametrize(("old", "new", "line"), [b[1:] for b in BAD_CONFIGS], ids=[b[0] for b in BAD_CONFIGS])
-def test_the_nightly_run_exits_78_on_a_config_error(tmp_path: Path, old: str, new: str, line: str) -> None:
+@pytest.mark.parametrize(**CASES)
+def test_the_nightly_run_exits_78_on_a_config_error(tmp_path: Path, old: str, new: str, ko: str, en: str) -> None:
     """What cron sees: `python -m pipeline run --home DIR`, exit 78, one line on stderr, no traceback."""
     done = run_python("-m", "pipeline", "run", "--home", str(bad_home(tmp_path, old, new)))
     assert done.returncode == 78, done.stderr
-    assert done.stderr.startswith(f"pipeline: pipeline.toml: {line}")
+    assert done.stderr.startswith(f"pipeline: pipeline.toml: {ko}")
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert done.stdout == ""
 
@@ -162,3 +191,75 @@ def test_an_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["template", "--lang", "jp", "--out", str(tmp_path / "t.xlsx")])
     assert result.exit_code == 64
     assert "--lang" in result.stderr
+
+
+# --- a reader that leaves early (`pipeline status | head -1`) -----------------------------------------------------
+CLOSED_PIPE_CASES = {
+    # case: (arguments, given the home and a scratch folder; the exit code with an open pipe)
+    "--help": (lambda home, tmp: ["--help"], 0),
+    "status": (lambda home, tmp: ["status", "--home", str(home)], 0),
+    "status --lang en": (lambda home, tmp: ["--lang", "en", "status", "--home", str(home)], 0),
+    "validate": (lambda home, tmp: ["validate", str(home / "no.xlsx"), "--home", str(home)], 66),
+    "validate --json": (lambda home, tmp: ["validate", "--json", str(home / "no.xlsx"), "--home", str(home)], 66),
+    "template": (lambda home, tmp: ["template", "--all", "--home", str(home), "--out", str(tmp / "t")], 0),
+    "init": (lambda home, tmp: ["init", str(tmp / "new")], 0),
+    "usage error": (lambda home, tmp: ["status", "--frob"], 2),
+}
+
+
+@pytest.mark.parametrize("case", CLOSED_PIPE_CASES)
+def test_a_closed_pipe_ends_quietly_with_the_commands_own_code(
+    two_homes: tuple[Path, Path], tmp_path: Path, case: str
+) -> None:
+    """stdout is a pipe whose reader has gone: the command still does its work and exits with its own code."""
+    argv, code = CLOSED_PIPE_CASES[case]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader left before the first line: every write meets a broken pipe
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pipeline", *argv(two_homes[0], tmp_path)],
+            cwd=ROOT,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PIPELINE_LANG": ""},
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == code, done.stderr
+    assert "BrokenPipe" not in done.stderr and "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
+    if case == "init":
+        assert (tmp_path / "new" / "pipeline.toml").is_file()  # the work was done all the same
+    if case == "template":
+        assert len(list((tmp_path / "t").glob("*.xlsx"))) == len(EXAMPLE_AGENCIES[:1])
+
+
+# --- the README: exit codes, getting `pipeline`, the scoring rules -------------------------------------------------
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_lists_every_exit_code() -> None:
+    line = " ".join(README[README.index("Exit codes") :].split("\n\n")[0].split())
+    listed = [int(n) for n in re.findall(r"(?:^|[:,])\s*(\d+) ", line.split(":", 1)[1])]
+    assert listed == [int(code) for code in Exit], line
+
+
+def test_the_readme_says_how_to_get_pipeline_and_where_the_scoring_rules_are() -> None:
+    assert ". .venv/bin/activate" in README and "python3 dev.py pipeline" in README
+    assert "../shared" not in README and "(docs/scoring.md)" in README
+    scoring = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    for worked in ("| 100.00 (rate 111.5%) | 20 | 20.00 |", "| 72.65 | 20 | 14.53 |", "**84.53**", "86.67"):
+        assert worked in scoring
+
+
+def test_dev_py_passes_pipeline_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
+    assert spec is not None and spec.loader is not None
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    calls: list[tuple[list[str], dict]] = []
+    monkeypatch.setattr(dev, "ensure_venv", lambda: None)
+    monkeypatch.setattr(dev.subprocess, "call", lambda argv, **kw: calls.append((argv, kw)) or 7)
+    assert dev.main(["pipeline", "status", "--home", "demo"]) == 7
+    assert calls == [([str(dev.BIN / "pipeline"), "status", "--home", "demo"], {})]  # in the caller's folder

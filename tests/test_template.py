@@ -301,7 +301,7 @@ def test_an_unknown_agency_code_is_a_clear_error(home: Path) -> None:
     result = CliRunner().invoke(app, ["template", "--home", str(home), "--agency", "NOPE"])
     assert result.exit_code == 64
     assert result.stderr.count("\n") == 1
-    assert "unknown agency code 'NOPE'" in result.stderr and "GMRT" in result.stderr
+    assert "등록되지 않은 기관코드 'NOPE'" in result.stderr and "'GMRT'" in result.stderr
     assert "Traceback" not in result.output
     assert not (home / "templates").exists()
 
@@ -326,14 +326,14 @@ def content_fingerprint(path: Path) -> str:
 
 
 def test_the_committed_template_is_current(tmp_path: Path) -> None:
-    """`pipeline template` at the repository root regenerates templates/; if this fails, run it and commit."""
+    """`pipeline template --force` at the repository root regenerates templates/; if this fails, run it and commit."""
     committed = ROOT / "templates" / TEMPLATE_FILE
     assert committed.is_file(), "run `pipeline template` at the repository root"
     fresh = tmp_path / TEMPLATE_FILE
     result = CliRunner().invoke(app, ["template", "--home", str(ROOT), "--out", str(fresh)])
     assert result.exit_code == 0, result.output
     assert content_fingerprint(fresh) == content_fingerprint(committed), (
-        "templates/ is stale: run `.venv/bin/pipeline template` at the repository root and commit the file"
+        "templates/ is stale: run `.venv/bin/pipeline template --force` at the repository root and commit the file"
     )
 
 

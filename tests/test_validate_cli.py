@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import factory
+import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.commands.validate import validate_command
+from pipeline.exit_codes import Exit
 
 CONFIG = factory.config()
 
@@ -103,3 +108,66 @@ def test_cli_without_home_skips_registry_checks(tmp_path: Path, monkeypatch) -> 
     wrong = factory.write(tmp_path / "wrong.xlsx", info={"agency_code": "ZZ99"})
     result = CliRunner().invoke(app, ["validate", str(wrong)])
     assert result.exit_code == 0, result.output
+
+
+# --- a path that is not a file at all ------------------------------------------------------------------------------
+NOT_FILES = {
+    # case: (make the path under tmp, the Korean words, the English words)
+    "missing file": (lambda tmp: tmp / "no" / "such.xlsx", "파일이 없습니다", "no such file"),
+    "missing in a folder that exists": (lambda tmp: tmp / "such.xlsx", "파일이 없습니다", "no such file"),
+    "dangling link": (lambda tmp: _link(tmp / "gone.xlsx"), "파일이 없습니다", "no such file"),
+    "folder": (lambda tmp: _folder(tmp / "inbox.xlsx"), "폴더입니다", "is a folder"),
+    "FIFO": (lambda tmp: _fifo(tmp / "pipe.xlsx"), "일반 파일이 아닙니다", "not a regular file"),
+    "/dev/zero": (lambda tmp: Path("/dev/zero"), "일반 파일이 아닙니다", "not a regular file"),
+    "/dev/null": (lambda tmp: Path("/dev/null"), "일반 파일이 아닙니다", "not a regular file"),
+}
+
+
+def _link(path: Path) -> Path:
+    path.symlink_to(path.parent / "nowhere.xlsx")
+    return path
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)  # opening it to read would wait for a writer forever
+    return path
+
+
+@pytest.mark.parametrize("case", NOT_FILES)
+def test_a_path_that_is_not_a_file_is_named_exit_66(tmp_path: Path, case: str) -> None:
+    """Not "damaged, re-save it in Excel": the line says what the path is, and the other files are still checked."""
+    make, ko, en = NOT_FILES[case]
+    path, ok = make(tmp_path), factory.write(tmp_path / "ok.xlsx")
+    for lang, words in (("ko", ko), ("en", en)):
+        done = subprocess.run(  # a process of its own: a regression that opens the FIFO fails, not hangs
+            [sys.executable, "-m", "pipeline", "validate", str(path), str(ok), "--lang", lang],
+            cwd=tmp_path,
+            env={**os.environ, "PIPELINE_HOME": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == Exit.NO_INPUT == 66, done.stderr
+        lines = [line for line in done.stderr.splitlines() if str(path) in line]
+        assert len(lines) == 1 and lines[0].startswith(f"pipeline: {path}: ") and words in lines[0], done.stderr
+        assert "Traceback" not in done.stderr and "0바이트" not in done.stderr + done.stdout
+        assert "손상" not in done.stdout and "damaged" not in done.stdout and "Error]" not in done.stdout
+        assert f"{ok}: " in done.stdout  # the good file is still checked and reported
+
+
+def test_json_names_the_path_that_is_not_a_file(tmp_path: Path) -> None:
+    code, text = run([tmp_path / "no.xlsx"], as_json=True, lang="en")
+    assert code == 66
+    assert json.loads(text) == [
+        {
+            "file": str(tmp_path / "no.xlsx"),
+            "status": "unreadable",
+            "message": f"{tmp_path / 'no.xlsx'}: no such file",
+            "findings": [],
+        }
+    ]

@@ -5,16 +5,22 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from pipeline.commands.words import SAY, os_reason
+from pipeline.core.i18n import tr
 from pipeline.exit_codes import Exit
 from pipeline.settings.home import init_home
 
 
-def init_command(directory: Path, force: bool = False) -> int:
+def init_command(directory: Path, lang: str = "ko", force: bool = False) -> int:
     """Create the home; an existing pipeline.toml is only overwritten with `force`."""
     try:
         written = init_home(directory, force=force)
-    except FileExistsError as exc:
-        print(f"pipeline: {exc}: already exists (use --force to overwrite)", file=sys.stderr)
+    except OSError as exc:
+        if isinstance(exc, FileExistsError) and not exc.filename:  # init_home's own: pipeline.toml is there
+            line = tr(SAY["exists"], lang, path=exc)
+        else:  # the folder is a file, or may not be written
+            line = tr(SAY["cannot_create"], lang, path=exc.filename or directory, reason=os_reason(exc, lang))
+        print(f"pipeline: {line}", file=sys.stderr)
         return Exit.CANT_CREATE
-    print(f"created {written}")
+    print(tr(SAY["created"], lang, path=written))
     return Exit.OK

@@ -1,31 +1,69 @@
-"""`pipeline template`: write the standard template, blank, prefilled for one agency, or one per agency."""
+"""`pipeline template`: write the standard template, blank, prefilled for one agency, or one per agency.
+
+`--out` names a file, or a folder (one that exists, or a path ending in `/`) that gets the usual file name; `--all`
+takes a folder only. A file that exists is left alone unless `--force`: every target is checked before the first
+is written, so a refusal writes nothing.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+from pipeline.commands.words import SAY, os_reason
+from pipeline.core.i18n import tr
 from pipeline.exit_codes import Exit
-from pipeline.settings.schema import Config
+from pipeline.settings.schema import Agency, Config
 from pipeline.template.workbook import template_file_name, write_template
 
 
-def template_command(config: Config | None, lang: str, agency: str | None, all_agencies: bool, out: Path | None) -> int:
+def template_command(
+    config: Config | None,
+    lang: str,
+    agency: str | None,
+    all_agencies: bool,
+    out: str | Path | None,
+    force: bool = False,
+) -> int:
     """`pipeline template`: blank, one prefilled (`--agency`), or one per agency (`--all`)."""
-    home = config.home if config else Path.cwd()
+    chosen: list[Agency | None] = [None]
     if agency or all_agencies:
         assert config is not None
-        chosen = list(config.agencies) if all_agencies else [config.agency(agency or "")]
-        if chosen == [None]:
-            known = ", ".join(a.code for a in config.agencies)
-            print(f"pipeline: unknown agency code {agency!r} (known: {known})", file=sys.stderr)
-            return Exit.BAD_ARGUMENT
-        folder = out if (out and all_agencies) else home / "templates"
-        for a in chosen:
-            assert a is not None
-            target = out if (out and not all_agencies) else folder / template_file_name(lang, a)
+        found = config.agency(agency or "")
+        if not all_agencies and found is None:
+            known = ", ".join(repr(a.code) for a in config.agencies)
+            return _refuse(tr(SAY["unknown_agency"], lang, code=repr(agency), known=known), Exit.BAD_ARGUMENT)
+        chosen = list(config.agencies) if all_agencies else [found]
+    home = config.home if config else Path.cwd()
+    folder = _folder(out, all_agencies, home)
+    if folder is not None and folder.exists() and not folder.is_dir():
+        return _refuse(tr(SAY["all_needs_folder"], lang, path=folder), Exit.CANT_CREATE)
+    targets = [(folder / template_file_name(lang, a) if folder is not None else Path(str(out)), a) for a in chosen]
+    for target, _ in targets:
+        if target.exists() and not (force and target.is_file()):
+            key = "exists" if target.is_file() else "cannot_create"
+            reason = tr(SAY["is_folder"], lang) if target.is_dir() else ""
+            return _refuse(tr(SAY[key], lang, path=target, reason=reason), Exit.CANT_CREATE)
+    for target, a in targets:
+        try:
             print(write_template(target, lang, config, a))
-        return Exit.OK
-    target = out or home / "templates" / template_file_name(lang)
-    print(write_template(target, lang, config))
+        except OSError as exc:  # the folder is a file, or may not be written
+            path = exc.filename or target
+            return _refuse(tr(SAY["cannot_create"], lang, path=path, reason=os_reason(exc, lang)), Exit.CANT_CREATE)
     return Exit.OK
+
+
+def _folder(out: str | Path | None, all_agencies: bool, home: Path) -> Path | None:
+    """The folder the template(s) go into, or None when `--out` names the file itself."""
+    if out is None:
+        return home / "templates"
+    text = str(out)
+    if all_agencies or text.endswith(("/", os.sep)) or Path(text).is_dir():
+        return Path(text)
+    return None
+
+
+def _refuse(line: str, code: int) -> int:
+    print(f"pipeline: {line}", file=sys.stderr)
+    return code

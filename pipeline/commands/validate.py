@@ -2,17 +2,20 @@
 
 Human output is grouped by finding type (how many, then each cell and message), because an officer fixing a
 workbook works through one kind of mistake at a time. `--json` is for scripts. Nothing is written unless
-`--feedback DIR` is given. Exit 0: no errors; 65: some file has errors; 66: some file is not a workbook at all.
+`--feedback DIR` is given. Exit 0: no errors; 65: some file has errors; 66: some file is not a workbook at all, or
+not a file (missing, a folder, a device).
 """
 
 from __future__ import annotations
 
 import json
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from pipeline.commands.words import SAY, os_reason
 from pipeline.core.i18n import tr
 from pipeline.exit_codes import Exit
 from pipeline.feedback.names import feedback_file_name
@@ -43,25 +46,51 @@ def validate_command(
     feedback_dir: Path | None = None,
     out: TextIO | None = None,
 ) -> int:
-    """Check every file, print the findings, optionally write feedback workbooks; return the exit code."""
+    """Check every file, print the findings, optionally write feedback workbooks; return the exit code.
+
+    A path that is not a file at all (missing, a folder, a device or a pipe) is told in one line and not opened:
+    it is a mistake on the command line, not a damaged workbook to re-save.
+    """
     out = out or sys.stdout
-    results = [check_file(Path(f), config, lang=lang) for f in files]
-    written: list[Path | None] = []
-    for result in results:
-        if feedback_dir is None:
-            written.append(None)
-            continue
-        target = Path(feedback_dir) / feedback_file_name(result.path.name)
-        written.append(write_feedback(result.path, result.findings, target, lang))
+    missing = {i: line for i, f in enumerate(files) if (line := not_a_file(Path(f), lang))}
+    checked = {i: check_file(Path(f), config, lang=lang) for i, f in enumerate(files) if i not in missing}
+    written: dict[int, Path] = {}
+    for i, result in checked.items():
+        if feedback_dir is not None:
+            target = Path(feedback_dir) / feedback_file_name(result.path.name)
+            written[i] = write_feedback(result.path, result.findings, target, lang)
     if as_json:
-        json.dump([_json(r, lang) for r in results], out, ensure_ascii=False, indent=2)
+        entries = [
+            _json(checked[i], lang) if i in checked else _json_missing(files[i], missing[i]) for i in range(len(files))
+        ]
+        json.dump(entries, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         if config is None:
             print(tr(TEXTS["no_config"], lang), file=sys.stderr)
-        for result, path in zip(results, written, strict=True):
-            _print_human(result, path, lang, out)
-    return exit_code(results)
+        for i in range(len(files)):
+            if i in missing:
+                print(f"pipeline: {missing[i]}", file=sys.stderr)
+            else:
+                _print_human(checked[i], written.get(i), lang, out)
+    return Exit.NO_INPUT if missing else exit_code(list(checked.values()))
+
+
+def not_a_file(path: Path, lang: str) -> str | None:
+    """Why `path` cannot be checked at all, or None for a regular file (even an empty or damaged one)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return tr(SAY["no_file"], lang, path=path)
+    except PermissionError:
+        return tr(SAY["no_permission"], lang, path=path)
+    except OSError as exc:
+        return tr(SAY["cannot_read"], lang, path=path, reason=os_reason(exc, lang))
+    if stat.S_ISDIR(mode):
+        return tr(SAY["folder"], lang, path=path)
+    if not stat.S_ISREG(mode):  # /dev/zero would read as an endless file, a FIFO would wait forever
+        return tr(SAY["not_regular"], lang, path=path)
+    return None
 
 
 def exit_code(results: Sequence[CheckResult]) -> int:
@@ -78,6 +107,10 @@ def _json(result: CheckResult, lang: str) -> dict[str, object]:
         "status": "valid" if result.ok else "invalid",
         "findings": [f.to_dict(lang) for f in result.findings],
     }
+
+
+def _json_missing(path: Path, message: str) -> dict[str, object]:
+    return {"file": str(path), "status": "unreadable", "message": message, "findings": []}
 
 
 def _print_human(result: CheckResult, feedback: Path | None, lang: str, out: TextIO) -> None:

@@ -5,7 +5,8 @@ the report's labels, the mail bodies); this module only chooses and fills them.
 
 Korean particles depend on the sound of the word before them (`미정이`, `2025가`, `100으로`). Templates write
 both forms as people do on paper, `이(가)`, `을(를)`, `은(는)`, `과(와)`, `(으)로`, and `tr` picks the right
-one for the value that was filled in, so a submitter reads natural Korean rather than a form letter.
+one for the value that was filled in, so a submitter reads natural Korean rather than a form letter. English
+templates do the same for a count: `{n} error(s)` reads `1 error` or `2 errors`.
 """
 
 from __future__ import annotations
@@ -25,10 +26,19 @@ def check_lang(lang: str) -> str:
 
 
 def tr(text: Text, lang: str, /, **values: object) -> str:
-    """Pick the language, fill `{placeholders}`, and settle Korean particles."""
+    """Pick the language, fill `{placeholders}`, and settle Korean particles or English plurals."""
     template = text[1] if lang == "en" else text[0]
     filled = template.format(**values) if values else template
-    return filled if lang == "en" else settle_particles(filled)
+    return settle_plurals(filled) if lang == "en" else settle_particles(filled)
+
+
+# --- English plurals ---------------------------------------------------------------------------------------
+_COUNTED = re.compile(r"(?<![\w.])(?P<n>\d[\d,]*(?:\.\d+)?)(?P<gap>\s+)(?P<noun>[A-Za-z-]+)\(s\)")
+
+
+def settle_plurals(text: str) -> str:
+    """`1 error(s)` → `1 error`, `2 error(s)` → `2 errors`: the noun right after a number agrees with it."""
+    return _COUNTED.sub(lambda m: m["n"] + m["gap"] + m["noun"] + ("" if m["n"] == "1" else "s"), text)
 
 
 # --- Korean particles --------------------------------------------------------------------------------------

@@ -48,12 +48,15 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 def render_config(
     agencies: Iterable[Agency],
     year: int,
-    deadline: str,
+    deadline: str | None,
     adjustments: Iterable[Adjustment] = (),
     min_file_age_seconds: float = Batch.min_file_age_seconds,
     office: str = Mail.sender,
 ) -> str:
-    """The commented pipeline.toml: every setting present with its default, so nothing is hidden."""
+    """The commented pipeline.toml: every setting present with its default, so nothing is hidden.
+
+    `deadline` (YYYY-MM-DD, in `year`) may be None: no deadline, no reminders.
+    """
     agencies, adjustments = tuple(agencies), tuple(adjustments)
     settings = _settings(agencies, year, deadline, adjustments, min_file_age_seconds, office)
     # Comments line up as in the file of the defaults (`pipeline init`'s): a value given per call keeps that spacing.
@@ -64,7 +67,7 @@ def render_config(
 def _settings(
     agencies: tuple[Agency, ...],
     year: int,
-    deadline: str,
+    deadline: str | None,
     adjustments: tuple[Adjustment, ...],
     min_file_age_seconds: float,
     office: str,
@@ -74,7 +77,9 @@ def _settings(
         home=Path(),
         source=Path(CONFIG_NAME),
         evaluation=Evaluation(
-            year=year, title=f"{year}년 공공기관 성과창출 평가 결과", deadline=date.fromisoformat(deadline)
+            year=year,
+            title=f"{year}년 공공기관 성과창출 평가 결과",
+            deadline=date.fromisoformat(deadline) if deadline else None,
         ),
         agencies=agencies,
         scoring=Scoring(adjustments=adjustments),
