@@ -50,7 +50,7 @@ INFO: dict[str, Any] = {
     "email": "gj01@example.go.kr",
 }
 
-# Six goals, every method, weights 20+15+25+20+5+15 = 100 (the worked examples of SCORING.md §5).
+# Six goals, every method, weights 20+15+25+20+5+15 = 100 (the worked examples of docs/scoring.md §5).
 GOALS: list[dict[str, Any]] = [
     {
         "number": "1",

@@ -101,7 +101,7 @@ def test_adjustments_name_known_agencies_with_reasons() -> None:
         assert a.agency in codes and a.points != 0 and a.reason
 
 
-# --- the expected results, re-derived by a deliberately naive reading of SCORING.md -----------------------------
+# --- the expected results, re-derived by a deliberately naive reading of docs/scoring.md -----------------------------
 QUAL = {"탁월": 100, "우수": 90, "양호": 80, "보통": 70, "미흡": 60, "아주미흡": 50}
 
 

@@ -56,7 +56,7 @@ def test_the_demo_city_matches_the_golden_standings(city_results: dict) -> None:
 
 
 def test_the_golden_standings_agree_with_the_hand_worked_expectations(city_results: dict) -> None:
-    """A second, independent source: demo_city.EXPECTED was worked out by hand from SCORING.md."""
+    """A second, independent source: demo_city.EXPECTED was worked out by hand from docs/scoring.md."""
     got = standings(city_results)
     for code, expected in city.EXPECTED.items():
         assert got[code]["status"] == expected.status, code

@@ -1,4 +1,4 @@
-"""The scoring spec (../shared/SCORING.md), rule by rule, with the worked numbers in the tests."""
+"""The scoring spec (docs/scoring.md), rule by rule, with the worked numbers in the tests."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def goal(method: str, weight: int | str = 100, **kw: object) -> Goal:
     return Goal(number="1-1", goal="목표", indicator="지표", method=method, weight=D(str(weight)), **kw)  # type: ignore[arg-type]
 
 
-# --- SCORING.md §5 worked examples, one test each ----------------------------------------------------------------
+# --- docs/scoring.md §5 worked examples, one test each ----------------------------------------------------------------
 def test_ratio_higher_over_target_is_capped_at_100() -> None:
     r = score_goal(goal("ratio", 20, direction="higher", target=3500, actual=3902), SCORING)
     assert r.points == D("100.00")

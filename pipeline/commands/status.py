@@ -13,6 +13,7 @@ from typing import TextIO
 
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED
+from pipeline.core.vocabulary import STATUS, word
 from pipeline.exit_codes import Exit
 from pipeline.mail.outbox import status_counts
 from pipeline.night.ledger import FileRow, Ledger
@@ -29,9 +30,6 @@ T: dict[str, Text] = {
     "total": ("총점", "Total"),
     "grade": ("등급", "Grade"),
     "problems": ("미해결 사항", "Open problems"),
-    "accepted": ("제출", "submitted"),
-    "rejected": ("반려", "rejected"),
-    "missing": ("미제출", "not submitted"),
     "rejected_latest": (
         "최근 제출 반려({at}, 오류 {errors}건): {message}",
         "latest file rejected ({at}, {errors} error(s)): {message}",
@@ -122,7 +120,7 @@ def agency_rows(config: Config, ledger: Ledger, lang: str) -> tuple[list[list[st
             [
                 agency.code,
                 agency.name,
-                tr(T[status], lang),
+                word(STATUS, status, lang),
                 f"{cur.received_at:%Y-%m-%d %H:%M}" if cur else "",
                 _clip(cur.original_name, 40) if cur else "",
                 f"{float(total):.2f}" if total is not None else "",

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from pipeline.commands.words import SAY, os_reason
 from pipeline.core.i18n import tr
+from pipeline.core.vocabulary import HOW_TO_FIX, SEVERITY, word
 from pipeline.exit_codes import Exit
 from pipeline.feedback.names import feedback_file_name
 from pipeline.feedback.write import write_feedback
@@ -31,10 +32,7 @@ TEXTS = {
         "pipeline.toml이 없어 기관코드·기관명·평가연도는 확인하지 않았습니다.",
         "No pipeline.toml: agency code, name and year were not checked.",
     ),
-    "fix": ("고치는 방법", "How to fix"),
     "feedback": ("검토 결과 파일: {path}", "Feedback workbook: {path}"),
-    "error": ("오류", "error"),
-    "warning": ("경고", "warning"),
 }
 
 
@@ -121,10 +119,10 @@ def _print_human(result: CheckResult, feedback: Path | None, lang: str, out: Tex
     for f in result.findings:
         groups.setdefault(f.code, []).append(f)
     for code, found in sorted(groups.items(), key=lambda item: (not item[1][0].is_error, item[0])):
-        severity = tr(TEXTS[found[0].severity], lang)
+        severity = word(SEVERITY, found[0].severity, lang)
         print(f"  [{severity}] {code} × {len(found)}", file=out)
         for f in found:
             print(f"    - {f.message(lang)}", file=out)
-        print(f"      {tr(TEXTS['fix'], lang)}: {found[0].hint(lang)}", file=out)
+        print(f"      {tr(HOW_TO_FIX, lang)}: {found[0].hint(lang)}", file=out)
     if feedback is not None:
         print("  " + tr(TEXTS["feedback"], lang, path=feedback), file=out)

@@ -403,7 +403,7 @@ NOT_SUBMITTED: tuple[str, ...] = ("GWRI", "GJFC")
 """Agencies that send nothing: listed as 미제출, unranked, and reminded before the deadline."""
 
 
-# --- what the scoring rules give (SCORING.md by hand; tests/test_demo.py re-derives it) ---------------------------
+# --- what the scoring rules give (docs/scoring.md by hand; tests/test_demo.py re-derives it) ---------------------------
 @dataclass(frozen=True)
 class Expected:
     """An agency's result over its accepted submission: total as text (2 decimals), grade, provisional, status."""

@@ -1,4 +1,4 @@
-"""The city's scoring rules (../shared/SCORING.md) as a pure core: goals and settings in, explained results out.
+"""The city's scoring rules (docs/scoring.md) as a pure core: goals and settings in, explained results out.
 
 No I/O, no clock, no randomness: the same submissions and `[scoring]` settings always give the same CityResult,
 so a printed sheet can be checked with a calculator and a re-run never changes a published number.

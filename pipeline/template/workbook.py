@@ -112,7 +112,7 @@ GUIDE_LINES = (
     ),
 )
 
-# One worked example per method (SCORING.md §5): shown on the guide sheet only.
+# One worked example per method (docs/scoring.md §5): shown on the guide sheet only.
 GUIDE_EXAMPLES: tuple[dict[str, Any], ...] = (
     {
         "number": "예1",
