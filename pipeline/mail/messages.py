@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import STATUS_ACCEPTED, STATUS_REJECTED, AgencyResult, CityResult, FindingRow, SubmissionRecord
+from pipeline.core.printable import printable
 from pipeline.core.vocabulary import HOW_TO_FIX, SEVERITY, STATUS, word
 from pipeline.mail.mime import address, ascii_fallback, clean_header, compose
 from pipeline.settings.schema import Agency, Config
@@ -133,8 +134,9 @@ def _footer(config: Config, lang: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    """Values from a workbook go into the body one per line, whatever they hold."""
-    return clean_header(text)
+    """Values from a workbook or a file name go into the body on one line, whatever they hold: controls and
+    direction marks shown as escapes (`printable`), runs of spaces as one."""
+    return " ".join(printable(text).split())
 
 
 # --- the four messages ----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_DUPLICATE, OUTCOME_REJECTED
+from pipeline.core.printable import printable
 from pipeline.core.vocabulary import OUTCOME
 from pipeline.exit_codes import Exit
 
@@ -113,7 +114,7 @@ class RunSummary:
         lines += [f"  ! {p}" for p in self.problems]
         if self.dry_run:
             lines.append(tr(T["dry"], lang))
-        return "\n".join(lines)
+        return "\n".join(printable(line) for line in lines)  # a name or cell text cannot add a line of its own
 
 
 def set_aside(name: str, outcome: str, reason: str, lang: str) -> FileReport:
