@@ -25,10 +25,26 @@ def check_lang(lang: str) -> str:
 
 
 def tr(text: Text, lang: str, /, **values: object) -> str:
-    """Pick the language, fill `{placeholders}`, and settle Korean particles."""
+    """Pick the language, fill `{placeholders}`, and settle Korean particles.
+
+    A count chooses its noun in English with `{n:one|many}`: `"{n} {n:error|errors}"` reads "1 error",
+    "2 errors" (Korean counts need no plural: `오류 {n}건`)."""
     template = text[1] if lang == "en" else text[0]
-    filled = template.format(**values) if values else template
+    if not values:
+        return template if lang == "en" else settle_particles(template)
+    counts = {k: _Count(v) if type(v) is int else v for k, v in values.items()}
+    filled = template.format(**counts)
     return filled if lang == "en" else settle_particles(filled)
+
+
+class _Count(int):
+    """An int that also formats as a noun: `format(_Count(1), "agency|agencies")` is "agency"."""
+
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            one, many = spec.split("|", 1)
+            return one if self == 1 else many
+        return int.__format__(self, spec)
 
 
 # --- Korean particles --------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ T_FOOTER: Text = (
 )
 T_REPORT_SUBJECT: Text = (
     "[{title}] 평가 결과 보고: 제출 {accepted}/{total}개 기관",
-    "[{title}] Evaluation report: {accepted} of {total} agencies submitted",
+    "[{title}] Evaluation report: {accepted} of {total} {total:agency|agencies} submitted",
 )
 T_REPORT_INTRO: Text = (
     "평가 담당자님께,\n\n최신 통합 결과 파일을 첨부합니다.",
@@ -46,11 +46,12 @@ T_REPORT_NOT_ATTACHED: Text = (
 )
 T_REPORT_COUNTS: Text = (
     "제출 현황: 전체 {total}개 기관 중 접수 {accepted}, 반려 {rejected}, 미제출 {missing}.",
-    "Submissions: of {total} agencies, {accepted} accepted, {rejected} returned, {missing} not submitted.",
+    "Submissions: of {total} {total:agency|agencies}, {accepted} accepted, {rejected} returned, {missing} not submitted.",
 )
 T_REPORT_PROVISIONAL: Text = (
     "정성평가 등 아직 평가되지 않은 목표가 있는 기관 {n}곳의 점수는 잠정입니다.",
-    "Scores of {n} agencies are provisional: some goals (e.g. qualitative) are not graded yet.",
+    "{n} {n:agency has a provisional score|agencies have provisional scores}: some goals (e.g. qualitative) are "
+    "not graded yet.",
 )
 T_EXCELLENT: Text = ("현재 우수기관 ({n}):", "Excellent agencies so far ({n}):")
 T_EXCELLENT_NONE: Text = ("현재 우수기관: 없음", "Excellent agencies so far: none")
@@ -61,7 +62,7 @@ T_REJECTIONS: Text = ("이번 실행에서 반려된 파일 ({n}):", "Files retu
 T_REJECTIONS_NONE: Text = ("이번 실행에서 반려된 파일: 없음", "Files returned in this run: none")
 T_REJECTION_LINE: Text = (
     "- {file} ({agency}): 오류 {errors}건, 경고 {warnings}건{reason}",
-    "- {file} ({agency}): {errors} errors, {warnings} warnings{reason}",
+    "- {file} ({agency}): {errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}{reason}",
 )
 T_UNKNOWN_AGENCY: Text = ("기관 미확인", "agency not identified")
 
@@ -72,7 +73,8 @@ T_FEEDBACK_SUBJECT: Text = (
 T_FEEDBACK_INTRO: Text = (
     "{agency} 담당자님께,\n\n{received}에 받은 파일 「{file}」을 검토한 결과 오류 {errors}건, 경고 {warnings}건이 있어 "
     "반려합니다.\n첨부한 파일에 문제가 있는 셀을 색과 메모로 표시했습니다. 고쳐서 다시 제출해 주십시오.",
-    'To {agency},\n\nThe file "{file}" received on {received} has {errors} errors and {warnings} warnings and '
+    'To {agency},\n\nThe file "{file}" received on {received} has {errors} {errors:error|errors} and '
+    "{warnings} {warnings:warning|warnings} and "
     "is returned.\nThe attached workbook marks each cell concerned with a colour and a comment. Please correct "
     "it and submit it again.",
 )
@@ -81,13 +83,14 @@ T_FINDINGS: Text = ("검토 결과:", "Findings:")
 T_FINDING_LINE: Text = ("- {where} [{severity}] {message}", "- {where} [{severity}] {message}")
 T_FINDINGS_MORE: Text = (
     "외 {n}건은 첨부 파일에서 확인해 주십시오.",
-    "{n} more are listed in the attached workbook.",
+    "{n} more {n:is|are} listed in the attached workbook.",
 )
 
 T_RECEIPT_SUBJECT: Text = ("[{title}] 제출 접수 확인: {agency}", "[{title}] Submission received: {agency}")
 T_RECEIPT_BODY: Text = (
     "{agency} 담당자님께,\n\n{received}에 받은 파일 「{file}」을 접수했습니다 (성과목표 {goals}개, 경고 {warnings}건).",
-    'To {agency},\n\nThe file "{file}" received on {received} is accepted ({goals} goals, {warnings} warnings).',
+    'To {agency},\n\nThe file "{file}" received on {received} is accepted ({goals} {goals:goal|goals}, '
+    "{warnings} {warnings:warning|warnings}).",
 )
 T_RECEIPT_SCORE: Text = (
     "잠정 총점: {total}점 ({grade}등급). 최종 결과는 평가위원회 검토 후 확정됩니다.",
@@ -101,7 +104,7 @@ T_RECEIPT_NO_SCORE: Text = ("점수는 평가가 끝난 뒤 알려 드립니다.
 
 T_REMINDER_SUBJECT: Text = (
     "[{title}] 성과 실적 제출 마감 {days}일 전 안내: {agency}",
-    "[{title}] {days} days left to submit: {agency}",
+    "[{title}] {days} {days:day|days} left to submit: {agency}",
 )
 T_REMINDER_SUBJECT_TODAY: Text = (
     "[{title}] 성과 실적 제출 마감일 안내 (오늘 마감): {agency}",

@@ -23,7 +23,7 @@ T: dict[str, Text] = {
         "ignored {ignored}",
     ),
     "dry": ("[시험 실행] 아무것도 쓰거나 옮기거나 보내지 않았습니다.", "[dry run] nothing was written, moved or sent."),
-    "resumed": ("중단된 실행의 파일 {n}건을 마저 처리함", "finished {n} files of an interrupted run"),
+    "resumed": ("중단된 실행의 파일 {n}건을 마저 처리함", "finished {n} {n:file|files} of an interrupted run"),
     "outputs": ("결과: {path}", "outputs: {path}"),
     "would_write": ("결과를 쓸 곳: {path}", "would write outputs to: {path}"),
     "mail": (
