@@ -24,6 +24,7 @@ from mailserver import (
     smtp_server,
 )
 
+from pipeline.core.findings import CATALOGUE
 from pipeline.core.model import AgencyResult, CityResult, FindingRow, SubmissionRecord
 from pipeline.core.printable import printable
 from pipeline.mail import outbox as delivery
@@ -393,3 +394,18 @@ def replace_transport(config, transport: str):
 def test_eml_path_is_inside_the_folder(tmp_path: Path):
     FileTransport(tmp_path / "m").send("abc", "a@x.kr", ["b@x.kr"], b"Subject: x\r\n\r\nx\r\n")
     assert (tmp_path / "m" / "abc.eml").read_bytes() == b"Subject: x\r\n\r\nx\r\n"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("code", list(CATALOGUE))
+def test_a_finding_in_the_feedback_mail_names_its_place_once(config, code, lang):
+    """`성과목표!N8 [오류] 성과목표!N8: …` said the place twice: the line names it once, then the message."""
+    from test_findings import sample
+
+    found = sample(code)
+    row = FindingRow("그린카_성과실적.xlsx", "GGCA", **found.to_dict(lang))
+    msg = feedback_message(config, config.agency("GGCA"), rejected_record(), [row], b"PK", "x.xlsx", lang)
+    body = msg.get_body(("plain",)).get_content()
+    [line] = [line for line in body.splitlines() if line.startswith("- ")]
+    place = found.ref or found.code
+    assert line.startswith(f"- {place} [") and f"] {place}: " not in line

@@ -257,8 +257,9 @@ def feedback_message(
         for f in ordered[:MAX_FINDINGS_IN_BODY]:
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or f.code)
             severity = word(SEVERITY, f.severity, lang)
+            message = f.message.removeprefix(f"{where}: ")  # the message names its place too; say it once
             lines.append(
-                tr(T_FINDING_LINE, lang, where=_one_line(where), severity=severity, message=_one_line(f.message))
+                tr(T_FINDING_LINE, lang, where=_one_line(where), severity=severity, message=_one_line(message))
             )
             if f.hint:
                 lines.append(f"  {tr(HOW_TO_FIX, lang)}: {_one_line(f.hint)}")
