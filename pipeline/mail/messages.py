@@ -15,9 +15,17 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from pipeline.core.i18n import Text, tr
-from pipeline.core.model import STATUS_ACCEPTED, STATUS_REJECTED, AgencyResult, CityResult, FindingRow, SubmissionRecord
+from pipeline.core.model import (
+    OUTCOME_REJECTED,
+    STATUS_ACCEPTED,
+    STATUS_REJECTED,
+    AgencyResult,
+    CityResult,
+    FindingRow,
+    SubmissionRecord,
+)
 from pipeline.core.printable import printable
-from pipeline.core.vocabulary import HOW_TO_FIX, SEVERITY, STATUS, word
+from pipeline.core.vocabulary import HOW_TO_FIX, OUTCOME, SEVERITY, STATUS, word
 from pipeline.mail.mime import address, ascii_fallback, clean_header, compose
 from pipeline.settings.schema import Agency, Config
 
@@ -58,11 +66,12 @@ T_EXCELLENT_NONE: Text = ("현재 우수기관: 없음", "Excellent agencies so 
 T_EXCELLENT_LINE: Text = ("- {name}: 총점 {total}점, {grade}등급", "- {name}: total {total}, grade {grade}")
 T_NOT_SUBMITTED: Text = ("아직 접수되지 않은 기관 ({n}):", "Agencies without an accepted submission ({n}):")
 T_NOT_SUBMITTED_NONE: Text = ("아직 접수되지 않은 기관: 없음", "Agencies without an accepted submission: none")
+T_RUN_OUTCOMES: Text = ("이번 실행: {counts}", "This run: {counts}")
 T_REJECTIONS: Text = ("이번 실행에서 반려된 파일 ({n}):", "Files returned in this run ({n}):")
 T_REJECTIONS_NONE: Text = ("이번 실행에서 반려된 파일: 없음", "Files returned in this run: none")
 T_REJECTION_LINE: Text = (
-    "- {file} ({agency}): 오류 {errors}건, 경고 {warnings}건{reason}",
-    "- {file} ({agency}): {errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}{reason}",
+    "- {file} ({agency}): 오류 {errors}건, 경고 {warnings}건",
+    "- {file} ({agency}): {errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}",
 )
 T_UNKNOWN_AGENCY: Text = ("기관 미확인", "agency not identified")
 
@@ -142,17 +151,38 @@ def _one_line(text: str) -> str:
     return " ".join(printable(text).split())
 
 
+def _run_lines(config: Config, run_files: list[SubmissionRecord], lang: str) -> list[str]:
+    """This run's outcomes: how many files of each, then every rejected one with its errors and first reason."""
+    counts = ", ".join(f"{word(OUTCOME, k, lang)} {sum(r.outcome == k for r in run_files)}" for k in OUTCOME)
+    lines = [tr(T_RUN_OUTCOMES, lang, counts=counts)]
+    rejections = [r for r in run_files if r.outcome == OUTCOME_REJECTED]
+    if not rejections:
+        return [*lines, tr(T_REJECTIONS_NONE, lang)]
+    lines.append(tr(T_REJECTIONS, lang, n=len(rejections)))
+    for r in rejections:
+        agency = config.agency(r.agency_code) if r.agency_code else None
+        name = _one_line(agency.name) if agency else _one_line(r.agency_code or tr(T_UNKNOWN_AGENCY, lang))
+        reason = f": {_one_line(r.reason)}" if r.reason else ""
+        line = tr(
+            T_REJECTION_LINE, lang, file=_one_line(r.file_name), agency=name, errors=r.errors, warnings=r.warnings
+        )
+        lines.append(line + reason)
+    return lines
+
+
 # --- the four messages ----------------------------------------------------------------------------------------
 def report_message(
     config: Config,
     city: CityResult,
-    run_rejections: list[SubmissionRecord],
+    run_files: list[SubmissionRecord],
     attachment: bytes | Path,
     attachment_name: str,
     ascii_name: str,
     lang: str,
 ) -> EmailMessage:
-    """The consolidated workbook to the evaluation office, with what changed summed up in the body.
+    """The consolidated workbook to the evaluation office, with what changed summed up in the body: where the
+    city stands, then `run_files`, the files this run told of first (each file is in one report only, so an
+    earlier run's rejections never come back in a report after they were resubmitted and accepted).
 
     `attachment` is the workbook's bytes, or the path of a workbook over `[mail].max_attachment_mb`: servers
     refuse large messages (Postfix's default limit is 10 MB, and base64 makes an attachment a third larger), so
@@ -198,23 +228,7 @@ def report_message(
     else:
         lines.append(tr(T_NOT_SUBMITTED_NONE, lang))
     lines.append("")
-    if run_rejections:
-        lines.append(tr(T_REJECTIONS, lang, n=len(run_rejections)))
-        for r in run_rejections:
-            agency = config.agency(r.agency_code) if r.agency_code else None
-            lines.append(
-                tr(
-                    T_REJECTION_LINE,
-                    lang,
-                    file=_one_line(r.file_name),
-                    agency=_one_line(agency.name) if agency else (r.agency_code or tr(T_UNKNOWN_AGENCY, lang)),
-                    errors=r.errors,
-                    warnings=r.warnings,
-                    reason=f": {_one_line(r.reason)}" if r.reason else "",
-                )
-            )
-    else:
-        lines.append(tr(T_REJECTIONS_NONE, lang))
+    lines += _run_lines(config, run_files, lang)
     to = [address(*parseaddr(a)) for a in config.mail.to]
     subject = tr(T_REPORT_SUBJECT, lang, title=title, accepted=accepted, total=total)
     body = "\n".join(lines) + _footer(config, lang)
