@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -135,8 +136,27 @@ def test_report_in_english(config):
     msg = report_message(config, city(), [], make_xlsx([("x",)]), REPORT_NAME, REPORT_ASCII, "en")
     assert msg["Subject"] == "[2024년 공공기관 성과창출 평가] Evaluation report: 1 of 3 agencies submitted"
     body = msg.get_body(("plain",)).get_content()
-    assert "1 accepted, 1 returned, 1 not submitted" in body
-    assert "Files returned in this run: none" in body
+    assert "1 accepted, 1 rejected, 1 not submitted" in body
+    assert "Files rejected in this run: none" in body
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "ko", "listed"),
+    [
+        ((), "이번 실행: 접수 0, 반려 0, 중복 0", 0),
+        (("accepted", "accepted"), "이번 실행: 접수 2, 반려 0, 중복 0", 0),
+        (("accepted", "rejected", "duplicate"), "이번 실행: 접수 1, 반려 1, 중복 1", 1),
+        (("rejected", "rejected"), "이번 실행: 접수 0, 반려 2, 중복 0", 2),
+    ],
+)
+def test_the_report_tells_this_runs_outcomes_and_lists_its_rejections(config, outcomes, ko, listed):
+    """The files the run passes are the report's only news: nothing of an earlier run is listed again."""
+    files = [replace(rejected_record(), outcome=o, file_name=f"{i}_{o}.xlsx") for i, o in enumerate(outcomes)]
+    body = report_message(config, city(), files, b"PK", REPORT_NAME, REPORT_ASCII, "ko").get_body(("plain",))
+    lines = body.get_content().splitlines()
+    assert ko in lines
+    assert len([line for line in lines if line.startswith("- ") and "_rejected.xlsx" in line]) == listed
+    assert ("이번 실행에서 반려된 파일: 없음" in lines) == (listed == 0)
 
 
 def test_report_needs_an_office_address(tmp_path):

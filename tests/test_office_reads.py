@@ -74,7 +74,7 @@ def test_after_the_rejected_resubmit_and_are_accepted_nothing_stale_is_shown(
     summary, body = night(home, capsys, lang)  # the same day: both accepted
     assert summary["counts"] == {**summary["counts"], "accepted": 2, "rejected": 0}
     assert body, "the state changed: a report goes out"
-    none = "이번 실행에서 반려된 파일: 없음" if lang == "ko" else "Files returned in this run: none"
+    none = "이번 실행에서 반려된 파일: 없음" if lang == "ko" else "Files rejected in this run: none"
     assert none in body and not any("gmrt" in line or "ggca" in line for line in body)
     errors = [r for r in findings_sheet(summary) if r[3] in ("오류", "error")]
     assert errors == []  # their history stays in the Submissions sheet

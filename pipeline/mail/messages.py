@@ -54,7 +54,7 @@ T_REPORT_NOT_ATTACHED: Text = (
 )
 T_REPORT_COUNTS: Text = (
     "제출 현황: 전체 {total}개 기관 중 접수 {accepted}, 반려 {rejected}, 미제출 {missing}.",
-    "Submissions: of {total} {total:agency|agencies}, {accepted} accepted, {rejected} returned, {missing} not submitted.",
+    "Submissions: of {total} {total:agency|agencies}, {accepted} accepted, {rejected} rejected, {missing} not submitted.",
 )
 T_REPORT_PROVISIONAL: Text = (
     "정성평가 등 아직 평가되지 않은 목표가 있는 기관 {n}곳의 점수는 잠정입니다.",
@@ -67,8 +67,8 @@ T_EXCELLENT_LINE: Text = ("- {name}: 총점 {total}점, {grade}등급", "- {name
 T_NOT_SUBMITTED: Text = ("아직 접수되지 않은 기관 ({n}):", "Agencies without an accepted submission ({n}):")
 T_NOT_SUBMITTED_NONE: Text = ("아직 접수되지 않은 기관: 없음", "Agencies without an accepted submission: none")
 T_RUN_OUTCOMES: Text = ("이번 실행: {counts}", "This run: {counts}")
-T_REJECTIONS: Text = ("이번 실행에서 반려된 파일 ({n}):", "Files returned in this run ({n}):")
-T_REJECTIONS_NONE: Text = ("이번 실행에서 반려된 파일: 없음", "Files returned in this run: none")
+T_REJECTIONS: Text = ("이번 실행에서 반려된 파일 ({n}):", "Files rejected in this run ({n}):")
+T_REJECTIONS_NONE: Text = ("이번 실행에서 반려된 파일: 없음", "Files rejected in this run: none")
 T_REJECTION_LINE: Text = (
     "- {file} ({agency}): 오류 {errors}건, 경고 {warnings}건",
     "- {file} ({agency}): {errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}",
