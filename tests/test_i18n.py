@@ -30,3 +30,11 @@ def test_tr_fills_then_settles_korean_and_leaves_english_alone() -> None:
     assert tr(text, "ko", value="N") == "값 'N'이 틀립니다"
     assert tr(text, "ko", value="X") == "값 'X'가 틀립니다"
     assert tr(text, "en", value="미정") == "value '미정' is wrong (이(가))"
+
+
+@pytest.mark.parametrize(("n", "expected"), [(0, "0 errors"), (1, "1 error"), (2, "2 errors"), (1000, "1,000 errors")])
+def test_an_english_count_picks_its_noun_and_keeps_its_number_format(n: int, expected: str) -> None:
+    text = ("오류 {n:,}건", "{n:,} {n:error|errors}")
+    assert tr(text, "en", n=n) == expected
+    assert tr(text, "ko", n=n) == f"오류 {n:,}건"
+    assert tr(("{ok}", "{ok}"), "en", ok=True) == "True"  # a bool is not a count

@@ -200,6 +200,6 @@ def test_the_help_language_comes_from_the_environment_then_the_home(tmp_path: Pa
 def test_status_in_english_says_error_and_errors_as_english_does() -> None:
     from pipeline.core.i18n import tr
 
-    text = ("", "{errors} error(s), {warnings} warning(s)")
+    text = ("", "{errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}")
     assert tr(text, "en", errors=1, warnings=0) == "1 error, 0 warnings"
     assert tr(text, "en", errors=2, warnings=1) == "2 errors, 1 warning"

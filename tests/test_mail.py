@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +25,9 @@ from mailserver import (
     smtp_server,
 )
 
+from pipeline.core.findings import CATALOGUE
 from pipeline.core.model import AgencyResult, CityResult, FindingRow, SubmissionRecord
+from pipeline.core.printable import printable
 from pipeline.mail import outbox as delivery
 from pipeline.mail.messages import feedback_message, receipt_message, reminder_message, reminders_due, report_message
 from pipeline.mail.mime import (
@@ -133,8 +136,27 @@ def test_report_in_english(config):
     msg = report_message(config, city(), [], make_xlsx([("x",)]), REPORT_NAME, REPORT_ASCII, "en")
     assert msg["Subject"] == "[2024년 공공기관 성과창출 평가] Evaluation report: 1 of 3 agencies submitted"
     body = msg.get_body(("plain",)).get_content()
-    assert "1 accepted, 1 returned, 1 not submitted" in body
-    assert "Files returned in this run: none" in body
+    assert "1 accepted, 1 rejected, 1 not submitted" in body
+    assert "Files rejected in this run: none" in body
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "ko", "listed"),
+    [
+        ((), "이번 실행: 접수 0, 반려 0, 중복 0", 0),
+        (("accepted", "accepted"), "이번 실행: 접수 2, 반려 0, 중복 0", 0),
+        (("accepted", "rejected", "duplicate"), "이번 실행: 접수 1, 반려 1, 중복 1", 1),
+        (("rejected", "rejected"), "이번 실행: 접수 0, 반려 2, 중복 0", 2),
+    ],
+)
+def test_the_report_tells_this_runs_outcomes_and_lists_its_rejections(config, outcomes, ko, listed):
+    """The files the run passes are the report's only news: nothing of an earlier run is listed again."""
+    files = [replace(rejected_record(), outcome=o, file_name=f"{i}_{o}.xlsx") for i, o in enumerate(outcomes)]
+    body = report_message(config, city(), files, b"PK", REPORT_NAME, REPORT_ASCII, "ko").get_body(("plain",))
+    lines = body.get_content().splitlines()
+    assert ko in lines
+    assert len([line for line in lines if line.startswith("- ") and "_rejected.xlsx" in line]) == listed
+    assert ("이번 실행에서 반려된 파일: 없음" in lines) == (listed == 0)
 
 
 def test_report_needs_an_office_address(tmp_path):
@@ -264,7 +286,7 @@ def test_any_agency_name_leaves_one_recipient_the_registered_one(tmp_path_factor
     assert [a.addr_spec for a in back["To"].addresses] == ["eval@grtc.example.kr"]
     assert back["Bcc"] is None and back["Cc"] is None
     assert envelope(back)[1] == ["eval@grtc.example.kr"]
-    assert back["Subject"] == msg["Subject"] and clean_header(name) in back["Subject"]
+    assert back["Subject"] == msg["Subject"] and " ".join(printable(name).split()) in back["Subject"]
 
 
 def test_ascii_fallback():
@@ -392,3 +414,18 @@ def replace_transport(config, transport: str):
 def test_eml_path_is_inside_the_folder(tmp_path: Path):
     FileTransport(tmp_path / "m").send("abc", "a@x.kr", ["b@x.kr"], b"Subject: x\r\n\r\nx\r\n")
     assert (tmp_path / "m" / "abc.eml").read_bytes() == b"Subject: x\r\n\r\nx\r\n"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("code", list(CATALOGUE))
+def test_a_finding_in_the_feedback_mail_names_its_place_once(config, code, lang):
+    """`성과목표!N8 [오류] 성과목표!N8: …` said the place twice: the line names it once, then the message."""
+    from test_findings import sample
+
+    found = sample(code)
+    row = FindingRow("그린카_성과실적.xlsx", "GGCA", **found.to_dict(lang))
+    msg = feedback_message(config, config.agency("GGCA"), rejected_record(), [row], b"PK", "x.xlsx", lang)
+    body = msg.get_body(("plain",)).get_content()
+    [line] = [line for line in body.splitlines() if line.startswith("- ")]
+    place = found.ref or found.code
+    assert line.startswith(f"- {place} [") and f"] {place}: " not in line

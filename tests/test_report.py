@@ -219,11 +219,34 @@ def table(ws, first_label: str) -> tuple[list[str], list[tuple]]:
 
 # --- names and files -------------------------------------------------------------------------------------------
 def test_file_names_carry_year_and_date_and_an_ascii_name_for_mail(written: ReportPaths, tmp_path: Path) -> None:
-    assert written.workbook == tmp_path / "2026년_공공기관_성과평가_결과_2026-11-29.xlsx"
+    assert written.workbook == tmp_path / "2026년_공공기관_성과창출_평가_결과_2026-11-29.xlsx"
     assert written.workbook_ascii_name == "evaluation-2026-results-2026-11-29.xlsx"
     assert written.workbook_ascii_name.isascii()
     assert written.results_json == tmp_path / "results.json"
-    assert output_names(city_input("en"))[0] == "2026_agency_evaluation_results_2026-11-29.xlsx"
+    assert output_names(city_input("en"))[0] == "2026_public_agency_performance_evaluation_results_2026-11-29.xlsx"
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "name"),
+    [
+        (
+            "2026년 광주광역시 출자·출연기관 경영평가",
+            "ko",
+            "2026년_광주광역시_출자·출연기관_경영평가_결과_2026-11-29.xlsx",
+        ),
+        ("2026 Gwangju agency review", "en", "2026_Gwangju_agency_review_results_2026-11-29.xlsx"),
+        ("2026년 평가 결과", "en", "2026년_평가_결과_2026-11-29.xlsx"),  # the title already says it
+        ("../../etc/passwd", "ko", "etc_passwd_결과_2026-11-29.xlsx"),  # no folder of its own
+        ('평가: "최종"? <1/2> | *', "ko", "평가_최종_1_2_결과_2026-11-29.xlsx"),  # nothing Windows refuses
+        ("평가\n\u202e결과\t", "ko", "평가_결과_2026-11-29.xlsx"),  # nothing a terminal acts on
+        ("///", "ko", "2026_결과_2026-11-29.xlsx"),
+        ("가" * 100, "ko", "가" * 50 + "_결과_2026-11-29.xlsx"),  # 150 bytes of title at most
+    ],
+    ids=["ko", "en", "says-results", "path", "windows", "controls", "nothing-left", "long"],
+)
+def test_the_workbook_is_named_after_the_configured_title(title: str, lang: str, name: str) -> None:
+    data = replace(city_input(lang), title=title)
+    assert output_names(data) == (name, "evaluation-2026-results-2026-11-29.xlsx")
 
 
 def test_a_second_run_on_the_same_day_replaces_the_files_and_leaves_no_temporary_files(tmp_path: Path) -> None:

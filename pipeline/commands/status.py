@@ -32,9 +32,9 @@ T: dict[str, Text] = {
     "problems": ("미해결 사항", "Open problems"),
     "rejected_latest": (
         "최근 제출 반려({at}, 오류 {errors}건): {message}",
-        "latest file rejected ({at}, {errors} error(s)): {message}",
+        "latest file rejected ({at}, {errors} {errors:error|errors}): {message}",
     ),
-    "warnings": ("경고 {n}건", "{n} warning(s)"),
+    "warnings": ("경고 {n}건", "{n} {n:warning|warnings}"),
     "provisional": ("정성평가 대기(잠정)", "qualitative grade pending (provisional)"),
     "not_yet": ("미제출 기관 ({n}): {names}", "Not yet submitted ({n}): {names}"),
     "rejected_only": ("반려 후 재제출 대기 ({n}): {names}", "Rejected, waiting for a new file ({n}): {names}"),

@@ -27,7 +27,10 @@ from pipeline.validate.check import CheckResult, check_file
 TEXTS = {
     "valid": ("정상", "valid"),
     "invalid": ("오류 있음", "invalid"),
-    "counts": ("오류 {errors}건, 경고 {warnings}건", "{errors} error(s), {warnings} warning(s)"),
+    "counts": (
+        "오류 {errors}건, 경고 {warnings}건",
+        "{errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}",
+    ),
     "no_config": (
         "pipeline.toml이 없어 기관코드·기관명·평가연도는 확인하지 않았습니다.",
         "No pipeline.toml: agency code, name and year were not checked.",

@@ -5,8 +5,7 @@ the report's labels, the mail bodies); this module only chooses and fills them.
 
 Korean particles depend on the sound of the word before them (`미정이`, `2025가`, `100으로`). Templates write
 both forms as people do on paper, `이(가)`, `을(를)`, `은(는)`, `과(와)`, `(으)로`, and `tr` picks the right
-one for the value that was filled in, so a submitter reads natural Korean rather than a form letter. English
-templates do the same for a count: `{n} error(s)` reads `1 error` or `2 errors`.
+one for the value that was filled in, so a submitter reads natural Korean rather than a form letter.
 """
 
 from __future__ import annotations
@@ -26,19 +25,26 @@ def check_lang(lang: str) -> str:
 
 
 def tr(text: Text, lang: str, /, **values: object) -> str:
-    """Pick the language, fill `{placeholders}`, and settle Korean particles or English plurals."""
+    """Pick the language, fill `{placeholders}`, and settle Korean particles.
+
+    A count chooses its noun in English with `{n:one|many}`: `"{n} {n:error|errors}"` reads "1 error",
+    "2 errors" (Korean counts need no plural: `오류 {n}건`)."""
     template = text[1] if lang == "en" else text[0]
-    filled = template.format(**values) if values else template
-    return settle_plurals(filled) if lang == "en" else settle_particles(filled)
+    if not values:
+        return template if lang == "en" else settle_particles(template)
+    counts = {k: _Count(v) if type(v) is int else v for k, v in values.items()}
+    filled = template.format(**counts)
+    return filled if lang == "en" else settle_particles(filled)
 
 
-# --- English plurals ---------------------------------------------------------------------------------------
-_COUNTED = re.compile(r"(?<![\w.])(?P<n>\d[\d,]*(?:\.\d+)?)(?P<gap>\s+)(?P<noun>[A-Za-z-]+)\(s\)")
+class _Count(int):
+    """An int that also formats as a noun: `format(_Count(1), "agency|agencies")` is "agency"."""
 
-
-def settle_plurals(text: str) -> str:
-    """`1 error(s)` → `1 error`, `2 error(s)` → `2 errors`: the noun right after a number agrees with it."""
-    return _COUNTED.sub(lambda m: m["n"] + m["gap"] + m["noun"] + ("" if m["n"] == "1" else "s"), text)
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            one, many = spec.split("|", 1)
+            return one if self == 1 else many
+        return int.__format__(self, spec)
 
 
 # --- Korean particles --------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ TEXTS = {
     "title": ("제출 파일 검토 결과", "Review of the submitted file"),
     "summary": (
         "오류 {errors}건, 경고 {warnings}건. 오류를 모두 고쳐 다시 제출하세요. 위치를 누르면 해당 칸으로 이동합니다.",
-        "{errors} error(s), {warnings} warning(s). Fix every error and resubmit. Click a location to go to the cell.",
+        "{errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}. Fix every error and resubmit. Click a location to go to the cell.",
     ),
     "clean": ("문제가 없습니다.", "No problems found."),
     "file": ("파일", "File"),

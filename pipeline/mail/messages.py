@@ -15,8 +15,17 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from pipeline.core.i18n import Text, tr
-from pipeline.core.model import STATUS_ACCEPTED, STATUS_REJECTED, AgencyResult, CityResult, FindingRow, SubmissionRecord
-from pipeline.core.vocabulary import HOW_TO_FIX, SEVERITY, STATUS, word
+from pipeline.core.model import (
+    OUTCOME_REJECTED,
+    STATUS_ACCEPTED,
+    STATUS_REJECTED,
+    AgencyResult,
+    CityResult,
+    FindingRow,
+    SubmissionRecord,
+)
+from pipeline.core.printable import printable
+from pipeline.core.vocabulary import HOW_TO_FIX, OUTCOME, SEVERITY, STATUS, word
 from pipeline.mail.mime import address, ascii_fallback, clean_header, compose
 from pipeline.settings.schema import Agency, Config
 
@@ -31,7 +40,7 @@ T_FOOTER: Text = (
 )
 T_REPORT_SUBJECT: Text = (
     "[{title}] 평가 결과 보고: 제출 {accepted}/{total}개 기관",
-    "[{title}] Evaluation report: {accepted} of {total} agencies submitted",
+    "[{title}] Evaluation report: {accepted} of {total} {total:agency|agencies} submitted",
 )
 T_REPORT_INTRO: Text = (
     "평가 담당자님께,\n\n최신 통합 결과 파일을 첨부합니다.",
@@ -45,22 +54,24 @@ T_REPORT_NOT_ATTACHED: Text = (
 )
 T_REPORT_COUNTS: Text = (
     "제출 현황: 전체 {total}개 기관 중 접수 {accepted}, 반려 {rejected}, 미제출 {missing}.",
-    "Submissions: of {total} agencies, {accepted} accepted, {rejected} returned, {missing} not submitted.",
+    "Submissions: of {total} {total:agency|agencies}, {accepted} accepted, {rejected} rejected, {missing} not submitted.",
 )
 T_REPORT_PROVISIONAL: Text = (
     "정성평가 등 아직 평가되지 않은 목표가 있는 기관 {n}곳의 점수는 잠정입니다.",
-    "Scores of {n} agencies are provisional: some goals (e.g. qualitative) are not graded yet.",
+    "{n} {n:agency has a provisional score|agencies have provisional scores}: some goals (e.g. qualitative) are "
+    "not graded yet.",
 )
 T_EXCELLENT: Text = ("현재 우수기관 ({n}):", "Excellent agencies so far ({n}):")
 T_EXCELLENT_NONE: Text = ("현재 우수기관: 없음", "Excellent agencies so far: none")
 T_EXCELLENT_LINE: Text = ("- {name}: 총점 {total}점, {grade}등급", "- {name}: total {total}, grade {grade}")
 T_NOT_SUBMITTED: Text = ("아직 접수되지 않은 기관 ({n}):", "Agencies without an accepted submission ({n}):")
 T_NOT_SUBMITTED_NONE: Text = ("아직 접수되지 않은 기관: 없음", "Agencies without an accepted submission: none")
-T_REJECTIONS: Text = ("이번 실행에서 반려된 파일 ({n}):", "Files returned in this run ({n}):")
-T_REJECTIONS_NONE: Text = ("이번 실행에서 반려된 파일: 없음", "Files returned in this run: none")
+T_RUN_OUTCOMES: Text = ("이번 실행: {counts}", "This run: {counts}")
+T_REJECTIONS: Text = ("이번 실행에서 반려된 파일 ({n}):", "Files rejected in this run ({n}):")
+T_REJECTIONS_NONE: Text = ("이번 실행에서 반려된 파일: 없음", "Files rejected in this run: none")
 T_REJECTION_LINE: Text = (
-    "- {file} ({agency}): 오류 {errors}건, 경고 {warnings}건{reason}",
-    "- {file} ({agency}): {errors} errors, {warnings} warnings{reason}",
+    "- {file} ({agency}): 오류 {errors}건, 경고 {warnings}건",
+    "- {file} ({agency}): {errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}",
 )
 T_UNKNOWN_AGENCY: Text = ("기관 미확인", "agency not identified")
 
@@ -71,7 +82,8 @@ T_FEEDBACK_SUBJECT: Text = (
 T_FEEDBACK_INTRO: Text = (
     "{agency} 담당자님께,\n\n{received}에 받은 파일 「{file}」을 검토한 결과 오류 {errors}건, 경고 {warnings}건이 있어 "
     "반려합니다.\n첨부한 파일에 문제가 있는 셀을 색과 메모로 표시했습니다. 고쳐서 다시 제출해 주십시오.",
-    'To {agency},\n\nThe file "{file}" received on {received} has {errors} errors and {warnings} warnings and '
+    'To {agency},\n\nThe file "{file}" received on {received} has {errors} {errors:error|errors} and '
+    "{warnings} {warnings:warning|warnings} and "
     "is returned.\nThe attached workbook marks each cell concerned with a colour and a comment. Please correct "
     "it and submit it again.",
 )
@@ -80,13 +92,14 @@ T_FINDINGS: Text = ("검토 결과:", "Findings:")
 T_FINDING_LINE: Text = ("- {where} [{severity}] {message}", "- {where} [{severity}] {message}")
 T_FINDINGS_MORE: Text = (
     "외 {n}건은 첨부 파일에서 확인해 주십시오.",
-    "{n} more are listed in the attached workbook.",
+    "{n} more {n:is|are} listed in the attached workbook.",
 )
 
 T_RECEIPT_SUBJECT: Text = ("[{title}] 제출 접수 확인: {agency}", "[{title}] Submission received: {agency}")
 T_RECEIPT_BODY: Text = (
     "{agency} 담당자님께,\n\n{received}에 받은 파일 「{file}」을 접수했습니다 (성과목표 {goals}개, 경고 {warnings}건).",
-    'To {agency},\n\nThe file "{file}" received on {received} is accepted ({goals} goals, {warnings} warnings).',
+    'To {agency},\n\nThe file "{file}" received on {received} is accepted ({goals} {goals:goal|goals}, '
+    "{warnings} {warnings:warning|warnings}).",
 )
 T_RECEIPT_SCORE: Text = (
     "잠정 총점: {total}점 ({grade}등급). 최종 결과는 평가위원회 검토 후 확정됩니다.",
@@ -100,7 +113,7 @@ T_RECEIPT_NO_SCORE: Text = ("점수는 평가가 끝난 뒤 알려 드립니다.
 
 T_REMINDER_SUBJECT: Text = (
     "[{title}] 성과 실적 제출 마감 {days}일 전 안내: {agency}",
-    "[{title}] {days} days left to submit: {agency}",
+    "[{title}] {days} {days:day|days} left to submit: {agency}",
 )
 T_REMINDER_SUBJECT_TODAY: Text = (
     "[{title}] 성과 실적 제출 마감일 안내 (오늘 마감): {agency}",
@@ -133,21 +146,43 @@ def _footer(config: Config, lang: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    """Values from a workbook go into the body one per line, whatever they hold."""
-    return clean_header(text)
+    """Values from a workbook or a file name go into the body on one line, whatever they hold: controls and
+    direction marks shown as escapes (`printable`), runs of spaces as one."""
+    return " ".join(printable(text).split())
+
+
+def _run_lines(config: Config, run_files: list[SubmissionRecord], lang: str) -> list[str]:
+    """This run's outcomes: how many files of each, then every rejected one with its errors and first reason."""
+    counts = ", ".join(f"{word(OUTCOME, k, lang)} {sum(r.outcome == k for r in run_files)}" for k in OUTCOME)
+    lines = [tr(T_RUN_OUTCOMES, lang, counts=counts)]
+    rejections = [r for r in run_files if r.outcome == OUTCOME_REJECTED]
+    if not rejections:
+        return [*lines, tr(T_REJECTIONS_NONE, lang)]
+    lines.append(tr(T_REJECTIONS, lang, n=len(rejections)))
+    for r in rejections:
+        agency = config.agency(r.agency_code) if r.agency_code else None
+        name = _one_line(agency.name) if agency else _one_line(r.agency_code or tr(T_UNKNOWN_AGENCY, lang))
+        reason = f": {_one_line(r.reason)}" if r.reason else ""
+        line = tr(
+            T_REJECTION_LINE, lang, file=_one_line(r.file_name), agency=name, errors=r.errors, warnings=r.warnings
+        )
+        lines.append(line + reason)
+    return lines
 
 
 # --- the four messages ----------------------------------------------------------------------------------------
 def report_message(
     config: Config,
     city: CityResult,
-    run_rejections: list[SubmissionRecord],
+    run_files: list[SubmissionRecord],
     attachment: bytes | Path,
     attachment_name: str,
     ascii_name: str,
     lang: str,
 ) -> EmailMessage:
-    """The consolidated workbook to the evaluation office, with what changed summed up in the body.
+    """The consolidated workbook to the evaluation office, with what changed summed up in the body: where the
+    city stands, then `run_files`, the files this run told of first (each file is in one report only, so an
+    earlier run's rejections never come back in a report after they were resubmitted and accepted).
 
     `attachment` is the workbook's bytes, or the path of a workbook over `[mail].max_attachment_mb`: servers
     refuse large messages (Postfix's default limit is 10 MB, and base64 makes an attachment a third larger), so
@@ -193,23 +228,7 @@ def report_message(
     else:
         lines.append(tr(T_NOT_SUBMITTED_NONE, lang))
     lines.append("")
-    if run_rejections:
-        lines.append(tr(T_REJECTIONS, lang, n=len(run_rejections)))
-        for r in run_rejections:
-            agency = config.agency(r.agency_code) if r.agency_code else None
-            lines.append(
-                tr(
-                    T_REJECTION_LINE,
-                    lang,
-                    file=_one_line(r.file_name),
-                    agency=_one_line(agency.name) if agency else (r.agency_code or tr(T_UNKNOWN_AGENCY, lang)),
-                    errors=r.errors,
-                    warnings=r.warnings,
-                    reason=f": {_one_line(r.reason)}" if r.reason else "",
-                )
-            )
-    else:
-        lines.append(tr(T_REJECTIONS_NONE, lang))
+    lines += _run_lines(config, run_files, lang)
     to = [address(*parseaddr(a)) for a in config.mail.to]
     subject = tr(T_REPORT_SUBJECT, lang, title=title, accepted=accepted, total=total)
     body = "\n".join(lines) + _footer(config, lang)
@@ -252,8 +271,9 @@ def feedback_message(
         for f in ordered[:MAX_FINDINGS_IN_BODY]:
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or f.code)
             severity = word(SEVERITY, f.severity, lang)
+            message = f.message.removeprefix(f"{where}: ")  # the message names its place too; say it once
             lines.append(
-                tr(T_FINDING_LINE, lang, where=_one_line(where), severity=severity, message=_one_line(f.message))
+                tr(T_FINDING_LINE, lang, where=_one_line(where), severity=severity, message=_one_line(message))
             )
             if f.hint:
                 lines.append(f"  {tr(HOW_TO_FIX, lang)}: {_one_line(f.hint)}")

@@ -250,11 +250,11 @@ T_PARTIAL: Text = (
 )
 T_SETUP: Text = (
     "메일 서버 연결 설정 문제로 {n}건을 보내지 못함, 다음 실행 때 다시 보냄 ({error})",
-    "{n} messages not sent because the mail server session could not be set up; will retry next run ({error})",
+    "{n} {n:message|messages} not sent because the mail server session could not be set up; will retry next run ({error})",
 )
 T_STOPPED: Text = (
     "메일 서버에 연결할 수 없어 나머지 {n}건은 다음 실행 때 보냄",
-    "mail server unreachable: the remaining {n} messages wait for the next run",
+    "mail server unreachable: the remaining {n} {n:message waits|messages wait} for the next run",
 )
 
 

@@ -2,7 +2,8 @@
 the outbox sends what is pending, including what earlier runs could not send.
 
 Due tonight: feedback to the agency of each rejected file and a receipt for each accepted one (each file once:
-rows are marked notified in the same commit), the report to the office (when its state changed, or every run),
+rows are marked notified in the same commit), the report to the office with this run's outcomes (when the state
+it shows changed since the last report, or every run),
 and reminders before the deadline to agencies without an accepted submission.
 """
 
@@ -54,22 +55,23 @@ def queue_mail(run: RunContext, data: ReportInput, today: date, report_state: Pe
     """Record every message due in the ledger (keys make this idempotent) and mark the files notified, in one
     transaction: one commit for the night's messages, all of them durable before anything is sent."""
     with run.ledger.group():
-        queued = _queue_file_messages(run, data)
-        queued += _queue_report(run, data, today, report_state)
+        fresh = run.ledger.unnotified()  # the files no message has told of yet: this run's outcomes
+        queued = _queue_file_messages(run, data, fresh)
+        queued += _queue_report(run, data, report_state, fresh)
         queued += _queue_reminders(run, data, today)
     if queued:
         run.crash("mail_queued")
     return queued
 
 
-def _queue_file_messages(run: RunContext, data: ReportInput) -> int:
+def _queue_file_messages(run: RunContext, data: ReportInput, fresh: list[FileRow]) -> int:
     """Feedback for each rejected file, a receipt for each accepted one still current; every file looked at is
     marked notified, so none is looked at twice."""
     config, conn = run.config, run.ledger.conn
     queued = 0
     by_code = {a.code: a for a in data.city.agencies}
     notified: list[int] = []
-    for row in run.ledger.unnotified():
+    for row in fresh:
         agency = config.agency(row.agency) if row.agency else None
         record = submission_record(row, run.lang)
         message = None
@@ -97,11 +99,14 @@ def _queue_file_messages(run: RunContext, data: ReportInput) -> int:
     return queued
 
 
-def _queue_report(run: RunContext, data: ReportInput, today: date, report_state: Pending[str] | None) -> int:
+def _queue_report(run: RunContext, data: ReportInput, report_state: Pending[str] | None, fresh: list[FileRow]) -> int:
     """The report to the office, keyed by the state it shows (`report = "on-change"`) or also by the run
-    (`"always"`); over `max_attachment_mb` the workbook is named, not attached."""
+    (`"always"`); over `max_attachment_mb` the workbook is named, not attached. Before any file was received
+    there is no news ("제출 0/3"): "on-change" waits for the first file, whatever was left in the inbox."""
     config, conn = run.config, run.ledger.conn
     if config.mail.report == "never" or not config.mail.to:
+        return 0
+    if config.mail.report == "on-change" and not data.history:
         return 0
     state = report_state.result() if report_state else outbox.state_digest(data.city, data.history)
     key = outbox.report_key(state, run.run_id if config.mail.report == "always" else None)
@@ -112,11 +117,11 @@ def _queue_report(run: RunContext, data: ReportInput, today: date, report_state:
     if workbook.is_file():
         too_big = workbook.stat().st_size > config.mail.max_attachment_mb * 1048576
         attachment = workbook if too_big else workbook.read_bytes()
-    rejections = [r for r in data.history if r.outcome == OUTCOME_REJECTED and r.received_at.date() == today]
+    run_files = [submission_record(r, run.lang) for r in fresh]
     message = messages.report_message(
         config,
         data.city,
-        rejections,
+        run_files,
         attachment,
         workbook.name,
         run.summary.outputs.get("workbook_ascii_name", "report.xlsx"),

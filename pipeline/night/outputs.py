@@ -81,7 +81,9 @@ class Outputs:
         for r in rows:
             if r.agency and r.outcome != OUTCOME_DUPLICATE:
                 latest[r.agency] = r
-        shown = {r.id: r for r in rows if r.received_at.date() == today and r.outcome != OUTCOME_DUPLICATE}
+        shown = {
+            r.id: r for r in rows if r.received_at.date() == today and r.outcome != OUTCOME_DUPLICATE and not r.agency
+        }
         shown.update({r.id: r for r in latest.values()})
         findings = tuple(f for _, r in sorted(shown.items()) for f in finding_rows(r, self.run.lang))
         history = tuple(

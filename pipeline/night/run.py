@@ -174,7 +174,8 @@ class Batch:
 
     def leave(self, e: intake.Entry, reason: str) -> None:
         self.run.log("left", file=e.name, reason=reason)
-        self.run.summary.files.append(set_aside(e.name, LEFT, reason, self.run.lang))
+        wait = self.run.config.batch.min_file_age_seconds - (clock.now().timestamp() - e.mtime_ns / 1e9)
+        self.run.summary.files.append(set_aside(e.name, LEFT, reason, self.run.lang, wait=wait))
 
     def take_group(self, group: Group) -> None:
         """Steps 1–4 for a group of inbox entries, with one commit for all their intents and one for all their

@@ -3,12 +3,14 @@ person (`human`) or as JSON (`to_json`, `pipeline run --json`)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_DUPLICATE, OUTCOME_REJECTED
+from pipeline.core.printable import printable
 from pipeline.core.vocabulary import OUTCOME
 from pipeline.exit_codes import Exit
 
@@ -22,7 +24,7 @@ T: dict[str, Text] = {
         "ignored {ignored}",
     ),
     "dry": ("[시험 실행] 아무것도 쓰거나 옮기거나 보내지 않았습니다.", "[dry run] nothing was written, moved or sent."),
-    "resumed": ("중단된 실행의 파일 {n}건을 마저 처리함", "finished {n} files of an interrupted run"),
+    "resumed": ("중단된 실행의 파일 {n}건을 마저 처리함", "finished {n} {n:file|files} of an interrupted run"),
     "outputs": ("결과: {path}", "outputs: {path}"),
     "would_write": ("결과를 쓸 곳: {path}", "would write outputs to: {path}"),
     "mail": (
@@ -37,6 +39,10 @@ T: dict[str, Text] = {
     "outcome_left": ("미룸", "left"),
     "outcome_ignored": ("무시", "ignored"),
     "left_too_young": ("방금 들어온 파일(복사 중일 수 있음)", "just arrived (may still be copying)"),
+    "left_too_young_wait": (
+        "방금 들어온 파일(복사 중일 수 있음): {n}초 후 다음 실행에서 처리함",
+        "just arrived (may still be copying): ready in {n} s, taken at the next run",
+    ),
     "left_changing": ("검사하는 동안 바뀜", "changed while being checked"),
     "ignored_lock_file": ("오피스 잠금 파일", "Office lock file"),
     "ignored_hidden": ("숨김 파일", "hidden file"),
@@ -113,12 +119,17 @@ class RunSummary:
         lines += [f"  ! {p}" for p in self.problems]
         if self.dry_run:
             lines.append(tr(T["dry"], lang))
-        return "\n".join(lines)
+        return "\n".join(printable(line) for line in lines)  # a name or cell text cannot add a line of its own
 
 
-def set_aside(name: str, outcome: str, reason: str, lang: str) -> FileReport:
-    """A file `LEFT` for the next run or `IGNORED` on purpose, with the reason (a code) in the reader's language."""
-    return FileReport(name, outcome, reason=tr(T[f"{outcome}_{reason}"], lang))
+def set_aside(name: str, outcome: str, reason: str, lang: str, wait: float | None = None) -> FileReport:
+    """A file `LEFT` for the next run or `IGNORED` on purpose, with the reason (a code) in the reader's language.
+    `wait`: for a file too young to take, the seconds until it is old enough (`[batch] min_file_age_seconds`),
+    said in whole seconds, so that whoever dropped it knows the next run takes it rather than trying again."""
+    key = f"{outcome}_{reason}"
+    if wait is not None and f"{key}_wait" in T:
+        return FileReport(name, outcome, reason=tr(T[f"{key}_wait"], lang, n=max(1, math.ceil(wait))))
+    return FileReport(name, outcome, reason=tr(T[key], lang))
 
 
 def failure(error: BaseException, log: object, lang: str) -> str:

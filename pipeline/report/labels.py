@@ -30,7 +30,7 @@ L: dict[str, Text] = {
     "excellent": ("우수기관 ({n}개)", "Excellent agencies ({n})"),
     "not_submitted": ("미제출·반려 기관 ({n}개)", "Agencies without an accepted submission ({n})"),
     "none": ("없음", "none"),
-    "grades": ("등급 분포 (순위 대상 {n}개 기관)", "Grade distribution ({n} ranked agencies)"),
+    "grades": ("등급 분포 (순위 대상 {n}개 기관)", "Grade distribution ({n} ranked {n:agency|agencies})"),
     "grade_total": ("계", "Total"),
     "ranking": ("기관별 순위", "Ranking"),
     "chart": ("기관별 총점", "Total by agency"),

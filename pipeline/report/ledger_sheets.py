@@ -1,5 +1,5 @@
-"""The ledger's sheets' content: Findings (what the checks found in tonight's files) and Submissions (every file
-received, the trail from a score back to the archived file)."""
+"""The ledger's sheets' content: Findings (the open problems: what the checks found in each agency's latest file)
+and Submissions (every file received, the trail from a score back to the archived file)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ def names_by_code(data: ReportInput) -> dict[str, str]:
 
 
 def findings_table(data: ReportInput) -> Table:
-    """Every finding of tonight's files (and of each agency's latest file), with the cell it names and the fix."""
+    """Every finding of each agency's latest file (an accepted one has warnings only; errors of a file since
+    replaced are history, in Submissions) and of today's files no agency could be named for, with cell and fix."""
     lang = data.lang
     names = names_by_code(data)
     cols = (

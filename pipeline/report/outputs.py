@@ -3,6 +3,8 @@ output folder. The one module that brings content and writers together; nothing 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from pipeline.system.child_job import in_child
 
 __all__ = ["ReportPaths", "output_names", "write_outputs"]
 
-FILE_NAME: Text = ("{year}년_공공기관_성과평가_결과_{date}.xlsx", "{year}_agency_evaluation_results_{date}.xlsx")
+RESULTS_WORD: Text = ("결과", "results")
 ASCII_NAME = "evaluation-{year}-results-{date}.xlsx"
 RESULTS_JSON = "results.json"
 
@@ -31,9 +33,23 @@ class ReportPaths:
 
 
 def output_names(data: ReportInput) -> tuple[str, str]:
-    """(workbook file name in the output language, ASCII-safe name for mail attachments)."""
+    """(workbook file name, ASCII-safe name for mail attachments). The name is the configured title's words
+    joined by `_`, then "결과" (unless the title ends with it) and the date: `2026년_…_평가_결과_2026-12-01.xlsx`."""
     values = {"year": data.city.year, "date": f"{data.generated_at:%Y-%m-%d}"}
-    return tr(FILE_NAME, data.lang, **values), ASCII_NAME.format(**values)
+    return f"{title_stem(data.title, data.city.year, data.lang)}_{values['date']}.xlsx", ASCII_NAME.format(**values)
+
+
+_NOT_IN_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]')
+MAX_TITLE_BYTES = 150
+"""Room for the date and `.xlsx` within the usual 255-byte limit of a file name."""
+
+
+def title_stem(title: str, year: int, lang: str) -> str:
+    """The title as a file name's stem: what a path, Windows or a terminal would take amiss gone, spaces as `_`."""
+    words = _NOT_IN_NAME.sub(" ", unicodedata.normalize("NFC", title)).split()
+    stem = "_".join(words).encode()[:MAX_TITLE_BYTES].decode("utf-8", errors="ignore").strip("._") or str(year)
+    done = any(stem.lower().endswith(word) for word in RESULTS_WORD)  # "…평가 결과" run with --lang en too
+    return stem if done else f"{stem}_{tr(RESULTS_WORD, lang)}"
 
 
 def write_outputs(data: ReportInput, out_dir: Path) -> ReportPaths:
