@@ -1,7 +1,8 @@
 """`pipeline status`: where things stand, from the ledger alone (an in-memory copy: status never writes).
 
 What an officer asks the morning after a run: which agencies have a current submission (when, which file), their
-total and grade as of the last run, what is still wrong, who has not submitted, and how the last runs went.
+total and grade as of the last run, what is still wrong, who has not submitted, and how the last runs went. Names
+and messages are printed through `core.printable`: a file name or a cell's text cannot drive the terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TextIO
 
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED
+from pipeline.core.printable import printable
 from pipeline.core.vocabulary import STATUS, word
 from pipeline.exit_codes import Exit
 from pipeline.mail.outbox import status_counts
@@ -79,7 +81,7 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def _clip(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
+    text = " ".join(printable(text).split())
     return text if width(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -114,12 +116,12 @@ def agency_rows(config: Config, ledger: Ledger, lang: str) -> tuple[list[list[st
             problems.append(tr(T["provisional"], lang))
         status = "accepted" if cur else "rejected" if last is not None else "missing"
         if cur is None:
-            missing.append((status, agency.name))
+            missing.append((status, printable(agency.name)))
         total = standing["total"] if standing is not None and cur is not None else None
         rows.append(
             [
-                agency.code,
-                agency.name,
+                printable(agency.code),
+                printable(agency.name),
                 word(STATUS, status, lang),
                 f"{cur.received_at:%Y-%m-%d %H:%M}" if cur else "",
                 _clip(cur.original_name, 40) if cur else "",

@@ -2,7 +2,8 @@
 
 Human output is grouped by finding type (how many, then each cell and message), because an officer fixing a
 workbook works through one kind of mistake at a time. `--json` is for scripts. Nothing is written unless
-`--feedback DIR` is given. Exit 0: no errors; 65: some file has errors; 66: some file is not a workbook at all, or
+`--feedback DIR` is given. Every name, message and value is printed through `core.printable`, so that a file
+name or a cell cannot drive the terminal. Exit 0: no errors; 65: some file has errors; 66: some file is not a workbook at all, or
 not a file (missing, a folder, a device).
 """
 
@@ -17,6 +18,7 @@ from typing import TextIO
 
 from pipeline.commands.words import SAY, os_reason
 from pipeline.core.i18n import tr
+from pipeline.core.printable import printable
 from pipeline.core.vocabulary import HOW_TO_FIX, SEVERITY, word
 from pipeline.exit_codes import Exit
 from pipeline.feedback.names import feedback_file_name
@@ -71,7 +73,7 @@ def validate_command(
             print(tr(TEXTS["no_config"], lang), file=sys.stderr)
         for i in range(len(files)):
             if i in missing:
-                print(f"pipeline: {missing[i]}", file=sys.stderr)
+                print(f"pipeline: {printable(missing[i])}", file=sys.stderr)
             else:
                 _print_human(checked[i], written.get(i), lang, out)
     return Exit.NO_INPUT if missing else exit_code(list(checked.values()))
@@ -117,7 +119,7 @@ def _json_missing(path: Path, message: str) -> dict[str, object]:
 def _print_human(result: CheckResult, feedback: Path | None, lang: str, out: TextIO) -> None:
     status = tr(TEXTS["valid" if result.ok else "invalid"], lang)
     counts = tr(TEXTS["counts"], lang, errors=result.errors, warnings=result.warnings)
-    print(f"{result.path}: {status} ({counts})", file=out)
+    print(f"{printable(result.path)}: {status} ({counts})", file=out)
     groups: dict[str, list] = {}
     for f in result.findings:
         groups.setdefault(f.code, []).append(f)
@@ -125,7 +127,7 @@ def _print_human(result: CheckResult, feedback: Path | None, lang: str, out: Tex
         severity = word(SEVERITY, found[0].severity, lang)
         print(f"  [{severity}] {code} × {len(found)}", file=out)
         for f in found:
-            print(f"    - {f.message(lang)}", file=out)
-        print(f"      {tr(HOW_TO_FIX, lang)}: {found[0].hint(lang)}", file=out)
+            print(f"    - {printable(f.message(lang))}", file=out)
+        print(f"      {tr(HOW_TO_FIX, lang)}: {printable(found[0].hint(lang))}", file=out)
     if feedback is not None:
-        print("  " + tr(TEXTS["feedback"], lang, path=feedback), file=out)
+        print("  " + tr(TEXTS["feedback"], lang, path=printable(feedback)), file=out)
