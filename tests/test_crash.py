@@ -40,7 +40,8 @@ def build_inbox(tmp: Path) -> dict[str, tuple[bytes, float]]:
     workbook(src, "GMRT 2차 (최종).xlsx", rows=goals(actual=3700), mtime=OLD - 200)
     workbook(src, "그린카 '반려'.xlsx", agency="GGCA", rows=goals(weights=(50, 10)), mtime=OLD - 100)
     files = {p.name: (p.read_bytes(), p.stat().st_mtime) for p in (src / "inbox").iterdir()}
-    files["GMRT 1차 - 복사본.xlsx"] = (files["GMRT 1차.xlsx"][0], OLD - 50)  # a duplicate
+    files["GMRT 1차 - 복사본.xlsx"] = (files["GMRT 1차.xlsx"][0], OLD - 50)  # 1차 sent again: current again
+    files["GMRT 1차 - 복사본 (2).xlsx"] = (files["GMRT 1차.xlsx"][0], OLD - 45)  # … and again: a duplicate
     files["scan.pdf"] = (b"%PDF-1.4 not a workbook", OLD - 40)
     files[IGNORED] = (b"lock", OLD)
     return files
@@ -127,9 +128,9 @@ def test_the_uninterrupted_run_is_what_we_think(night) -> None:
     files, baseline, steps = night
     doc = results(baseline)
     gmrt = next(a for a in doc["agencies"] if a["code"] == "GMRT")
-    assert gmrt["submission"]["file"] == "GMRT 2차 (최종).xlsx"
+    assert gmrt["submission"]["file"] == "GMRT 1차 - 복사본.xlsx"  # the agency's last word (night.resend)
     assert next(a for a in doc["agencies"] if a["code"] == "GGCA")["status"] == "rejected"
-    assert steps >= 15  # 5 files × (intent, move, done) + feedback + outputs + mail
+    assert steps >= 15  # 6 files × (intent, move, done) + feedback + outputs + mail
     check_invariants(baseline, files, baseline)
 
 

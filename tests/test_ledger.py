@@ -101,8 +101,8 @@ def test_a_duplicate_points_at_the_original_not_at_another_duplicate(ledger: Led
     ledger.mark_done(original)
     dup = new(tmp_path, "a (1).xlsx", "4" * 64, outcome="duplicate", duplicate_of=original.id)
     ledger.mark_done(ledger.record_intent(dup))
-    assert ledger.first_with_sha("4" * 64).id == original.id
-    assert ledger.first_with_sha("") is None
+    assert ledger.last_with_sha("4" * 64).id == original.id
+    assert ledger.last_with_sha("") is None
 
 
 def test_runs_left_running_by_a_killed_process_are_marked_interrupted(ledger: Ledger) -> None:

@@ -397,12 +397,18 @@ class Ledger:
         """Every file that counts (vanished intents never arrived)."""
         return self.files("state != 'vanished'")
 
-    def first_with_sha(self, sha256: str) -> FileRow | None:
-        """The original a duplicate repeats: the first non-duplicate row with these bytes."""
+    def last_with_sha(self, sha256: str) -> FileRow | None:
+        """The latest decision about these bytes: the last non-duplicate row with them (`night.resend` says
+        whether bytes sent again are a duplicate of it or are checked again)."""
         if not sha256:
             return None
         rows = self.files("sha256 = ? AND outcome != 'duplicate' AND state != 'vanished'", (sha256,))
-        return rows[0] if rows else None
+        return rows[-1] if rows else None
+
+    def last_accepted(self, agency: str | None) -> FileRow | None:
+        """The agency's last accepted file, done or still moving: its current submission once the group is done."""
+        rows = self.files("agency = ? AND outcome = 'accepted' AND state != 'vanished'", (agency,))
+        return rows[-1] if rows else None
 
     def current(self) -> dict[str, FileRow]:
         """Agency code → its current accepted submission (the row; its text is read with `submission_text`)."""

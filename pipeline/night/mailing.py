@@ -92,6 +92,7 @@ def _queue_file_messages(run: RunContext, data: ReportInput, fresh: list[FileRow
                 message = messages.receipt_message(config, agency, record, result, run.lang)
                 kind, key = "receipt", outbox.receipt_key(record)
         if message is not None:
+            key = key if row.duplicate_of is None else (*key, "sent again", row.id)  # not the earlier file's key
             outbox.enqueue(conn, key, message, run.run_id, kind, agency.code, now=clock.now())
             queued += 1
         notified.append(row.id)

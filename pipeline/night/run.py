@@ -39,7 +39,7 @@ from pipeline.exit_codes import Exit
 from pipeline.feedback.names import feedback_path
 from pipeline.feedback.write import write_feedback
 from pipeline.intake import inbox as intake
-from pipeline.night import mailing
+from pipeline.night import mailing, resend
 from pipeline.night.context import RunContext
 from pipeline.night.housekeeping import check_one_filesystem, prepare_folders, sweep_temp_files
 from pipeline.night.ledger import FileRow, Ledger, NewFile
@@ -230,11 +230,11 @@ class Batch:
         if sha is None or not intake.unchanged(e):
             self.leave(e, "changing")
             return None
-        original = self.run.ledger.first_with_sha(sha)
+        original = self.run.ledger.last_with_sha(sha)
         agency: str | None = None
         year: int | None = None
         findings: tuple[Finding, ...] = ()
-        if original is not None:
+        if original is not None and not resend.check_again(original, self.run.ledger.last_accepted(original.agency)):
             outcome, agency = OUTCOME_DUPLICATE, original.agency
         elif early is not None:
             outcome, findings = OUTCOME_REJECTED, (early,)

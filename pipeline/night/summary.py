@@ -103,7 +103,8 @@ class RunSummary:
         if self.counts["resumed"]:
             lines.append("  " + tr(T["resumed"], lang, n=self.counts["resumed"]))
         for f in self.files:
-            if f.outcome in (OUTCOME_REJECTED, OUTCOME_DUPLICATE, LEFT):
+            sent_again = f.outcome == OUTCOME_ACCEPTED and f.reason  # `night.resend`: a file made current again
+            if f.outcome in (OUTCOME_REJECTED, OUTCOME_DUPLICATE, LEFT) or sent_again:
                 label = tr(OUTCOME.get(f.outcome) or T[f"outcome_{f.outcome}"], lang)
                 lines.append(f"  {label}  {f.file}" + (f" [{f.agency}]" if f.agency else "") + f": {f.reason}")
         if self.outputs.get("workbook"):
