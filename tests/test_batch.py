@@ -424,13 +424,14 @@ def test_feedback_and_report_go_out_once_per_state(home: Path, capsys: pytest.Ca
     workbook(home, "ok.xlsx")
     workbook(home, "bad.xlsx", agency="GGCA", rows=goals(weights=(1, 1)))
     code, summary = run(home, capsys)
-    assert code == 0 and summary["mail"]["sent"] == 2
+    assert code == 0 and summary["mail"]["sent"] == 3
     messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in eml_files(home)]
     to = sorted(str(m["To"]) for m in messages)
     assert any("eval@greencar.example.kr" in t for t in to)  # feedback to the registered address
+    assert any("eval@grtc.example.kr" in t for t in to)  # a receipt to the registered address (on by default)
     assert any("evaluation@example.go.kr" in t for t in to)  # the report to the office
     code, summary = run(home, capsys)  # nothing new: no second report
-    assert summary["mail"]["sent"] == 0 and len(eml_files(home)) == 2
+    assert summary["mail"]["sent"] == 0 and len(eml_files(home)) == 3
 
 
 def test_a_report_over_the_attachment_limit_gives_the_workbooks_path_instead(
@@ -445,8 +446,9 @@ def test_a_report_over_the_attachment_limit_gives_the_workbooks_path_instead(
     (home / "pipeline.toml").write_text(text.replace("max_attachment_mb = 7", "max_attachment_mb = 0.001"), "utf-8")
     workbook(home, "ok.xlsx")
     code, summary = run(home, capsys)
-    assert code == 0 and summary["mail"]["sent"] == 1
-    [report] = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in eml_files(home)]
+    assert code == 0 and summary["mail"]["sent"] == 2  # the report and the agency's receipt
+    messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in eml_files(home)]
+    [report] = [m for m in messages if "evaluation@example.go.kr" in str(m["To"])]
     assert list(report.iter_attachments()) == []
     body = report.get_body(("plain",)).get_content()
     assert "메일 첨부 한도(0.001 MB)보다 커서 첨부하지 않았습니다" in body

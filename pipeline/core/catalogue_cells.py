@@ -158,4 +158,20 @@ CELL_FINDINGS: tuple[FindingType, ...] = (
         description="Usually last year's workbook sent again.",
         params={"expected": 2025},
     ),
+    CellFinding(
+        "agency.email_not_registered",
+        WARNING,
+        message=(
+            "이메일 '{value}'은(는) 기관코드 {agency_code}의 등록된 주소가 아닙니다: 안내 메일은 등록된 주소로만 보냅니다.",
+            "E-mail '{value}' is not the registered address of code {agency_code}: messages go to the registered "
+            "address only.",
+        ),
+        hint=(
+            "등록된 주소({expected})를 적으세요. 주소가 바뀌었으면 평가부서에 알려 등록을 고치세요.",
+            "Write the registered address ({expected}); if it changed, ask the evaluation office to update it.",
+        ),
+        description="The workbook's e-mail differs from the agency's registered one (pipeline.toml). Mail never goes to"
+        " the workbook's address; the warning shows a file that may come from someone else, or an address to update.",
+        params={"agency_code": "GJ01", "expected": "eval@gj01.example.kr"},
+    ),
 )

@@ -110,6 +110,27 @@ T_RECEIPT_PENDING: Text = (
     "Some goals (e.g. qualitative) are not graded yet, so the score may change.",
 )
 T_RECEIPT_NO_SCORE: Text = ("점수는 평가가 끝난 뒤 알려 드립니다.", "The score follows once the goals are graded.")
+T_RECEIPT_REPLACED_BODY: Text = (
+    "{agency} 담당자님께,\n\n{received}에 받은 파일 「{file}」을 접수했습니다 (경고 {warnings}건).",
+    'To {agency},\n\nThe file "{file}" received on {received} is accepted ({warnings} {warnings:warning|warnings}).',
+)
+T_RECEIPT_REPLACED: Text = (
+    "그 뒤에 받은 파일이 이 파일을 대신하므로 이 파일의 점수는 반영되지 않습니다.",
+    "A file received after it replaces it, so this file's score does not count.",
+)
+T_RECEIPT_SENT_AGAIN: Text = (
+    "{at}에 받은 「{name}」과 같은 파일입니다. 가장 나중에 보낸 파일을 반영하므로 이 파일이 다시 현재 제출입니다.",
+    'It is the same file as "{name}" received on {at}. The last file sent is the one that counts, so this file is '
+    "your current submission again.",
+)
+T_RECEIPT_CHECKED_AGAIN: Text = (
+    "{at}에 받은 「{name}」과 같은 파일로, 그때는 반려했지만 다시 검사해 접수했습니다.",
+    'It is the same file as "{name}" received on {at}, returned then; it was checked again and is accepted now.',
+)
+T_RECEIPT_NOT_YOU: Text = (
+    "이 파일을 보내지 않으셨다면 평가 담당 부서에 바로 알려 주십시오.",
+    "If you did not send this file, please tell the evaluation office at once.",
+)
 
 T_REMINDER_SUBJECT: Text = (
     "[{title}] 성과 실적 제출 마감 {days}일 전 안내: {agency}",
@@ -288,28 +309,42 @@ def feedback_message(
 
 
 def receipt_message(
-    config: Config, agency: Agency, record: SubmissionRecord, agency_result: AgencyResult, lang: str
+    config: Config,
+    agency: Agency,
+    record: SubmissionRecord,
+    agency_result: AgencyResult | None,
+    lang: str,
+    earlier: SubmissionRecord | None = None,
 ) -> EmailMessage:
-    """A short acknowledgement with the provisional score, so an agency knows its file arrived and counted."""
+    """A short acknowledgement with the provisional score, so an agency knows its file arrived and counted, and
+    hears of a file accepted in its name that it did not send (it goes to the registered address only).
+
+    `agency_result`: the agency's result from this file; None when a file received later replaces it.
+    `earlier`: the same bytes received before (`night.resend`): the receipt says this file counts again."""
     name = _one_line(agency.name)
-    lines = [
-        tr(
-            T_RECEIPT_BODY,
-            lang,
-            agency=name,
-            file=_one_line(record.file_name),
-            received=_when(record),
-            goals=len(agency_result.goals),
-            warnings=record.warnings,
-        ),
-        "",
-    ]
-    if agency_result.total is not None:
+    values = {
+        "agency": name,
+        "file": _one_line(record.file_name),
+        "received": _when(record),
+        "warnings": record.warnings,
+    }
+    if agency_result is None:
+        lines = [tr(T_RECEIPT_REPLACED_BODY, lang, **values)]
+    else:
+        lines = [tr(T_RECEIPT_BODY, lang, goals=len(agency_result.goals), **values)]
+    if earlier is not None:
+        again = T_RECEIPT_SENT_AGAIN if earlier.outcome != OUTCOME_REJECTED else T_RECEIPT_CHECKED_AGAIN
+        lines.append(tr(again, lang, name=_one_line(earlier.file_name), at=_when(earlier)))
+    lines.append("")
+    if agency_result is None:
+        lines.append(tr(T_RECEIPT_REPLACED, lang))
+    elif agency_result.total is not None:
         lines.append(tr(T_RECEIPT_SCORE, lang, total=_num(agency_result.total), grade=agency_result.grade or "-"))
         if agency_result.provisional:
             lines.append(tr(T_RECEIPT_PENDING, lang))
     else:
         lines.append(tr(T_RECEIPT_NO_SCORE, lang))
+    lines += ["", tr(T_RECEIPT_NOT_YOU, lang)]
     subject = tr(T_RECEIPT_SUBJECT, lang, title=_title(config), agency=name)
     return compose(
         config.mail.sender,

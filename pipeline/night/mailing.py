@@ -1,8 +1,8 @@
 """The night's mail: every message due is queued in the ledger first (one commit, keys make it idempotent), then
 the outbox sends what is pending, including what earlier runs could not send.
 
-Due tonight: feedback to the agency of each rejected file and a receipt for each accepted one (each file once:
-rows are marked notified in the same commit), the report to the office with this run's outcomes (when the state
+Due tonight: feedback to the agency of each rejected file and a receipt for each accepted one, current or
+already replaced by a later file (each file once: rows are marked notified in the same commit), the report to the office with this run's outcomes (when the state
 it shows changed since the last report, or every run),
 and reminders before the deadline to agencies without an accepted submission.
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from email.message import EmailMessage
 from pathlib import Path
 
-from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_REJECTED, ReportInput
+from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_REJECTED, AgencyResult, ReportInput
 from pipeline.exit_codes import Exit
 from pipeline.feedback.names import feedback_file_name
 from pipeline.intake import inbox as intake
@@ -65,7 +66,7 @@ def queue_mail(run: RunContext, data: ReportInput, today: date, report_state: Pe
 
 
 def _queue_file_messages(run: RunContext, data: ReportInput, fresh: list[FileRow]) -> int:
-    """Feedback for each rejected file, a receipt for each accepted one still current; every file looked at is
+    """Feedback for each rejected file, a receipt for each accepted one (`_receipt`); every file looked at is
     marked notified, so none is looked at twice."""
     config, conn = run.config, run.ledger.conn
     queued = 0
@@ -86,11 +87,9 @@ def _queue_file_messages(run: RunContext, data: ReportInput, fresh: list[FileRow
                 run.lang,
             )
             kind, key = "feedback", outbox.feedback_key(record)
-        elif agency is not None and row.outcome == OUTCOME_ACCEPTED and config.mail.receipts and row.current:
-            result = by_code.get(agency.code)
-            if result is not None:
-                message = messages.receipt_message(config, agency, record, result, run.lang)
-                kind, key = "receipt", outbox.receipt_key(record)
+        elif agency is not None and row.outcome == OUTCOME_ACCEPTED and config.mail.receipts:
+            message = _receipt(run, agency, row, by_code.get(agency.code))
+            kind, key = "receipt", outbox.receipt_key(record)
         if message is not None:
             key = key if row.duplicate_of is None else (*key, "sent again", row.id)  # not the earlier file's key
             outbox.enqueue(conn, key, message, run.run_id, kind, agency.code, now=clock.now())
@@ -98,6 +97,23 @@ def _queue_file_messages(run: RunContext, data: ReportInput, fresh: list[FileRow
         notified.append(row.id)
     run.ledger.mark_notified(notified)
     return queued
+
+
+def _receipt(run: RunContext, agency: Agency, row: FileRow, result: AgencyResult | None) -> EmailMessage | None:
+    """The receipt of an accepted file: with the agency's score when it is current, without when a later file
+    already replaced it (the agency still hears that a file was accepted in its name); naming the earlier file
+    with the same bytes when it was sent again."""
+    if row.current and result is None:
+        return None  # no result for the current file (not scored tonight): nothing true to say about its score
+    earlier = run.ledger.file(row.duplicate_of) if row.duplicate_of else None
+    return messages.receipt_message(
+        run.config,
+        agency,
+        submission_record(row, run.lang),
+        result if row.current else None,
+        run.lang,
+        submission_record(earlier, run.lang) if earlier is not None else None,
+    )
 
 
 def _queue_report(run: RunContext, data: ReportInput, report_state: Pending[str] | None, fresh: list[FileRow]) -> int:

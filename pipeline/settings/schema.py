@@ -204,7 +204,11 @@ class Mail:
     sender: str = setting("evaluation@example.go.kr", key="from")
     to: tuple[str, ...] = setting((), comment="the evaluation office: receives the consolidated workbook")
     report: str = setting("on-change", comment=one_of(MAIL_REPORTS))
-    receipts: bool = setting(False, comment="send accepted submissions a receipt with their provisional score")
+    receipts: bool = setting(
+        True,
+        comment="send every accepted submission a receipt, to the agency's registered address:\n"
+        "a file accepted in an agency's name is noticed by that agency the same night",
+    )
     remind_days_before: int = setting(
         7, comment="remind agencies without an accepted submission this many days before the deadline"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from email.utils import parseaddr
 
 from pipeline.core.layout import SHEET_GOALS
 from pipeline.core.model import Source
@@ -50,6 +51,18 @@ def check_agency_name(work: Work, config: Config | None, scoring: Scoring) -> No
     agency = config.agency(code.value)
     if agency is not None and nz.choice_key(agency.name) != nz.choice_key(name.value):
         work.add("agency.name_mismatch", name, agency_code=code.value, expected=agency.name)
+
+
+def check_agency_email(work: Work, config: Config | None, scoring: Scoring) -> None:
+    """The workbook's e-mail should be the registered one: mail only ever goes to the registered address, so
+    another one is a sign of a file from someone else (or of an address to update). A warning, not an error."""
+    code, email = work.agency.get("agency_code"), work.agency.get("email")
+    if config is None or code is None or email is None or not (code.ok and email.ok):
+        return
+    agency = config.agency(code.value)
+    written = parseaddr(str(email.value))[1] or str(email.value)
+    if agency is not None and written.strip().casefold() != agency.email.strip().casefold():
+        work.add("agency.email_not_registered", email, agency_code=code.value, expected=agency.email)
 
 
 def check_year(work: Work, config: Config | None, scoring: Scoring) -> None:
@@ -190,6 +203,7 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
     check_no_goals,
     check_agency_registered,
     check_agency_name,
+    check_agency_email,
     check_year,
     check_weights_sum,
     check_duplicate_numbers,
