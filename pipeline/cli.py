@@ -119,11 +119,12 @@ def _add_init(app: typer.Typer, lang: str) -> None:
         ctx: typer.Context,
         directory: Annotated[Path, typer.Argument(help=tr(HELP["init.directory"], lang), metavar="DIR")],
         force: _flag("--force", tr(HELP["init.force"], lang)) = False,
+        agency_folders: _flag("--agency-folders", tr(HELP["init.agency_folders"], lang)) = False,
         lang: _lang_option(lang) = None,
     ) -> None:
         from pipeline.commands.init import init_command
 
-        raise typer.Exit(init_command(directory, lang=_lang(ctx, lang), force=force))
+        raise typer.Exit(init_command(directory, lang=_lang(ctx, lang), force=force, agency_folders=agency_folders))
 
 
 def _add_template(app: typer.Typer, lang: str) -> None:

@@ -1,4 +1,5 @@
-"""`pipeline init DIR`: make a folder into a working home (a commented pipeline.toml and the batch's folders)."""
+"""`pipeline init DIR`: make a folder into a working home (a commented pipeline.toml and the batch's folders;
+with `--agency-folders`, a drop folder per agency in the inbox and the setting that checks them)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from pipeline.exit_codes import Exit
 from pipeline.settings.home import init_home
 
 
-def init_command(directory: Path, lang: str = "ko", force: bool = False) -> int:
+def init_command(directory: Path, lang: str = "ko", force: bool = False, agency_folders: bool = False) -> int:
     """Create the home; an existing pipeline.toml is only overwritten with `force`."""
     try:
-        written = init_home(directory, force=force)
+        written = init_home(directory, force=force, agency_folders=agency_folders)
     except OSError as exc:
         if isinstance(exc, FileExistsError) and not exc.filename:  # init_home's own: pipeline.toml is there
             line = tr(SAY["exists"], lang, path=exc)

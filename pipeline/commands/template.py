@@ -2,7 +2,8 @@
 
 `--out` names a file, or a folder (one that exists, or a path ending in `/`) that gets the usual file name; `--all`
 takes a folder only. A file that exists is left alone unless `--force`: every target is checked before the first
-is written, so a refusal writes nothing.
+is written, so a refusal writes nothing. With `[batch] agency_folders`, `--all` also makes each agency's drop
+folder in the inbox that is missing (an agency registered since `pipeline init`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from pipeline.commands.words import SAY, os_reason
 from pipeline.core.i18n import tr
 from pipeline.exit_codes import Exit
+from pipeline.settings.home import make_agency_folders
 from pipeline.settings.schema import Agency, Config
 from pipeline.template.workbook import template_file_name, write_template
 
@@ -51,6 +53,20 @@ def template_command(
         except OSError as exc:  # the folder is a file, or may not be written
             path = exc.filename or target
             return _refuse(tr(SAY["cannot_create"], lang, path=path, reason=os_reason(exc, lang)), Exit.CANT_CREATE)
+    if all_agencies and config is not None and config.batch.agency_folders:
+        return _agency_folders(config, lang)
+    return Exit.OK
+
+
+def _agency_folders(config: Config, lang: str) -> int:
+    """Each agency's drop folder `inbox/<code>/` that is missing, made and named (`[batch] agency_folders`)."""
+    try:
+        made = make_agency_folders(config.paths.inbox, config.agencies)
+    except OSError as exc:
+        path = exc.filename or config.paths.inbox
+        return _refuse(tr(SAY["cannot_create"], lang, path=path, reason=os_reason(exc, lang)), Exit.CANT_CREATE)
+    for folder in made:
+        print(tr(SAY["created"], lang, path=f"{folder}{os.sep}"))
     return Exit.OK
 
 

@@ -27,12 +27,21 @@ HELP: dict[str, Text] = {
     ),
     "init.directory": ("작업 폴더로 만들 폴더입니다.", "Folder to make into a working home."),
     "init.force": ("이미 있는 pipeline.toml을 덮어씁니다.", "Overwrite an existing pipeline.toml."),
+    "init.agency_folders": (
+        "inbox/ 안에 기관마다 기관코드 이름의 제출 폴더를 만들고 agency_folders = true로 씁니다: 그 폴더의 파일은 그 "
+        "기관의 기관코드여야 합니다.",
+        "Make a drop folder per agency in inbox/, named by its code, and write agency_folders = true: a file there "
+        "must carry that agency's code.",
+    ),
     "template": (
         "표준 서식 엑셀 파일을 씁니다: 빈 서식, 또는 한 기관이나 모든 기관의 기관정보를 채운 서식.",
         "Write the standard template workbook: blank, or prefilled for one or every agency.",
     ),
     "template.agency": ("이 기관코드의 기관정보를 채웁니다.", "Prefill the agency block for this agency code."),
-    "template.all": ("기관마다 기관정보를 채운 서식을 하나씩 씁니다.", "Write one prefilled template per agency."),
+    "template.all": (
+        "기관마다 기관정보를 채운 서식을 하나씩 씁니다. agency_folders = true이면 없는 기관 제출 폴더도 만듭니다.",
+        "Write one prefilled template per agency; with agency_folders = true, also make missing agency folders.",
+    ),
     "template.out": (
         "쓸 파일 또는 폴더입니다. 폴더이면 그 안에 씁니다(--all은 폴더만). 기본값은 작업 폴더의 templates/입니다.",
         "File or folder to write; a folder gets the usual file name (--all takes a folder only). "

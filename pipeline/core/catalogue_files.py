@@ -142,4 +142,23 @@ FILE_FINDINGS: tuple[FindingType, ...] = (
         " a file that exceeds them is refused with this finding and the worker is replaced; the night goes on.",
         params={"detail": "> 60 s"},
     ),
+    FileFinding(
+        "agency.folder_mismatch",
+        ERROR,
+        message=(
+            "기관 제출 폴더 inbox/{folder}/에 놓인 파일인데 기관코드가 '{agency_code}'입니다: 각 기관은 자기 폴더에만 제출할 수 "
+            "있습니다.",
+            "The file was dropped in the agency folder inbox/{folder}/ but carries the agency code '{agency_code}': each "
+            "agency submits in its own folder only.",
+        ),
+        hint=(
+            "자기 기관의 기관코드({folder})를 적은 파일을 자기 폴더에 넣으세요.",
+            "Put a file carrying your own agency code ({folder}) into your own folder.",
+        ),
+        description="With `[batch] agency_folders = true`, a file in `inbox/<code>/` must carry that code: a folder only"
+        " its agency may write into (deploy/README.md) then stops anyone from replacing another agency's submission."
+        " The file is rejected and its feedback goes to the folder's agency. Files in the inbox root are taken as"
+        " before: make the root writable by the evaluation office only.",
+        params={"folder": "GJ01", "agency_code": "GJ02"},
+    ),
 )

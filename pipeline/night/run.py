@@ -38,6 +38,7 @@ from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_DUPLICATE, OUTCOME_REJ
 from pipeline.exit_codes import Exit
 from pipeline.feedback.names import feedback_path
 from pipeline.feedback.write import write_feedback
+from pipeline.intake import folders
 from pipeline.intake import inbox as intake
 from pipeline.night import mailing, resend
 from pipeline.night.context import RunContext
@@ -136,7 +137,11 @@ class Batch:
     # --- 2. the inbox ------------------------------------------------------------------------------------------
     def intake(self) -> None:
         started = time.perf_counter()
-        entries = intake.scan(self.run.paths.inbox) if self.run.paths.inbox.is_dir() else []
+        found = folders.scan(self.run.paths.inbox, self.run.config) if self.run.paths.inbox.is_dir() else folders.Scan()
+        entries = found.entries
+        for folder in found.unreadable:  # an agency folder the run may not list: its files wait, and we say so
+            self.run.log("folder_unreadable", folder=str(folder))
+            self.run.summary.problems.append(f"{folder}: agency folder cannot be read; its files wait")
         batch = self.run.config.batch
         progress = Progress(len(entries))
         verdicts = [
@@ -237,7 +242,7 @@ class Batch:
         if original is not None and not resend.check_again(original, self.run.ledger.last_accepted(original.agency)):
             outcome, agency = OUTCOME_DUPLICATE, original.agency
         elif early is not None:
-            outcome, findings = OUTCOME_REJECTED, (early,)
+            outcome, agency, findings = OUTCOME_REJECTED, folders.owner(e, self.run.config), (early,)
         else:
             outcome, agency, year, findings = self.check(e, sha, checked)
             if checked is not None and checked.feedback is not None:
@@ -287,11 +292,15 @@ class Batch:
                 return OUTCOME_REJECTED, None, None, (finding("file.internal_error"),)
         agency = result.agency_code
         known = agency is not None and self.run.config.agency(agency) is not None
-        if acc is not None and known:
+        folder = folders.owner(e, self.run.config)  # the agency whose folder holds the file; None: the root
+        mismatch = folders.mismatch(folder, agency)
+        if acc is not None and known and mismatch is None:
             self.texts[sha] = acc.text
             self.scored[sha] = acc.scored
             return OUTCOME_ACCEPTED, agency, result.year, tuple(result.findings)
         findings = tuple(result.findings)
+        if folder is not None:  # what is wrong with a file in an agency's folder is told to that agency
+            agency, findings = folder, (mismatch, *findings) if mismatch else findings
         if not any(f.is_error for f in findings):  # not ok without an error: say so rather than accept
             findings += (finding("file.internal_error"),)
         return OUTCOME_REJECTED, agency, result.year, findings

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
 
 from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
-from pipeline.settings.schema import CONFIG_NAME, Paths
+from pipeline.settings.schema import CONFIG_NAME, Agency, Paths
 from pipeline.system.atomic import write_bytes_atomically
 
 FOLDERS = tuple(str(f.default) for f in fields(Paths))
@@ -24,8 +25,9 @@ def resolve_home(home: str | Path | None) -> Path:
     return Path.cwd().resolve()
 
 
-def init_home(directory: Path, force: bool = False, text: str | None = None) -> Path:
-    """Create the folders and a pipeline.toml (examples when `text` is None); returns the config path."""
+def init_home(directory: Path, force: bool = False, text: str | None = None, agency_folders: bool = False) -> Path:
+    """Create the folders and a pipeline.toml (examples when `text` is None); returns the config path.
+    `agency_folders`: the example file says `[batch] agency_folders = true` and its agencies get their folders."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / CONFIG_NAME
@@ -34,5 +36,25 @@ def init_home(directory: Path, force: bool = False, text: str | None = None) -> 
     for name in FOLDERS:
         (directory / name).mkdir(exist_ok=True)
     if text is None:
-        text = render_config(EXAMPLE_AGENCIES, year=2026, deadline="2026-12-15")
+        text = render_config(EXAMPLE_AGENCIES, year=2026, deadline="2026-12-15", agency_folders=agency_folders)
+    if agency_folders:
+        make_agency_folders(directory / Paths.inbox, EXAMPLE_AGENCIES)
     return write_bytes_atomically(config, text.encode("utf-8"))
+
+
+def agency_folder(inbox: Path, code: str) -> Path:
+    """`inbox/<code>/`: where one agency drops its files when `[batch] agency_folders` is on (a code is a safe
+    folder name: `settings.load` allows letters, digits, `_` and `-` only)."""
+    return inbox / code
+
+
+def make_agency_folders(inbox: Path, agencies: Iterable[Agency]) -> list[Path]:
+    """Each agency's drop folder, made when missing; returns the ones made. Who may write into each is the
+    system's business (`deploy/README.md`: a group per folder, or ACLs)."""
+    made = []
+    for agency in agencies:
+        folder = agency_folder(inbox, agency.code)
+        if not folder.is_dir():
+            folder.mkdir(parents=True)
+            made.append(folder)
+    return made

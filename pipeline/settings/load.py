@@ -389,7 +389,8 @@ class _Parser:
             raise self.fail(f"{w}.min_file_age_seconds", "not_negative")
         if size <= 0:
             raise self.fail(f"{w}.max_file_size_mb", "positive")
-        return Batch(min_file_age_seconds=float(age), max_file_size_mb=float(size))
+        folders = self.get(t, "agency_folders", bool, w, Batch.agency_folders)
+        return Batch(min_file_age_seconds=float(age), max_file_size_mb=float(size), agency_folders=folders)
 
     def mail(self, t: dict) -> Mail:
         w = "[mail]"

@@ -52,15 +52,17 @@ def render_config(
     adjustments: Iterable[Adjustment] = (),
     min_file_age_seconds: float = Batch.min_file_age_seconds,
     office: str = Mail.sender,
+    agency_folders: bool = Batch.agency_folders,
 ) -> str:
     """The commented pipeline.toml: every setting present with its default, so nothing is hidden.
 
     `deadline` (YYYY-MM-DD, in `year`) may be None: no deadline, no reminders.
     """
     agencies, adjustments = tuple(agencies), tuple(adjustments)
-    settings = _settings(agencies, year, deadline, adjustments, min_file_age_seconds, office)
+    batch = Batch(min_file_age_seconds=min_file_age_seconds, agency_folders=agency_folders)
+    settings = _settings(agencies, year, deadline, adjustments, batch, office)
     # Comments line up as in the file of the defaults (`pipeline init`'s): a value given per call keeps that spacing.
-    reference = _settings(agencies, year, deadline, adjustments, Batch.min_file_age_seconds, Mail.sender)
+    reference = _settings(agencies, year, deadline, adjustments, Batch(), Mail.sender)
     return "\n".join([_HEADER, *_tables("", settings, reference)])
 
 
@@ -69,7 +71,7 @@ def _settings(
     year: int,
     deadline: str | None,
     adjustments: tuple[Adjustment, ...],
-    min_file_age_seconds: float,
+    batch: Batch,
     office: str,
 ) -> Config:
     """The defaults, with what is given per call filled in."""
@@ -84,7 +86,7 @@ def _settings(
         agencies=agencies,
         scoring=Scoring(adjustments=adjustments),
         paths=Paths(),
-        batch=Batch(min_file_age_seconds=min_file_age_seconds),
+        batch=batch,
         mail=Mail(sender=office, to=(office,)),
     )
 

@@ -171,6 +171,11 @@ class Batch:
         60.0, comment="younger files are left for the next run (may still be copying)"
     )
     max_file_size_mb: float = setting(20.0)
+    agency_folders: bool = setting(
+        False,
+        comment="one drop folder per agency, inbox/<code>/: a file there must carry that code, else it is\n"
+        "rejected (agency.folder_mismatch); files in the inbox root are taken as before",
+    )
 
     @property
     def max_file_size_bytes(self) -> int:
