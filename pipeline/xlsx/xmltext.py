@@ -95,12 +95,12 @@ def parse_tree(data: bytes) -> Any:
     return fromstring(data)
 
 
-def iter_elements(fh: IO[bytes], name: str) -> Iterator[Any]:
-    """The elements called `name` (any namespace) of a part, as ElementTree's C iterparse ends them."""
+def iter_elements(fh: IO[bytes], *names: str) -> Iterator[Any]:
+    """The elements called one of `names` (any namespace) of a part, as ElementTree's C iterparse ends them."""
     from xml.etree.ElementTree import iterparse
 
     for _event, el in iterparse(io.BytesIO(part_bytes(fh)), events=("end",)):
-        if local_name(el.tag) == name:
+        if local_name(el.tag) in names:
             yield el
 
 
