@@ -9,9 +9,10 @@ would "repair" the file. Every part changed or created is checked well-formed wi
 written.
 
 Anything unusual makes the patcher decline (`Decline`), and `write.write_feedback` then uses openpyxl: a
-strict-OOXML or macro-enabled package, a DTD in any XML part, a prefixed root element, a marked sheet that has
-comments or a legacy drawing already, a VML part already in the package, a cell reference that is not plain
-`J7`, rows or cells without `r`, and whatever cannot be located unambiguously. Files over the caps openpyxl is
+strict-OOXML or template package (a macro-enabled one arrives here without its macros), a DTD in any XML part, a
+prefixed root element, a marked sheet that has comments or a legacy drawing already, a VML part already in the
+package, a cell reference that is not plain `J7`, rows or cells without `r`, and whatever cannot be located
+unambiguously. Files over the caps openpyxl is
 given (`xlsx.package.COPY_MAX_BYTES`, `COPY_MAX_MERGED`) are declined too, so that both writers agree on which
 files get a copy; members are read by `xlsx.package.capped_parts` and stripped to values only by
 `values_package.values_only_parts` (formulas replaced by their cached values, macros, links, connections and
