@@ -23,9 +23,9 @@ from pipeline.feedback.xml_edit import (
     start_tags,
     top_level,
 )
+from pipeline.feedback.xml_package import CT_MAIN
 from pipeline.xlsx.xmltext import unescape
 
-CT_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MAIN_WITHOUT_MACROS = {
     "application/vnd.ms-excel.sheet.macroenabled.main+xml": CT_MAIN,
     "application/vnd.ms-excel.template.macroenabled.main+xml": (
