@@ -181,6 +181,19 @@ def test_too_large(tmp_path: Path) -> None:
     assert_only(check(tmp_path, goal_rows=factory.goals(g2={"target": 1e20})), "value.too_large", "성과목표!K6")
 
 
+def test_a_qualitative_goal_s_text_in_actual_is_kept_and_unused(tmp_path: Path) -> None:
+    """SCORING.md: a qualitative goal's points come from the evaluators' grade; its 실적치 plays no part."""
+    result = check(tmp_path, goal_rows=factory.goals(g6={"actual": "탁월", "grade": "우수"}))
+    assert result.ok, refs(result)
+    qualitative = result.submission.goals[5]
+    assert (qualitative.actual, qualitative.grade) == (None, "우수")
+
+
+def test_a_milestone_s_word_in_actual_is_no_number_for_the_schemas(tmp_path: Path) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g5={"actual": "달성", "target": "미정"}))
+    assert_only(result, "value.not_number", "성과목표!K9")
+
+
 def test_date_where_a_number_belongs(tmp_path: Path) -> None:
     result = check(tmp_path, edit=factory.set_cell("성과목표", "K6", date(2025, 3, 5), "yyyy-mm-dd"))
     assert_only(result, "value.date", "성과목표!K6")
