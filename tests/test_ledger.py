@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.core.findings import finding
-from pipeline.night.ledger import LEDGER_NAME, SCHEMA_VERSION, STATE_DONE, Ledger, LedgerError, NewFile
+from pipeline.night.ledger import LEDGER_NAME, STATE_DONE, Ledger, NewFile
+from pipeline.night.ledger_schema import SCHEMA_VERSION, LedgerError
 
 KST = timezone(timedelta(hours=9))
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=KST)
@@ -173,7 +174,7 @@ def test_an_accepted_submission_is_kept_as_judged(ledger: Ledger, tmp_path: Path
 
 def test_a_version_1_ledger_keeps_its_submissions_in_their_own_table(tmp_path: Path) -> None:
     """Migration 2 moves each stored submission text out of `files` (where every update rewrote it)."""
-    from pipeline.night.ledger import LEDGER_NAME, MIGRATIONS
+    from pipeline.night.ledger_schema import MIGRATIONS
 
     state = tmp_path / "state"
     state.mkdir()
@@ -191,5 +192,5 @@ def test_a_version_1_ledger_keeps_its_submissions_in_their_own_table(tmp_path: P
     (row,) = ledger.received()
     assert ledger.submission_text(row.id) == '{"as": "judged"}'
     assert ledger.conn.execute("SELECT submission FROM files").fetchone()[0] is None
-    assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     ledger.close()
