@@ -152,7 +152,9 @@ class Batch:
             return True
         try:
             write_feedback(row.dest, list(row.findings), row.feedback, self.run.lang, display_name=row.original_name)
-        except Exception as exc:  # one file's feedback must not stop the night
+        except Exception as exc:  # one file's feedback must not stop the night; a full disk stops it (exit 75)
+            if faults.is_disk_full(exc):
+                raise  # the row stays `moving`: the next run writes the feedback
             self.run.log("feedback_failed", id=row.id, error=repr(exc), trace=traceback.format_exc())
             self.run.summary.problems.append(f"{row.original_name}: feedback workbook failed: {exc}")
             return False

@@ -6,6 +6,7 @@ code is 75 (try again later), and what was half done is finished by the next run
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from pathlib import Path
 
@@ -34,11 +35,30 @@ class Temporary(Exception):
     """The run stopped on the machine before it recorded itself: the text is the one line for the operator."""
 
 
-def is_disk_full(exc: BaseException) -> bool:
-    """No space (or quota) left, as the OS or SQLite says it."""
+LOW_SPACE = 1024 * 1024
+"""Free bytes under which SQLite's "disk I/O error" is taken for a full disk: SQLite reports a shared-memory file
+(`-shm`) it cannot extend on a full disk that way, not as SQLITE_FULL."""
+
+
+def is_disk_full(exc: BaseException, state: Path | None = None) -> bool:
+    """No space (or quota) left, as the OS or SQLite says it; `state`: the folder whose filesystem to look at
+    when SQLite only says "disk I/O error"."""
     if isinstance(exc, OSError):
         return exc.errno in _FULL
-    return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower()
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    text = str(exc).lower()
+    if "full" in text:
+        return True
+    return "disk i/o error" in text and state is not None and _free_bytes(state) < LOW_SPACE
+
+
+def _free_bytes(folder: Path) -> int:
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return LOW_SPACE
+    return st.f_bavail * st.f_frsize
 
 
 def is_ledger_busy(exc: BaseException) -> bool:
@@ -52,7 +72,7 @@ def temporary(exc: BaseException, lang: str, state: Path) -> str | None:
     state folder (the ledger's, and on the one filesystem every folder of the pipeline shares)."""
     if is_ledger_busy(exc):
         return tr(T_LEDGER_BUSY, lang, seconds=ledger.BUSY_SECONDS, path=state / ledger.LEDGER_NAME)
-    if is_disk_full(exc):
+    if is_disk_full(exc, state):
         where = getattr(exc, "filename", None) or state
         return tr(T_DISK_FULL, lang, path=where, error=_brief(exc))
     return None

@@ -281,7 +281,8 @@ class Ledger:
 
     def mark_done(self, row: FileRow) -> None:
         """Step 3: the file is in place. An accepted file supersedes the agency's earlier current one in the same
-        commit, so the agency always has exactly one current submission."""
+        commit (or is superseded by a later one, when its move had failed and succeeds only now), so the agency
+        always has exactly one current submission."""
         with self._write():
             if not self.grouped:
                 self.conn.execute("BEGIN IMMEDIATE")
@@ -290,6 +291,12 @@ class Ledger:
                     """UPDATE files SET superseded_by = ? WHERE agency = ? AND outcome = 'accepted'
                        AND state = 'done' AND superseded_by IS NULL AND id < ?""",
                     (row.sha256, row.agency, row.id),
+                )
+                self.conn.execute(  # done late (its move had failed) after a later one of its agency: that one wins
+                    """UPDATE files SET superseded_by = (SELECT sha256 FROM files WHERE agency = ?
+                           AND outcome = 'accepted' AND state = 'done' AND id > ? ORDER BY id LIMIT 1)
+                       WHERE id = ? AND state IN ('moving', 'failed')""",
+                    (row.agency, row.id, row.id),
                 )
             self.conn.execute(
                 "UPDATE files SET state = 'done', failure = NULL WHERE id = ? AND state IN ('moving', 'failed')",

@@ -213,23 +213,7 @@ def _worker_main(
         for index, entry in task:
             conn.send(("start", index))
             started = time.perf_counter()
-            sha: str | None = None
-            signal.setitimer(signal.ITIMER_REAL, seconds)
-            try:
-                sha = intake.sha256_of(entry)
-                raw = read_workbook(entry.path, max_bytes)
-            except intake.Unreadable as exc:  # sha "": the batch looks again and rejects it unread
-                unread = (finding("file.unreadable", detail=exc.detail),)
-                sha, raw = "", RawWorkbook(entry.path, findings=unread, unreadable=True)
-            except FileTimeout:
-                raw = _refused(entry, f"> {seconds:g} s")
-            except MemoryError:
-                raw = _refused(entry, f"> {memory // 1048576} MB")
-            except Exception:  # read_workbook never raises for a bad file; this is a bug: say so, keep going
-                log.error("reading %s failed:\n%s", entry.path, traceback.format_exc())
-                raw = RawWorkbook(entry.path, findings=(finding("file.internal_error"),), unreadable=True)
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+            sha, raw = _read_one(entry, seconds, memory, max_bytes)
             raws.append(raw)
             shas.append(sha)
             spent.append(time.perf_counter() - started)
@@ -260,6 +244,28 @@ def _worker_main(
         conn.send(("done", out))
         del raws, results, out
         gc_policy.collect_chunk()
+
+
+def _read_one(entry: Entry, seconds: float, memory: int, max_bytes: int) -> tuple[str | None, RawWorkbook]:
+    """One file's hash and raw workbook, within its time limit and the worker's memory cap."""
+    sha: str | None = None
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        sha = intake.sha256_of(entry)
+        raw = read_workbook(entry.path, max_bytes)
+    except intake.Unreadable as exc:  # sha "": the batch looks again and rejects it unread
+        unread = (finding("file.unreadable", detail=exc.detail),)
+        sha, raw = "", RawWorkbook(entry.path, findings=unread, unreadable=True)
+    except FileTimeout:
+        raw = _refused(entry, f"> {seconds:g} s")
+    except MemoryError:
+        raw = _refused(entry, f"> {memory // 1048576} MB")
+    except Exception:  # read_workbook never raises for a bad file; this is a bug: say so, keep going
+        log.error("reading %s failed:\n%s", entry.path, traceback.format_exc())
+        raw = RawWorkbook(entry.path, findings=(finding("file.internal_error"),), unreadable=True)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return sha, raw
 
 
 def _feedback_ahead(scratch: Path, index: int, entry: Entry, result: CheckResult, lang: str, seconds: float) -> Any:
