@@ -26,6 +26,7 @@ import pytest
 from procs import alive, children, cmdline, descendants, kill_all, wait_for
 from test_batch import NOW, OLD, make_home, run, workbook
 
+from pipeline.commands.report import report_command
 from pipeline.commands.run import run_command
 from pipeline.intake import inbox as intake
 from pipeline.night import ledger as ledger_module
@@ -395,6 +396,21 @@ def test_a_ledger_held_by_another_connection_is_one_line_and_exit_75(home: Path,
     assert "장부(ledger.sqlite3)를 다른 프로그램이 쓰고 있어" in line and "Traceback" not in line
     assert ledger_rows(home) == [] and (home / "inbox" / "a.xlsx").exists()  # nothing started
     assert run(home, capsys)[0] == 0 and [r["state"] for r in ledger_rows(home)] == ["done"]
+
+
+def test_a_report_rebuild_on_a_held_ledger_is_one_line_and_exit_75(home: Path, monkeypatch, capsys) -> None:
+    """`pipeline report` said "report failed: OperationalError(...)" and exited 1."""
+    monkeypatch.setattr(ledger_module, "BUSY_SECONDS", 0.2)
+    workbook(home, "a.xlsx")
+    assert run(home, capsys)[0] == 0
+    other = _hold_ledger(home)
+    try:
+        code = report_command(load_config(home), lang="en")
+    finally:
+        other.close()
+    assert code == 75
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "the ledger (ledger.sqlite3) is being written by another program" in line
 
 
 def test_a_ledger_taken_by_another_connection_mid_run_is_one_line_and_exit_75(home: Path, monkeypatch, capsys) -> None:
