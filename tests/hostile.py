@@ -516,6 +516,12 @@ def _negative_weight(_: Path) -> bytes:
     return valid_bytes(edit=factory.set_cell("성과목표", W1, -20))
 
 
+def _negative_weight_other(_: Path) -> bytes:
+    """Another negative weight: bytes of their own, never a duplicate of `_negative_weight` saved in the same
+    second."""
+    return valid_bytes(edit=factory.set_cell("성과목표", W1, -21))
+
+
 def _weight_over(_: Path) -> bytes:
     one = dict(factory.GOALS[4], weight=100.0000001)
     return valid_bytes(goal_rows=[one], past=[])
@@ -545,6 +551,36 @@ def _unknown_agency(_: Path) -> bytes:
     return buf.getvalue()
 
 
+def _live_content(_: Path) -> bytes:
+    """A file rejected for a cell that also holds a DDE formula with its cached value (a text beside the goal
+    table), a VBA project and the macro-enabled content type: the feedback copy must carry none of it."""
+    data = valid_bytes(edit=factory.set_cell("성과목표", W1, -20))
+    parts = parts_of(data)
+    row = parts[GOALS_PART].index(b'<row r="5"')
+    end = parts[GOALS_PART].index(b"</row>", row)
+    dde = '<c r="T5" t="str"><f>cmd|\' /C calc\'!A0</f><v>안녕</v></c>'.encode()
+    parts[GOALS_PART] = parts[GOALS_PART][:end] + dde + parts[GOALS_PART][end:]
+    parts["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"'
+        b' Target="vbaProject.bin"/></Relationships>',
+    )
+    parts["[Content_Types].xml"] = (
+        parts["[Content_Types].xml"]
+        .replace(
+            b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+            b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        )
+        .replace(
+            b"<Default ", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/><Default ', 1
+        )
+    )
+    return zip_of(parts)
+
+
+ODD_CHAR_NAME = "제출\ufffe파일.xlsx"
+"""A file name holding U+FFFE, a character XML cannot hold (shown as U+FFFD in the feedback workbook)."""
 WEIRD_NAME = "최종 ..\\..\\'제출' \"확정\" (2) ..  성과 계획 .xlsx"
 """Spaces, Korean, both quotes, parentheses, double dots and backslashes (a Windows path climbing up). A name
 *starting* with a dot is a hidden file, which intake leaves alone on purpose."""
@@ -620,6 +656,13 @@ CASES: tuple[Case, ...] = (
     Case("weird_text", "weird text.xlsx",
          "emoji, RTL marks, zero-width joiner, C1 controls, an escaped BEL and formula-looking text (accepted; the "
          "meeting workbook holds it as text)", ACCEPTED, None, agency="GJ07", data=_weird_text),
+    Case("live_content", "live content.xlsx",
+         "a DDE formula (cmd|' /C calc'!A0, cached value present) and a VBA project in a file rejected for a cell: "
+         "the feedback copy carries values only", REJECTED, "goal.weight_range", ref=f"성과목표!{W1}",
+         data=_live_content),
+    Case("odd_char_name", ODD_CHAR_NAME, "a file name holding U+FFFE (XML cannot hold it), rejected for a cell: the "
+         "feedback workbook stays well-formed", REJECTED, "goal.weight_range", ref=f"성과목표!{W1}",
+         data=_negative_weight_other),
     Case("weird_name", WEIRD_NAME, "file name with spaces, Korean, quotes and ..\\ parts (accepted; kept readable)",
          ACCEPTED, None, agency="GJ03", data=lambda _: valid_bytes("GJ03")),
     Case("symlink", "link.xlsx", "a symlink in the inbox pointing outside it (never followed; moved itself)",

@@ -338,7 +338,9 @@ def test_a_state_folder_that_cannot_hold_the_lock_exits_78(home: Path, capsys: p
     assert run_command(config, lang="ko") == 78
     assert report_command(config, lang="ko") == 78
     err = capsys.readouterr().err
-    assert err.count("cannot take the run lock") == 2
+    assert err.count("실행 잠금을 만들 수 없습니다") == 2
+    assert report_command(config, lang="en") == 78
+    assert "cannot take the run lock" in capsys.readouterr().err
 
 
 def test_a_stale_lock_from_a_dead_process_does_not_block(home: Path) -> None:

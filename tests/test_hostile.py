@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import factory
 import hostile
@@ -252,6 +253,30 @@ def test_rejected_files_get_a_feedback_workbook_that_opens(night: Night) -> None
             wb = load_workbook(row["feedback"])
             assert wb.sheetnames[0] == "검토결과"
             assert case.code in [c.value for c in wb["검토결과"]["G"]]
+
+
+def test_every_feedback_workbook_is_well_formed_and_carries_values_only(night: Night) -> None:
+    """Issue 15: no formula and no macro, link or embedded part in any copy sent back, every XML part of it
+    well-formed (strict parser), and a file name's U+FFFE shown as U+FFFD."""
+    from openpyxl import load_workbook
+
+    active = re.compile(r"vbaProject|externalLink|embeddings/|activeX|connections\.xml|calcChain|customUI")
+    for case in CASES:
+        row = night.rows[case.name]
+        if case.outcome != REJECTED or case.special:
+            continue
+        with zipfile.ZipFile(row["feedback"]) as zf:
+            parts = {n: zf.read(n) for n in zf.namelist()}
+        for name, data in parts.items():
+            assert not active.search(name), (case.key, name)
+            assert re.search(rb"<(?:\w+:)?f[\s/>]", data) is None, (case.key, name)
+            if name.endswith((".xml", ".rels", ".vml")):
+                expat.ParserCreate().Parse(data, True)
+        assert b"macroEnabled" not in parts["[Content_Types].xml"], case.key
+    live = load_workbook(night.rows[hostile.BY_KEY["live_content"].name]["feedback"])
+    assert live["성과목표"]["T5"].value == "안녕" and live["성과목표"]["T5"].data_type == "s"
+    odd = load_workbook(night.rows[hostile.ODD_CHAR_NAME]["feedback"])
+    assert odd["검토결과"]["A2"].value == "파일: 제출\ufffd파일.xlsx"
 
 
 def test_odd_text_reaches_the_meeting_workbook_as_text(night: Night) -> None:

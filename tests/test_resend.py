@@ -129,7 +129,7 @@ def test_bytes_rejected_for_a_reason_that_can_change_are_checked_again(
     data = workbook(home, "f.xlsx", agency=claims, rows=rows).read_bytes()
     with monkeypatch.context() as patch:
         if first not in (None, "weights"):
-            patch.setattr("pipeline.night.run.check_file", _checked_as(first))
+            patch.setattr("pipeline.night.batch.check_file", _checked_as(first))
         run(home, capsys)
     [rejected] = ledger_rows(home)
     assert rejected["outcome"] == "rejected"

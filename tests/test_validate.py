@@ -181,6 +181,64 @@ def test_too_large(tmp_path: Path) -> None:
     assert_only(check(tmp_path, goal_rows=factory.goals(g2={"target": 1e20})), "value.too_large", "성과목표!K6")
 
 
+def test_a_target_of_1e_minus_25_is_out_of_range_naming_the_cell_and_the_range(tmp_path: Path) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g1={"target": 1e-25}))
+    assert_only(result, "value.out_of_range", "성과목표!K5")
+    found = result.findings[0]
+    assert found.value == "0.0000000000000000000000001"
+    assert "절댓값 0.000001 이상 1,000,000,000,000,000 이하이고 유효숫자 15자리 이내" in found.message("ko")
+    english = found.message("en")
+    assert "a magnitude from 0.000001 to 1,000,000,000,000,000 with at most 15 significant digits" in english
+
+
+@pytest.mark.parametrize(
+    ("goals", "past", "ref"),
+    [
+        ({"g3": {"top": "1.000000000000000000000000000001", "floor": 1, "actual": 1}}, None, "성과목표!L7"),
+        ({}, [["4", 2020, 1], ["4", 2021, "1." + "0" * 40 + "1"], ["4", 2022, 1]], "과거실적!C6"),  # 1 + 1E-41
+        ({"g2": {"actual": "2,300.0000000000001"}}, None, "성과목표!N6"),  # 17 significant digits
+        ({"g4": {"baseline": -0.0000009}}, None, "성과목표!J8"),
+    ],
+)
+def test_numbers_beyond_the_digits_scoring_holds_are_out_of_range(
+    tmp_path: Path, goals: dict[str, dict[str, Any]], past: list[list[Any]] | None, ref: str
+) -> None:
+    assert_only(check(tmp_path, goal_rows=factory.goals(**goals), past=past), "value.out_of_range", ref)
+
+
+def test_the_edges_of_the_accepted_range_are_accepted(tmp_path: Path) -> None:
+    goals = factory.goals(
+        g1={"target": "999,999,999,999,999", "actual": "123,456,789.012345"},  # 15 significant digits each
+        g3={"top": "0.000002", "floor": "-0.000001", "actual": 0},
+    )
+    result = check(tmp_path, goal_rows=goals)
+    assert not [f for f in result.findings if f.is_error], refs(result)
+    assert result.submission.goals[2].floor == Decimal("-0.000001")
+
+
+def test_past_results_too_close_together_for_the_baseline(tmp_path: Path) -> None:
+    past = [["4", 2022, 0.000001], ["4", 2023, 1.00000000000001e-6], ["4", 2024, 0.000001]]
+    result = check(tmp_path, goal_rows=factory.goals(g4={"baseline": 1e15}), past=past)
+    assert_only(result, "goal.past_spread_too_small", "성과목표!E8")
+    assert result.findings[0].message("en") == (
+        "성과목표!E8: Goal 4's past results vary too little (σ 0.0000000000000000000058) next to the baseline "
+        "1000000000000000 to set a top and a floor."
+    )
+
+
+def test_a_qualitative_goal_s_text_in_actual_is_kept_and_unused(tmp_path: Path) -> None:
+    """SCORING.md: a qualitative goal's points come from the evaluators' grade; its 실적치 plays no part."""
+    result = check(tmp_path, goal_rows=factory.goals(g6={"actual": "탁월", "grade": "우수"}))
+    assert result.ok, refs(result)
+    qualitative = result.submission.goals[5]
+    assert (qualitative.actual, qualitative.grade) == (None, "우수")
+
+
+def test_a_milestone_s_word_in_actual_is_no_number_for_the_schemas(tmp_path: Path) -> None:
+    result = check(tmp_path, goal_rows=factory.goals(g5={"actual": "달성", "target": "미정"}))
+    assert_only(result, "value.not_number", "성과목표!K9")
+
+
 def test_date_where_a_number_belongs(tmp_path: Path) -> None:
     result = check(tmp_path, edit=factory.set_cell("성과목표", "K6", date(2025, 3, 5), "yyyy-mm-dd"))
     assert_only(result, "value.date", "성과목표!K6")

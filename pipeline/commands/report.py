@@ -7,14 +7,15 @@ import sys
 
 from pipeline.commands.run import take_lock
 from pipeline.exit_codes import Exit
+from pipeline.night import faults
 from pipeline.night.outputs import rebuild_outputs
 from pipeline.settings.load import ConfigError
 from pipeline.settings.schema import Config
 
 
 def report_command(config: Config, lang: str) -> int:
-    """`pipeline report`: 0 done, 75 locked, 78 config, 1 unexpected."""
-    lock = take_lock(config, "report")
+    """`pipeline report`: 0 done, 75 locked, ledger busy or disk full, 78 config, 1 unexpected."""
+    lock = take_lock(config, "report", lang)
     if isinstance(lock, int):
         return lock
     try:
@@ -23,8 +24,9 @@ def report_command(config: Config, lang: str) -> int:
         print(f"pipeline: {exc}", file=sys.stderr)
         return Exit.CONFIG
     except Exception as exc:
-        print(f"pipeline: report failed: {exc!r}", file=sys.stderr)
-        return Exit.BUG
+        line = faults.temporary(exc, lang, config.paths.state)
+        print(f"pipeline: {line or f'report failed: {exc!r}'}", file=sys.stderr)
+        return Exit.TEMPORARY if line else Exit.BUG
     finally:
         lock.release()
     for problem in summary.problems:

@@ -68,6 +68,23 @@ CELL_FINDINGS: tuple[FindingType, ...] = (
         description="A number beyond ±10^15 (the template's own limit), almost certainly a slip.",
     ),
     CellFinding(
+        "value.out_of_range",
+        ERROR,
+        message=(
+            "'{field}'의 값 {value}은(는) 받을 수 있는 범위를 벗어났습니다: 0이거나, 절댓값 {low} 이상 {high} 이하이고 "
+            "유효숫자 {digits}자리 이내여야 합니다.",
+            "'{field}' value {value} is outside the accepted range: 0, or a magnitude from {low} to {high} with at "
+            "most {digits} significant digits.",
+        ),
+        hint=(
+            "반올림하거나 단위를 바꿔(예: 원 → 백만원) 범위 안의 숫자로 적으세요.",
+            "Round it, or change the unit (e.g. 원 → 백만원), so that the number is within the range.",
+        ),
+        description="A number too close to 0 or with more digits than a spreadsheet cell holds (a formula's "
+        "rounding residue, a pasted value): scoring's exact arithmetic is sized for the accepted range.",
+        params={"low": "0.000001", "high": "1,000,000,000,000,000", "digits": 15},
+    ),
+    CellFinding(
         "value.date",
         ERROR,
         message=(

@@ -143,6 +143,22 @@ FILE_FINDINGS: tuple[FindingType, ...] = (
         params={"detail": "> 60 s"},
     ),
     FileFinding(
+        "file.unreadable",
+        ERROR,
+        message=(
+            "파일을 읽을 권한이 없어 열 수 없습니다 ({detail}).",
+            "The file cannot be opened: the pipeline may not read it ({detail}).",
+        ),
+        hint=(
+            "파일 권한(읽기 허용)을 바꾸거나 자신의 계정으로 다시 복사해 넣으세요.",
+            "Allow reading the file, or copy it in again under your own account.",
+        ),
+        description="The file's permissions (e.g. mode 000, another owner) forbid the pipeline's user to read it. It"
+        " is rejected with this finding (moved to rejected/ when the inbox lets it be moved) and reported once, not"
+        " retried every night as a file still being copied.",
+        params={"detail": "Permission denied"},
+    ),
+    FileFinding(
         "agency.folder_mismatch",
         ERROR,
         message=(

@@ -198,6 +198,23 @@ GOAL_FINDINGS: tuple[FindingType, ...] = (
         params={"number": "4"},
     ),
     CellFinding(
+        "goal.past_spread_too_small",
+        ERROR,
+        message=(
+            "목표번호 {number}의 과거실적 편차(σ {sigma})가 기준 {baseline}에 비해 너무 작아 최고·최저목표를 정할 수 "
+            "없습니다.",
+            "Goal {number}'s past results vary too little (σ {sigma}) next to the baseline {baseline} to set a top and a "
+            "floor.",
+        ),
+        hint=(
+            "과거실적과 기준치의 단위를 확인하거나, 평가방법을 '목표부여'로 바꾸세요.",
+            "Check the units of the past results and the baseline, or switch the method to target setting (목표부여).",
+        ),
+        description="B ± kσ must differ at scoring's 34 digits: a σ some 10^30 times smaller than the baseline "
+        "leaves no range to score in.",
+        params={"number": "4", "sigma": "0.000000000000000000012", "baseline": "1000000000000000"},
+    ),
+    CellFinding(
         "goal.evidence_blank",
         WARNING,
         message=("증빙자료가 비어 있습니다.", "Evidence is blank."),

@@ -126,4 +126,21 @@ SHEET_FINDINGS: tuple[FindingType, ...] = (
         ),
         description="A hidden column of the table is read like any other: what the submitter no longer sees still counts.",
     ),
+    SheetFinding(
+        "sheet.hidden",
+        WARNING,
+        message=(
+            "'{sheet}' 시트가 숨겨져 있습니다(상태: {state}). 숨긴 시트의 내용도 평가에 그대로 쓰입니다.",
+            "The sheet '{sheet}' is hidden (state: {state}); its contents are used all the same.",
+        ),
+        hint=(
+            "시트 탭을 오른쪽 클릭해 '숨기기 취소'로 시트를 표시하고 내용을 확인하세요. 목록에 없으면(veryHidden) "
+            "표준 서식을 새로 받아 내용을 옮겨 적으세요.",
+            "Right-click a sheet tab and choose Unhide to show the sheet and check it. If it is not listed "
+            "(veryHidden), copy your entries into a fresh template.",
+        ),
+        description="The agency, goal or past-result sheet is hidden (`hidden`) or very hidden (`veryHidden`, which "
+        "Excel's Unhide does not list). It is read like any other: what the submitter no longer sees still counts.",
+        params={"state": "veryHidden"},
+    ),
 )

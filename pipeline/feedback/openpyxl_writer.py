@@ -1,8 +1,9 @@
 """The feedback workbook written with openpyxl (load + save, ~60 ms a file): the files the XML patcher declines,
 and the findings-only workbook for a file that cannot (or must not) be copied.
 
-openpyxl gets a re-packed copy within caps (`xlsx.package.openpyxl_copy`), never the file itself: it would inflate
-parts and merged ranges the reader never had to open, without a bound. The original is never opened for writing.
+openpyxl gets a re-packed copy within caps and with values only (`values_package.values_copy`), never the file
+itself: it would inflate parts and merged ranges the reader never had to open, without a bound, and keep formulas,
+links and macros live. The original is never opened for writing.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from pipeline.feedback.review import (
     review,
     wants_copy,
 )
+from pipeline.feedback.values_package import values_copy
 from pipeline.system.atomic import save_workbook
-from pipeline.xlsx.package import openpyxl_copy
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,9 @@ def _copy_of(original: Path, findings: Sequence[Finding]) -> Any | None:
     """The submitted workbook loaded for editing, or None when it cannot (or must not) be loaded."""
     if not wants_copy(findings):
         return None
-    source = openpyxl_copy(original)
+    source = values_copy(original)
     if source is None:
+        log.info("feedback: no values-only copy of %s, writing the findings sheet alone", original)
         return None
     try:
         from openpyxl import load_workbook

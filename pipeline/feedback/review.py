@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pipeline.core.findings import Finding
 from pipeline.core.i18n import tr
 from pipeline.core.refs import column_letter, first_cell
+from pipeline.xlsx.xmltext import xml_chars
 
 SHEET_TITLE = ("검토결과", "Review")
 TEXTS = {
@@ -98,7 +99,7 @@ def mark_color(found: Sequence[Finding]) -> str:
 
 def comment_text(found: Sequence[Finding], lang: str) -> str:
     """The comment on a marked cell: each finding's severity, message and how to fix it."""
-    return _safe("\n".join(f"[{tr(TEXTS[f.severity], lang)}] {f.message(lang)}\n→ {f.hint(lang)}" for f in found))
+    return xml_chars("\n".join(f"[{tr(TEXTS[f.severity], lang)}] {f.message(lang)}\n→ {f.hint(lang)}" for f in found))
 
 
 def comment_author(lang: str) -> str:
@@ -118,7 +119,7 @@ def review_title(lang: str, sheetnames: Iterable[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ReviewRow:
-    values: tuple[str, ...]  # the seven columns of HEADINGS, as cell text (`_safe`)
+    values: tuple[str, ...]  # the seven columns of HEADINGS, as cell text (`xml_chars`)
     is_error: bool
     link: str | None  # internal location of the finding's cell ("'성과목표'!K5"), None without one
 
@@ -153,7 +154,7 @@ def review(file_name: str, findings: Sequence[Finding], lang: str, sheetnames: S
     rows = tuple(
         ReviewRow(
             tuple(
-                _safe(v)
+                xml_chars(v)
                 for v in (tr(TEXTS[f.severity], lang), f.ref, f.field, f.value, f.message(lang), f.hint(lang), f.code)
             ),
             f.is_error,
@@ -164,7 +165,7 @@ def review(file_name: str, findings: Sequence[Finding], lang: str, sheetnames: S
     return Review(
         sheet,
         tr(TEXTS["title"], lang),
-        _safe(f"{tr(TEXTS['file'], lang)}: {file_name}"),
+        xml_chars(f"{tr(TEXTS['file'], lang)}: {file_name}"),
         summary,
         tuple(tr(label, lang) for label in HEADINGS),
         rows,
@@ -173,8 +174,3 @@ def review(file_name: str, findings: Sequence[Finding], lang: str, sheetnames: S
 
 def quote_sheet(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
-
-
-def _safe(value: str) -> str:
-    """Text a cell can hold: no control characters (openpyxl refuses them)."""
-    return "".join(ch for ch in str(value) if ch in "\t\n" or ord(ch) >= 32)

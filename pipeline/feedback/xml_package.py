@@ -11,7 +11,7 @@ import re
 import time
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from urllib.parse import unquote
 
 from pipeline.core.refs import absolute
 from pipeline.feedback.review import HEADER_ROW, quote_sheet
@@ -28,7 +28,7 @@ from pipeline.feedback.xml_edit import (
     start_tags,
     top_level,
 )
-from pipeline.xlsx.package import NS_PKG_REL, NS_R, capped_parts
+from pipeline.xlsx.package import NS_PKG_REL, NS_R
 from pipeline.xlsx.xmltext import XML_DECLARATION, UnsafeXML, check_safe, escape_text, quoted_attr
 
 REL_OFFICE_DOCUMENT = NS_R + "/officeDocument"
@@ -83,12 +83,10 @@ class Package:
         return name
 
 
-def read_package(path: Path) -> Package:
-    """The parts as `capped_parts` reads them for both writers; declined when a part is there twice, a sheet has a
-    numeric cell that holds no number, or an XML part is not UTF-8 or declares a DTD (`xmltext.check_safe`)."""
-    read = capped_parts(path)
-    if read is None:
-        raise Decline("not a sound xlsx, or over the copy's caps")
+def read_package(read: list[tuple[zipfile.ZipInfo, bytes]]) -> Package:
+    """The parts of the copy (`values_package.values_only_parts`, as for both writers); declined when a part is
+    there twice, a sheet has a numeric cell that holds no number, or an XML part is not UTF-8 or declares a DTD
+    (`xmltext.check_safe`)."""
     parts: dict[str, bytes] = {}
     for info, data in read:
         if info.filename in parts:
@@ -125,9 +123,13 @@ def rels_name(part: str) -> str:
 def relationships(pkg: Package, part: str) -> list[dict[str, str]]:
     """The relationships of `part` (targets resolved to part names), [] when it has no rels part."""
     name = rels_name(part)
-    if name not in pkg.parts:
-        return []
-    root = parse_part(pkg.parts[name], name)
+    return parse_relationships(pkg.parts[name], name, part) if name in pkg.parts else []
+
+
+def parse_relationships(data: bytes, name: str, part: str) -> list[dict[str, str]]:
+    """The relationships in rels part `name` of `part`: id, type and target part name (percent-decoded and
+    resolved against the part's folder; "" for an external target)."""
+    root = parse_part(data, name)
     if root.tag != f"{{{NS_PKG_REL}}}Relationships":
         raise Decline(f"{name}: not a relationships part")
     out = []
@@ -136,10 +138,11 @@ def relationships(pkg: Package, part: str) -> list[dict[str, str]]:
         rel_id, kind, target = rel.get("Id"), rel.get("Type"), rel.get("Target")
         if not rel_id or not kind or target is None:
             raise Decline(f"{name}: incomplete relationship")
+        target = unquote(target)
         if rel.get("TargetMode") == "External":
             resolved = ""
         elif target.startswith("/"):
-            resolved = target[1:]
+            resolved = posixpath.normpath(target[1:])
         else:
             resolved = posixpath.normpath(posixpath.join(folder, target))
         out.append({"id": rel_id, "type": kind, "target": resolved})

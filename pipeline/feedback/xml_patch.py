@@ -9,11 +9,14 @@ would "repair" the file. Every part changed or created is checked well-formed wi
 written.
 
 Anything unusual makes the patcher decline (`Decline`), and `write.write_feedback` then uses openpyxl: a
-strict-OOXML or macro-enabled package, a DTD in any XML part, a prefixed root element, a marked sheet that has
-comments or a legacy drawing already, a VML part already in the package, a cell reference that is not plain
-`J7`, rows or cells without `r`, and whatever cannot be located unambiguously. Files over the caps openpyxl is
+strict-OOXML or template package (a macro-enabled one arrives here without its macros), a DTD in any XML part, a
+prefixed root element, a marked sheet that has comments or a legacy drawing already, a VML part already in the
+package, a cell reference that is not plain `J7`, rows or cells without `r`, and whatever cannot be located
+unambiguously. Files over the caps openpyxl is
 given (`xlsx.package.COPY_MAX_BYTES`, `COPY_MAX_MERGED`) are declined too, so that both writers agree on which
-files get a copy; members are read by `xlsx.package.capped_parts`, as for openpyxl.
+files get a copy; members are read by `xlsx.package.capped_parts` and stripped to values only by
+`values_package.values_only_parts` (formulas replaced by their cached values, macros, links, connections and
+embedded objects dropped), as for openpyxl.
 
 This module puts the patch together; the parts are edited by `xml_package` (relationships, the workbook part,
 content types, the zip), `xml_styles`, `xml_cells` (the marked sheets, comments) and `xml_review` (the new sheet).
@@ -39,6 +42,7 @@ from pathlib import Path
 
 from pipeline.core.findings import Finding
 from pipeline.feedback.review import comment_author, comment_text, mark_color, marked_cells, review, wants_copy
+from pipeline.feedback.values_package import values_only_parts
 from pipeline.feedback.xml_cells import Mark, comments_part, mark_sheet, unselect_sheet, vml_part
 from pipeline.feedback.xml_edit import Decline, decode_part, parse_part, plain_cell
 from pipeline.feedback.xml_package import (
@@ -110,7 +114,7 @@ class _Patch:
 
 def patched_workbook(original: Path, findings: Sequence[Finding], lang: str, file_name: str) -> bytes:
     """The bytes of the feedback copy of `original`; raises `Decline` for anything it does not handle."""
-    pkg = read_package(original)
+    pkg = read_package(values_only_parts(original))
     defaults = _vml_defaults(pkg)
     book = _workbook(pkg)
     styles_name, styles = _styles(pkg, book)

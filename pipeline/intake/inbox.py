@@ -130,13 +130,25 @@ def classify(e: Entry, now: datetime, min_age_seconds: float, max_bytes: int) ->
     return Verdict(TAKE)
 
 
+class Unreadable(Exception):
+    """The pipeline's user may not read the file (its permissions): a finding for the office, not a file still
+    being copied (which would be left for the next run, every night, for ever)."""
+
+    def __init__(self, error: OSError) -> None:
+        self.detail = error.strerror or str(error)
+        super().__init__(self.detail)
+
+
 def sha256_of(e: Entry) -> str | None:
     """The content hash of a regular file, opened without following links and checked to be the file `lstat`
-    saw; None when it changed or vanished meanwhile (left for the next run)."""
+    saw; None when it changed or vanished meanwhile (left for the next run). Raises `Unreadable` when its
+    permissions forbid reading it."""
     if e.kind != KIND_FILE:
         return ""
     try:
         fd = os.open(e.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except PermissionError as exc:
+        raise Unreadable(exc) from None
     except OSError:
         return None
     digest = hashlib.sha256()

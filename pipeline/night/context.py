@@ -28,6 +28,7 @@ class RunContext:
         self.crash = CrashHook(log, enabled=not dry_run)
         self.timings: dict[str, float] = {}  # stage → seconds, also logged as `timing` records (benchmarks)
         self.summary = RunSummary(run_id=run_id, started_at=clock.now(), dry_run=dry_run)
+        self.fault: str | None = None  # the machine stopped the run (a busy ledger, a full disk): the line saying so
 
     @property
     def paths(self) -> Paths:

@@ -3,9 +3,12 @@
 Every file taken from the inbox gets one row, written *before* the file is moved (state `moving`) and completed
 after (state `done`). A run killed between the two leaves a row that says exactly what to finish, which is how a
 re-run makes every file accounted for exactly once. Reports are rebuilt from these rows, never from folder
-listings. WAL mode lets `pipeline status` read while a run writes. The schema version is `PRAGMA user_version`;
-`MIGRATIONS[i]` brings version i to i+1. The mail outbox's table lives in the same database (one commit covers a
-file and its message): `mail.outbox` owns it, and opening the ledger creates it.
+listings. WAL mode lets `pipeline status` read while a run writes. The tables and their migrations are in
+`ledger_schema`. The mail outbox's table lives in the same database (one commit covers a file and its message):
+`mail.outbox` owns it, and opening the ledger creates it.
+
+A file the run could not move out of the inbox (another user's file in a shared drop folder) is `failed`, with the
+reason: the night goes on without it, and every later run tries the move again before it looks at the inbox.
 """
 
 from __future__ import annotations
@@ -22,83 +25,16 @@ from typing import Any
 from pipeline.core.findings import Finding
 from pipeline.core.model import OUTCOME_ACCEPTED
 from pipeline.mail import outbox
+from pipeline.night.ledger_schema import migrate
 
 LEDGER_NAME = "ledger.sqlite3"
 
 
 STATE_DONE = "done"  # the file is in place; before, `moving`: intent recorded, the move (and feedback) may not have
 #                      happened yet; `vanished`: the file left the inbox between intent and move (not by us)
-
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE files (
-        id            INTEGER PRIMARY KEY,
-        run_id        TEXT NOT NULL,
-        received_at   TEXT NOT NULL,            -- ISO 8601 with offset
-        original_name TEXT NOT NULL,            -- as a person reads it (undecodable bytes escaped)
-        source_raw    BLOB NOT NULL,            -- the exact inbox name, to finish an interrupted move
-        kind          TEXT NOT NULL,            -- file | symlink | special
-        size          INTEGER NOT NULL,
-        mtime_ns      INTEGER NOT NULL,
-        sha256        TEXT NOT NULL,            -- '' when the content was not read (symlink, special file)
-        agency        TEXT,
-        year          INTEGER,
-        outcome       TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected', 'duplicate')),
-        findings      TEXT NOT NULL DEFAULT '[]',   -- JSON list of Finding.to_record()
-        submission    TEXT,                     -- (unused since migration 2: see the submissions table)
-        errors        INTEGER NOT NULL DEFAULT 0,
-        warnings      INTEGER NOT NULL DEFAULT 0,
-        duplicate_of  INTEGER REFERENCES files(id),
-        dest          TEXT NOT NULL UNIQUE,     -- archive/... or rejected/... (absolute)
-        feedback      TEXT,                     -- the feedback workbook beside a rejected file
-        superseded_by TEXT,                     -- sha256 of the later accepted submission of the agency
-        state         TEXT NOT NULL CHECK (state IN ('moving', 'done', 'vanished')),
-        notified      INTEGER NOT NULL DEFAULT 0 -- its feedback/receipt message is queued
-    );
-    CREATE INDEX files_sha ON files(sha256);
-    CREATE INDEX files_agency ON files(agency, outcome);
-    CREATE TABLE runs (
-        id         TEXT PRIMARY KEY,
-        started_at TEXT NOT NULL,
-        ended_at   TEXT,
-        outcome    TEXT NOT NULL,               -- running | ok | tempfail | failed | interrupted
-        counts     TEXT NOT NULL DEFAULT '{}',
-        pid        INTEGER,
-        host       TEXT
-    );
-    CREATE TABLE notices (                       -- things logged once only (lock files, hidden files)
-        key        TEXT PRIMARY KEY,
-        run_id     TEXT NOT NULL,
-        seen_at    TEXT NOT NULL
-    );
-    CREATE TABLE standings (                     -- the last run's scores, for `pipeline status`
-        agency      TEXT PRIMARY KEY,
-        status      TEXT NOT NULL,
-        total       TEXT,
-        grade       TEXT,
-        rank        INTEGER,
-        excellent   INTEGER NOT NULL DEFAULT 0,
-        provisional INTEGER NOT NULL DEFAULT 0,
-        as_of       TEXT NOT NULL
-    );
-    """,
-    # 2: the submission texts (≈ 20 KB each) in their own table. In `files` every update of a row (done, superseded,
-    # notified) rewrote its text too, and every `SELECT *` read it: at 10,000 files a night, hundreds of MB each.
-    # The old column stays, always NULL (dropping a column needs SQLite 3.35).
-    """
-    CREATE TABLE submissions (
-        file_id INTEGER PRIMARY KEY REFERENCES files(id),
-        json    TEXT NOT NULL                    -- JSON of the accepted Submission (what scoring reads)
-    );
-    INSERT INTO submissions (file_id, json) SELECT id, submission FROM files WHERE submission IS NOT NULL;
-    UPDATE files SET submission = NULL WHERE submission IS NOT NULL;
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class LedgerError(Exception):
-    """The ledger is newer than this program, or unreadable."""
+STATE_FAILED = "failed"  # the move failed (`failure` says why); the file is still in the inbox, tried again next run
+BUSY_SECONDS = 30.0
+"""How long a write waits for another connection's write transaction on the ledger before the run gives up (75)."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +60,7 @@ class FileRow:
     superseded_by: str | None
     state: str
     notified: bool
+    failure: str | None = None  # state failed: why the move failed
 
     @property
     def current(self) -> bool:
@@ -195,6 +132,7 @@ def _file(row: sqlite3.Row) -> FileRow:
         superseded_by=row["superseded_by"],
         state=row["state"],
         notified=bool(row["notified"]),
+        failure=row["failure"],
     )
 
 
@@ -208,15 +146,6 @@ def _run(row: sqlite3.Row) -> RunRow:
         pid=row["pid"],
         host=row["host"],
     )
-
-
-def migrate(conn: sqlite3.Connection) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise LedgerError(f"ledger schema version {version} is newer than this program ({SCHEMA_VERSION})")
-    for i in range(version, SCHEMA_VERSION):
-        with conn:
-            conn.executescript(f"BEGIN; {MIGRATIONS[i]}; PRAGMA user_version = {i + 1}; COMMIT;")
 
 
 class Ledger:
@@ -243,7 +172,8 @@ class Ledger:
             yield
         except BaseException:
             self.grouped = False
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+                self.conn.execute("ROLLBACK")
             raise
         self.grouped = False
         self.conn.execute("COMMIT")
@@ -256,7 +186,7 @@ class Ledger:
     @classmethod
     def open(cls, state_dir: Path) -> Ledger:
         state_dir.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(state_dir / LEDGER_NAME, isolation_level=None, timeout=30)
+        conn = sqlite3.connect(state_dir / LEDGER_NAME, isolation_level=None, timeout=BUSY_SECONDS)
         conn.execute("PRAGMA journal_mode=WAL")
         # WAL with synchronous=FULL: a commit is on disk when COMMIT returns, so even a power cut cannot lose an
         # intent whose file was then moved (a file in archive/ with no ledger row would never be reported). The
@@ -351,7 +281,8 @@ class Ledger:
 
     def mark_done(self, row: FileRow) -> None:
         """Step 3: the file is in place. An accepted file supersedes the agency's earlier current one in the same
-        commit, so the agency always has exactly one current submission."""
+        commit (or is superseded by a later one, when its move had failed and succeeds only now), so the agency
+        always has exactly one current submission."""
         with self._write():
             if not self.grouped:
                 self.conn.execute("BEGIN IMMEDIATE")
@@ -361,7 +292,22 @@ class Ledger:
                        AND state = 'done' AND superseded_by IS NULL AND id < ?""",
                     (row.sha256, row.agency, row.id),
                 )
-            self.conn.execute("UPDATE files SET state = 'done' WHERE id = ? AND state = 'moving'", (row.id,))
+                self.conn.execute(  # done late (its move had failed) after a later one of its agency: that one wins
+                    """UPDATE files SET superseded_by = (SELECT sha256 FROM files WHERE agency = ?
+                           AND outcome = 'accepted' AND state = 'done' AND id > ? ORDER BY id LIMIT 1)
+                       WHERE id = ? AND state IN ('moving', 'failed')""",
+                    (row.agency, row.id, row.id),
+                )
+            self.conn.execute(
+                "UPDATE files SET state = 'done', failure = NULL WHERE id = ? AND state IN ('moving', 'failed')",
+                (row.id,),
+            )
+
+    def mark_failed(self, row: FileRow, failure: str) -> FileRow:
+        """The move failed: the file stays in the inbox, the night goes on, the next run tries again."""
+        with self._write():
+            self.conn.execute("UPDATE files SET state = 'failed', failure = ? WHERE id = ?", (failure, row.id))
+        return self.file(row.id)
 
     def mark_vanished(self, row: FileRow) -> None:
         with self.conn:
@@ -391,23 +337,29 @@ class Ledger:
         return [_file(r) for r in self.conn.execute(f"SELECT * FROM files WHERE {where} ORDER BY id", params)]
 
     def pending(self) -> list[FileRow]:
-        return self.files("state = 'moving'")
+        """Rows to finish before the inbox is looked at: a killed run's (`moving`), then those whose move failed."""
+        return self.files("state = 'moving'") + self.failed()
+
+    def failed(self) -> list[FileRow]:
+        """Files decided but still in the inbox: the move failed (`failure` says why)."""
+        return self.files("state = 'failed'")
 
     def received(self) -> list[FileRow]:
-        """Every file that counts (vanished intents never arrived)."""
-        return self.files("state != 'vanished'")
+        """Every file that counts: in place, or being moved (vanished intents never arrived; a failed move is
+        not in place, see `failed`)."""
+        return self.files("state NOT IN ('vanished', 'failed')")
 
     def last_with_sha(self, sha256: str) -> FileRow | None:
         """The latest decision about these bytes: the last non-duplicate row with them (`night.resend` says
         whether bytes sent again are a duplicate of it or are checked again)."""
         if not sha256:
             return None
-        rows = self.files("sha256 = ? AND outcome != 'duplicate' AND state != 'vanished'", (sha256,))
+        rows = self.files("sha256 = ? AND outcome != 'duplicate' AND state NOT IN ('vanished', 'failed')", (sha256,))
         return rows[-1] if rows else None
 
     def last_accepted(self, agency: str | None) -> FileRow | None:
         """The agency's last accepted file, done or still moving: its current submission once the group is done."""
-        rows = self.files("agency = ? AND outcome = 'accepted' AND state != 'vanished'", (agency,))
+        rows = self.files("agency = ? AND outcome = 'accepted' AND state NOT IN ('vanished', 'failed')", (agency,))
         return rows[-1] if rows else None
 
     def current(self) -> dict[str, FileRow]:

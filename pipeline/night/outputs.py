@@ -17,6 +17,7 @@ from pathlib import Path
 from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED, AgencyResult, ReportInput
 from pipeline.intake import inbox as intake
 from pipeline.mail.outbox import state_digest
+from pipeline.night import faults
 from pipeline.night.context import RunContext
 from pipeline.night.housekeeping import check_one_filesystem, prepare_folders, sweep_temp_files
 from pipeline.night.ledger import FileRow, Ledger
@@ -193,4 +194,6 @@ def rebuild_outputs(config: Config, lang: str) -> RunSummary:
     finally:
         log.close()
         ledger.close()
+    if log.error is not None:  # the outputs were written; the disk refused the log
+        run.summary.problems.append(faults.log_lost(log.error, lang, log.path))
     return run.summary

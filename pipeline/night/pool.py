@@ -10,7 +10,10 @@ Why a pool of our own rather than `concurrent.futures`:
 - **score where it was read**: an accepted file's ledger text and its agency's own score are made in the worker
   (`scored.accepted`), so the parsed submission never crosses to the batch, which keeps only the result;
 - **cheap transfer**: results come back as `CheckResult`s (without the parsed submission); the frozen, slotted
-  model classes are pickled by constructor arguments, several times faster than dataclasses' generic slot state.
+  model classes are pickled by constructor arguments, several times faster than dataclasses' generic slot state;
+- **never outlives the batch** (issue 15): a worker is killed by the kernel when the batch dies (even by SIGKILL)
+  and keeps nothing of the batch's open (the run lock, cron's `flock` descriptor, the batch's pipe ends), so a
+  killed night never blocks the next (`system.forked`).
 
 The batch keeps its order and its crash-safety rule (decide, record, act, record done) file by file: the pool only
 does the read-only work ahead of it, and results are handed back in inbox order.
@@ -44,6 +47,7 @@ from pipeline.night.scored import Accepted, accepted
 from pipeline.read.workbook import RawWorkbook, read_workbook
 from pipeline.settings.schema import Config
 from pipeline.system import gc_policy
+from pipeline.system.forked import close_inherited, die_with_parent
 from pipeline.validate import schemas
 from pipeline.validate.check import CheckResult, validate_many
 from pipeline.xlsx.package import MAX_FILE_BYTES
@@ -61,6 +65,9 @@ CHUNK = 256
 size); `chunked` makes them smaller towards the end of the inbox, so that no worker is left alone with a long
 chunk while the others are done."""
 SMALLEST_CHUNK = 16
+ENV_WORKER_PAUSE = "PIPELINE_TEST_WORKER_PAUSE"
+"""**Test hook**: a worker sleeps this many seconds on its first chunk, so that a test can kill the batch while the
+pool is surely running (`tests/test_faults.py`). Never set it in production."""
 
 
 def chunked(items: list[T], processes: int, largest: int) -> list[list[T]]:
@@ -158,11 +165,30 @@ def _limit_memory(max_bytes: int) -> None:
         pass
 
 
+def _detach(parent_pid: int, conn: Connection, parents_ends: Sequence[Connection]) -> None:
+    """Die with the batch, and hold nothing of it: without the batch's pipe ends, a batch that dies leaves the
+    worker's `recv` an end of file rather than a wait for ever."""
+    die_with_parent(parent_pid)
+    for end in parents_ends:
+        end.close()
+    close_inherited(keep=frozenset({conn.fileno()}))
+
+
 def _worker_main(
-    conn: Connection, config: Config | None, seconds: float, memory: int, lang: str, scratch: Path | None
+    conn: Connection,
+    config: Config | None,
+    seconds: float,
+    memory: int,
+    lang: str,
+    scratch: Path | None,
+    parent: tuple[int, Sequence[Connection]] = (0, ()),
 ) -> None:
     """Loop: receive a chunk, read each file under the limits, validate the chunk in one call, write feedback
-    workbooks ahead for files with errors (into `scratch`), send results."""
+    workbooks ahead for files with errors (into `scratch`), send results. `parent`: the batch's pid and its pipe
+    ends, which a forked worker lets go of first."""
+    if parent[0]:
+        _detach(parent[0], conn, parent[1])
+    pause = float(os.environ.get(ENV_WORKER_PAUSE) or 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGALRM, _on_alarm)
     _register_reducers()
@@ -178,26 +204,16 @@ def _worker_main(
             return
         if task is None:
             return
+        if pause:
+            time.sleep(pause)
+            pause = 0
         raws: list[Any] = []
         shas: list[str | None] = []
         spent: list[float] = []
         for index, entry in task:
             conn.send(("start", index))
             started = time.perf_counter()
-            sha: str | None = None
-            signal.setitimer(signal.ITIMER_REAL, seconds)
-            try:
-                sha = intake.sha256_of(entry)
-                raw = read_workbook(entry.path, max_bytes)
-            except FileTimeout:
-                raw = _refused(entry, f"> {seconds:g} s")
-            except MemoryError:
-                raw = _refused(entry, f"> {memory // 1048576} MB")
-            except Exception:  # read_workbook never raises for a bad file; this is a bug: say so, keep going
-                log.error("reading %s failed:\n%s", entry.path, traceback.format_exc())
-                raw = RawWorkbook(entry.path, findings=(finding("file.internal_error"),), unreadable=True)
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+            sha, raw = _read_one(entry, seconds, memory, max_bytes)
             raws.append(raw)
             shas.append(sha)
             spent.append(time.perf_counter() - started)
@@ -228,6 +244,28 @@ def _worker_main(
         conn.send(("done", out))
         del raws, results, out
         gc_policy.collect_chunk()
+
+
+def _read_one(entry: Entry, seconds: float, memory: int, max_bytes: int) -> tuple[str | None, RawWorkbook]:
+    """One file's hash and raw workbook, within its time limit and the worker's memory cap."""
+    sha: str | None = None
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        sha = intake.sha256_of(entry)
+        raw = read_workbook(entry.path, max_bytes)
+    except intake.Unreadable as exc:  # sha "": the batch looks again and rejects it unread
+        unread = (finding("file.unreadable", detail=exc.detail),)
+        sha, raw = "", RawWorkbook(entry.path, findings=unread, unreadable=True)
+    except FileTimeout:
+        raw = _refused(entry, f"> {seconds:g} s")
+    except MemoryError:
+        raw = _refused(entry, f"> {memory // 1048576} MB")
+    except Exception:  # read_workbook never raises for a bad file; this is a bug: say so, keep going
+        log.error("reading %s failed:\n%s", entry.path, traceback.format_exc())
+        raw = RawWorkbook(entry.path, findings=(finding("file.internal_error"),), unreadable=True)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return sha, raw
 
 
 def _feedback_ahead(scratch: Path, index: int, entry: Entry, result: CheckResult, lang: str, seconds: float) -> Any:
@@ -293,9 +331,11 @@ class CheckPool:
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
+        forked = self.context.get_start_method() == "fork"  # a spawned worker inherits nothing
+        ends = (os.getpid(), [parent, *(w.conn for w in self.workers)]) if forked else (0, [])
         process = self.context.Process(
             target=_worker_main,
-            args=(child, self.config, self.file_seconds, self.memory_bytes, self.lang, self.scratch),
+            args=(child, self.config, self.file_seconds, self.memory_bytes, self.lang, self.scratch, ends),
             daemon=True,
             name="pipeline-reader",
         )

@@ -3,9 +3,14 @@ the reader's language (the ledger keeps only codes and values), and each finding
 
 from __future__ import annotations
 
+import errno
+
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_DUPLICATE, OUTCOME_REJECTED, FindingRow, SubmissionRecord
 from pipeline.night.ledger import FileRow
+
+FAILED = "failed"  # summary outcome: decided, but the move out of the inbox failed (ledger state `failed`)
+VANISHED = "vanished"  # summary outcome: recorded, then gone from the inbox before the move (not by us)
 
 T_DUPLICATE_OF: Text = ("{name} ({at} 접수)와 같은 파일 (중복)", "same file as {name} received {at} (duplicate)")
 T_SENT_AGAIN: Text = (
@@ -16,6 +21,31 @@ T_CHECKED_AGAIN: Text = (
     "{name} ({at} 접수, 반려)와 같은 파일: 다시 검사해 접수",
     "same file as {name} received {at} (rejected then): checked again and accepted",
 )
+T_MOVE_FAILED: Text = (
+    "받은 편지함(inbox)에서 옮기지 못해 그대로 두었습니다({error}): 파일 소유자와 폴더 권한을 확인하세요. 다음 "
+    "실행이 다시 옮겨 봅니다.",
+    "could not be moved out of the inbox and was left there ({error}): check the file's owner and the folder's "
+    "permissions; the next run tries again.",
+)
+T_VANISHED: Text = (
+    "기록한 뒤 옮기기 전에 받은 편지함에서 사라졌습니다(다른 사람이 옮기거나 지움).",
+    "left the inbox after it was recorded, before it was moved (moved or deleted by someone else).",
+)
+
+
+def failure_of(error: OSError) -> str:
+    """What the ledger keeps of a failed move: the error's name and text (shown with `failure_text`)."""
+    name = errno.errorcode.get(error.errno or 0, type(error).__name__)
+    return f"{name}: {error.strerror or error}"
+
+
+def failure_text(row: FileRow, lang: str) -> str:
+    """Why a file is still in the inbox, in the reader's language."""
+    return tr(T_MOVE_FAILED, lang, error=row.failure or "?")
+
+
+def vanished_text(lang: str) -> str:
+    return tr(T_VANISHED, lang)
 
 
 def reason_text(row: FileRow, lang: str, original: FileRow | None = None) -> str:

@@ -8,6 +8,9 @@ production.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import json
 import os
 import resource
@@ -29,25 +32,55 @@ def new_run_id(moment: datetime) -> str:
 
 
 class RunLog:
-    """JSON lines in state/logs/<run id>.jsonl, flushed per line so a killed run leaves a readable log."""
+    """JSON lines in state/logs/<run id>.jsonl, flushed per line so a killed run leaves a readable log.
+
+    The log never stops the run: when a line cannot be written (a full disk), the file is cut back to its last
+    whole line, logging stops, and `error` says why (the run reports it). So the log holds whole lines only."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.fh = None
+        self.fh: io.FileIO | None = None  # unbuffered: a refused line is never written later by a flush
+        self.size = 0  # bytes of whole lines written
+        self.error: OSError | None = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+            self.fh = io.FileIO(path, "ab")
+            self.size = self.fh.tell()
 
     def __call__(self, event: str, **fields: Any) -> None:
         if self.fh is None:
             return
         record = {"at": clock.now().isoformat(timespec="seconds"), "event": event, **fields}
-        self.fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-        self.fh.flush()
+        line = (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode()
+        try:
+            done = 0
+            while done < len(line):
+                written = self.fh.write(line[done:])
+                if not written:
+                    raise OSError(errno.EIO, "nothing written")
+                done += written
+        except OSError as exc:
+            self._stop(exc)
+            return
+        self.size += len(line)
+
+    def _stop(self, exc: OSError) -> None:
+        """Keep the whole lines, drop the part of a line the disk refused, and log nothing more."""
+        self.error = self.error or exc
+        fh, self.fh = self.fh, None
+        if fh is None:
+            return
+        with contextlib.suppress(OSError):
+            os.ftruncate(fh.fileno(), self.size)
+        with contextlib.suppress(OSError):
+            fh.close()
 
     def close(self) -> None:
         if self.fh is not None:
-            self.fh.close()
+            try:
+                self.fh.close()
+            except OSError as exc:
+                self._stop(exc)
             self.fh = None
 
 

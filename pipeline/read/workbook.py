@@ -11,7 +11,9 @@ module interprets them as the template: which sheet is which, the heading rows, 
 
 Values stay as stored (text, float, bool); typing them is `normalize`'s job and judging them `validate`'s. Only
 problems of *shape* are findings here: missing sheets, missing heading row or columns, unknown columns, hidden
-rows, too many rows.
+sheets, rows and columns, too many rows. One thing is translated: a workbook in the 1904 date system (Mac Excel's
+old default, `<workbookPr date1904="1"/>`) has its date cells' serials moved to the 1900 system, so that every
+later stage reads a serial one way.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from pipeline.xlsx.package import MAX_FILE_BYTES, NS_R, WORKBOOK_PART, PartTooLa
 from pipeline.xlsx.sharedstrings import Strings, read_shared_strings
 from pipeline.xlsx.styles import StyleKinds, read_style_kinds
 from pipeline.xlsx.worksheet import MAX_COLUMNS, MAX_ROWS, Grid, Stored, filled, read_sheet
-from pipeline.xlsx.xmltext import UnsafeXML, iter_elements
+from pipeline.xlsx.xmltext import UnsafeXML, iter_elements, local_name
 
 HEADER_SCAN_ROWS = 60
 """How far down the heading row is looked for (people insert title rows above it)."""
@@ -68,6 +70,11 @@ GOAL_ALIASES = {
     "증빙": "evidence",
 }
 PAST_ALIASES = {"번호": "number", "실적치": "result", "과거실적": "result"}
+DATE1904_OFFSET = 1462
+"""Days between the two date systems' day 0: serial n of a 1904 workbook is the 1900 system's n + 1462
+(45000 is 2027-03-16 in the 1904 system, 2023-03-15 in the 1900 one)."""
+HIDDEN_STATES = frozenset({"hidden", "veryHidden"})
+"""A sheet's `state` when its tab is not shown (`veryHidden`: not even listed by Unhide)."""
 
 
 # --- output -------------------------------------------------------------------------------------------------
@@ -78,7 +85,7 @@ class RawCell:
     value: str | float | bool | None
     source: Source
     percent: bool = False  # number format shows a percentage: 0.85 displays as 85%
-    date: bool = False  # number format is a date or time
+    date: bool = False  # number format is a date or time; the value is then a serial of the 1900 date system
     formula: str | None = None  # set when a formula has no cached value (never opened in a spreadsheet)
     error: str | None = None  # cached error value, e.g. "#DIV/0!"
 
@@ -211,14 +218,14 @@ class _Reader:
             raise _Unreadable(finding("file.corrupt", detail=f"통합 문서의 '{name}' 부분이 없음")) from None
 
     def read(self) -> RawWorkbook:
-        sheets, rels = self._workbook()
+        sheets, rels, date1904 = self._workbook()
         styles = self._styles(rels)
         strings = self._shared_strings(rels)
-        by_key: dict[str, tuple[str, str]] = {}
-        for name, target in sheets:
+        by_key: dict[str, tuple[str, str, str]] = {}
+        for name, target, state in sheets:
             key = SHEET_LABELS.get(canon(name))
             if key and key not in by_key:
-                by_key[key] = (name, target)
+                by_key[key] = (name, target, state)
         for key in (SHEET_AGENCY, SHEET_GOALS):
             if key not in by_key:
                 expected = SHEET_NAMES[key][0]
@@ -228,10 +235,14 @@ class _Reader:
                     sheet_names={k: v[0] for k, v in by_key.items()},
                 )
         grids: dict[str, Grid] = {}
-        for key, (name, target) in by_key.items():
+        for key, (name, target, state) in by_key.items():
             if key in (SHEET_AGENCY, SHEET_GOALS, SHEET_PAST):
+                if state in HIDDEN_STATES:
+                    self.findings.append(finding("sheet.hidden", sheet=name, state=state))
                 with self._open(target) as fh:
                     grids[key] = read_sheet(fh, name, strings, styles)
+                if date1904:
+                    _dates_in_1900_system(grids[key])
                 if grids[key].truncated:
                     self.findings.append(
                         finding("sheet.too_many_rows", sheet=name, limit=MAX_ROWS, columns=MAX_COLUMNS)
@@ -264,8 +275,9 @@ class _Reader:
                     return next((child.text.strip() for child in el if child.text), None)
         return None
 
-    def _workbook(self) -> tuple[list[tuple[str, str]], dict[str, tuple[str, str]]]:
-        """Sheet names in order with their part names, and the workbook's relationships (id → type, part)."""
+    def _workbook(self) -> tuple[list[tuple[str, str, str]], dict[str, tuple[str, str]], bool]:
+        """Sheet names in order with their part names and states (`visible`, `hidden`, `veryHidden`), the
+        workbook's relationships (id → type, part), and whether its dates are in the 1904 system."""
         rels: dict[str, tuple[str, str]] = {}
         rel_part = "xl/_rels/workbook.xml.rels"
         if rel_part in self.zf.NameToInfo:
@@ -275,12 +287,16 @@ class _Reader:
                     part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
                     rels[el.get("Id", "")] = (el.get("Type", "").rsplit("/", 1)[-1], part)
         sheets = []
+        date1904 = False
         with self._open(WORKBOOK_PART) as fh:
-            for el in iter_elements(fh, "sheet"):
+            for el in iter_elements(fh, "sheet", "workbookPr"):
+                if local_name(el.tag) == "workbookPr":
+                    date1904 = el.get("date1904", "").strip() in ("1", "true")
+                    continue
                 rid = el.get(f"{{{NS_R}}}id") or el.get("id") or ""
                 if rid in rels:
-                    sheets.append((el.get("name", ""), rels[rid][1]))
-        return sheets, rels
+                    sheets.append((el.get("name", ""), rels[rid][1], el.get("state", "visible")))
+        return sheets, rels, date1904
 
     def _part(self, rels: dict[str, tuple[str, str]], kind: str) -> str | None:
         for rel_type, part in rels.values():
@@ -366,6 +382,19 @@ class _Reader:
             self.findings.append(finding("sheet.too_many_entries", sheet=grid.name, count=len(rows), limit=limit))
             return ()
         return tuple(rows)
+
+
+def _dates_in_1900_system(grid: Grid) -> None:
+    """A 1904-system sheet's date cells with their serials moved to the 1900 system (a merged range's cells keep
+    sharing the top-left cell's one stored value)."""
+    moved: dict[int, Stored] = {}
+    for place, stored in list(grid.cells.items()):
+        value, ref, percent, date, formula, error = stored
+        if date and isinstance(value, float):
+            new = moved.get(id(stored))
+            if new is None:
+                new = moved[id(stored)] = (value + DATE1904_OFFSET, ref, percent, date, formula, error)
+            grid.cells[place] = new
 
 
 def _header(grid: Grid, labels: Mapping[str, str]) -> tuple[int, dict[int, str]] | None:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.report.shapes import Column, Value
+from pipeline.xlsx.xmltext import xml_chars
 
 __all__ = ["ColumnCells", "Styles", "fresh_options", "qty_format", "write_text", "write_value"]
 
@@ -82,7 +83,9 @@ RICH_LOOKING = re.compile(r"<r>.*</r>\Z", re.DOTALL).match
 def write_text(ws: Any, row: int, col: int, text: str, fmt: Any) -> None:
     """`write_string`, except for a text xlsxwriter would take for ready-made rich-text XML (`<r>…</r>`), which
     it writes unescaped: an agency could name a goal `<r>&</r>` and make the night's workbook unreadable. Such a
-    text is written as a rich string of three runs in the cell's format, which shows the same characters."""
+    text is written as a rich string of three runs in the cell's format, which shows the same characters.
+    Characters XML cannot hold (U+FFFE in a file name, a lone surrogate) are shown as U+FFFD (`xml_chars`)."""
+    text = xml_chars(text)
     if RICH_LOOKING(text):
         ws.write_rich_string(row, col, fmt, text[:1], fmt, text[1:3], fmt, text[3:], fmt)
     else:

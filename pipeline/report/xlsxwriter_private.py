@@ -26,6 +26,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.report.shapes import Value
 from pipeline.report.xlsx_cells import RICH_LOOKING, ColumnCells, qty_format
+from pipeline.xlsx.xmltext import xml_chars
 
 __all__ = ["FAST_ROWS_VERIFIED", "ColumnXml", "FastRows", "captured", "table_sheets_in_constant_memory"]
 
@@ -34,7 +35,7 @@ FAST_ROWS_VERIFIED = frozenset({"3.3.1"})
 tests/test_report_fastrows.py. With any other version the table sheets go through the public API (≈ 3× slower,
 same workbook): `FastRows` relies on private code that changes between releases (3.2.0 has no `row_info`)."""
 
-_SPECIAL = r"&<>\x00-\x08\x0b-\x1f\ufffe\uffff"
+_SPECIAL = r"&<>\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff"
 _AS_IS = re.compile(rf"[^\s{_SPECIAL}](?:[^{_SPECIAL}]*[^\s{_SPECIAL}])?")
 """A text that xlsxwriter writes as it is, if it also holds no "_x": no character it escapes (XML specials,
 control characters as `_xHHHH_`, and "_xHHHH_" itself), no `<r>…</r>` taken as rich text, and no leading or
@@ -125,8 +126,9 @@ class ColumnXml:
         """A text with escapes or `xml:space`: xlsxwriter's own `_write_cell` writes it."""
         from xlsxwriter.worksheet import CellStringTuple  # private, so only imported where the version is verified
 
+        text = xml_chars(value)  # as `write_text` writes it
         return captured(
-            self.ws, self.ws._write_cell, row, self.col, CellStringTuple(value, self.cells.format_for(1, value))
+            self.ws, self.ws._write_cell, row, self.col, CellStringTuple(text, self.cells.format_for(1, value))
         )
 
     def _style(self, key: Any, value: Value) -> str:

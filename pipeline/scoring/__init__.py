@@ -24,7 +24,10 @@ shared.
 Arithmetic: `decimal.Decimal` in a private context (34 digits), independent of the caller's global context.
 Rounding (`pipeline.core.rounding`) happens only where the spec names it, half-up: points to 2 decimals, then
 score = weight × points ÷ 100 to 2 decimals. σ and derived top/floor are kept at full precision for the points;
-they are shown (and stored in GoalResult) rounded to 4 decimals, which is enough to redo the sum with a calculator.
+they are shown (and stored in GoalResult) rounded to 4 decimals (2 significant digits under 0.001), which is enough
+to redo the sum with a calculator; top/floor typed in the template are shown as entered. The validator keeps every
+number within what 34 digits hold (`pipeline.validate.number_range`); even beyond it a rule either scores or raises
+ScoringError, never a decimal exception.
 The achievement rate is stored rounded to 4 decimals (0.01%): inside 0–100% that is exactly points ÷ 100, so the
 two never disagree.
 

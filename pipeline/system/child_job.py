@@ -19,6 +19,8 @@ import traceback
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from pipeline.system.forked import die_with_parent
+
 T = TypeVar("T")
 
 
@@ -42,10 +44,12 @@ class Pending(Generic[T]):
         read_fd, write_fd = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: run, answer, leave without running anything of the parent's
             code = 1
             try:
+                die_with_parent(parent)  # a killed batch leaves no job behind (`system.forked`)
                 os.close(read_fd)
                 with os.fdopen(write_fd, "wb") as pipe:
                     pipe.write(_answer_of(self.job))

@@ -27,6 +27,7 @@ from pipeline.core.layout import (
 from pipeline.core.model import AgencyInfo, Goal, Source, Submission
 from pipeline.read import normalize as nz
 from pipeline.read.workbook import RawCell, RawRow, RawWorkbook
+from pipeline.validate.number_range import RANGE_PARAMS, in_range
 
 WEIGHT_UNITS = frozenset({"", "점", "%"})
 
@@ -200,6 +201,10 @@ class Work:
                 value.value = nz.tidy(value.value * 100)  # 0.85 formatted as 85% means 85 (weights: 20% = 20)
             else:
                 self.add("value.percent_format", value, value=nz.plain(value.value), unit=unit)
+        if not in_range(value.value):
+            self.add("value.out_of_range", value, **RANGE_PARAMS)
+            value.value = None
+            return value
         typed_unit = nz.unit_key(parsed.unit)
         if typed_unit:
             if key == "weight":

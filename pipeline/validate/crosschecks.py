@@ -12,9 +12,10 @@ from decimal import Decimal
 from email.utils import parseaddr
 
 from pipeline.core.layout import SHEET_GOALS
-from pipeline.core.model import Source
+from pipeline.core.model import Goal, Source
+from pipeline.core.rounding import round_places, shown
 from pipeline.read import normalize as nz
-from pipeline.scoring.methods.deviation import deviation_bounds
+from pipeline.scoring.methods.deviation import deviation_bounds, sample_sigma
 from pipeline.scoring.methods.range import range_bounds
 from pipeline.scoring.methods.ratio import ratio_rate
 from pipeline.scoring.rule import ScoringError
@@ -120,7 +121,7 @@ def check_ratio(work: Work, config: Config | None, scoring: Scoring) -> None:
         if v["direction"].value == "lower" and v["target"].value == 0:
             continue  # zero-target rates are 0 or 1 by definition
         if rate > RATE_HIGH or rate < RATE_LOW:
-            work.add("goal.rate_unusual", v["actual"], rate=nz.plain(round(rate * 100, 1)))
+            work.add("goal.rate_unusual", v["actual"], rate=nz.plain(round_places(rate * 100, 1)))
 
 
 def check_range(work: Work, config: Config | None, scoring: Scoring) -> None:
@@ -174,10 +175,22 @@ def check_deviation(work: Work, config: Config | None, scoring: Scoring) -> None
         if not 3 <= count <= 5:
             work.add("goal.past_count", v["method"], number=number, count=count)
             continue
+        goal = work.goal(g, past)
         try:
-            deviation_bounds(work.goal(g, past), scoring)
+            deviation_bounds(goal, scoring)
         except ScoringError:
-            work.add("goal.past_no_variation", v["method"], number=number)
+            _deviation_finding(work, g, goal)
+
+
+def _deviation_finding(work: Work, g: GoalRow, goal: Goal) -> None:
+    """Why scoring refuses the past results: they do not vary, or they vary too little next to the baseline."""
+    number, sigma = goal.number, sample_sigma(goal.past)
+    if sigma == 0:
+        work.add("goal.past_no_variation", g.values["method"], number=number)
+        return
+    base = goal.past[-1] if goal.baseline is None else goal.baseline
+    sigma_text, base_text = nz.plain(shown(sigma)), nz.plain(base)
+    work.add("goal.past_spread_too_small", g.values["method"], number=number, sigma=sigma_text, baseline=base_text)
 
 
 def check_past_rows(work: Work, config: Config | None, scoring: Scoring) -> None:

@@ -13,7 +13,9 @@ reader must not pay.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -123,6 +125,9 @@ def frame(
 ) -> pd.DataFrame:
     """A frame of typed values: numbers as float64 (NaN = blank), texts as objects (None = blank).
 
+    A number column holds NaN for what is not a number: the free text a qualitative goal may keep in 실적치 (unused
+    by its rule), a milestone's 달성 (read as yes/no). Whether such a cell is filled is the caller's `extra` column.
+
     The index is the row position (0…n-1), which the caller maps back to cells (its source map); the
     `submission` column says whose row it is, for checks that compare rows of one submission.
     """
@@ -135,11 +140,18 @@ def frame(
     for name in texts:
         data[name] = pd.Series([r.get(name) for r in rows], dtype=object)
     for name in numbers:
-        data[name] = np.array([np.nan if r.get(name) is None else float(r[name]) for r in rows], dtype="float64")
+        data[name] = np.array([_float(r.get(name)) for r in rows], dtype="float64")
     for name, values in (extra or {}).items():
         data[name] = values
     data["submission"] = np.array(submissions, dtype="int64")
     return pd.DataFrame(data)
+
+
+def _float(value: Any) -> float:
+    """A typed number as float64; NaN for a blank and for anything that is not a number (text, yes/no)."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return float(value)
+    return math.nan
 
 
 def failures(schema: pa.DataFrameSchema, df: pd.DataFrame) -> list[Failure]:

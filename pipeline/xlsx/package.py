@@ -12,7 +12,6 @@ an output bound. No heavy imports here: this runs for every file, also from `pip
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -239,22 +238,3 @@ def capped_parts(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]] | None:
     except (PartTooLarge, zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError):
         return None
     return parts
-
-
-def openpyxl_copy(path: Path) -> io.BytesIO | None:
-    """The workbook re-packed in memory from what was actually inflated (`capped_parts`), for openpyxl to load;
-    None when it is over the caps or not a sound xlsx.
-
-    openpyxl reads parts with `zipfile.read()`, which inflates a whole entry at once whatever its declared size,
-    and it expands merged ranges cell by cell: neither is safe on a file the reader never had to open whole (an
-    extra sheet, docProps). Re-packing makes every size honest; the XML itself is parsed through defusedxml.
-    """
-    parts = capped_parts(path)
-    if parts is None:
-        return None
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
-        for info, data in parts:
-            copy.writestr(info.filename, data)
-    out.seek(0)
-    return out

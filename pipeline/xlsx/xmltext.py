@@ -31,9 +31,22 @@ _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
 # --- writing ---------------------------------------------------------------------------------------------------
+NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold, even as references: C0 controls but tab, line feed and carriage return, lone
+surrogates (what Python makes of a file name's undecodable bytes) and the non-characters U+FFFE, U+FFFF."""
+REPLACEMENT_CHAR = "\ufffd"
+
+
+def xml_chars(value: str) -> str:
+    """`value` with every character XML cannot hold replaced by U+FFFD (shown as �): every text we write into an
+    XML part (the feedback workbook, the consolidated workbook) goes through here, so that a file name or a cell
+    text can neither make a part that is not well-formed nor vanish without a trace."""
+    return NOT_XML_CHARS.sub(REPLACEMENT_CHAR, value)
+
+
 def escape_text(value: str) -> str:
-    """Text as element content."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text as element content (`xml_chars`, then the markup characters escaped)."""
+    return xml_chars(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def quoted_attr(value: str) -> str:
@@ -95,12 +108,12 @@ def parse_tree(data: bytes) -> Any:
     return fromstring(data)
 
 
-def iter_elements(fh: IO[bytes], name: str) -> Iterator[Any]:
-    """The elements called `name` (any namespace) of a part, as ElementTree's C iterparse ends them."""
+def iter_elements(fh: IO[bytes], *names: str) -> Iterator[Any]:
+    """The elements called one of `names` (any namespace) of a part, as ElementTree's C iterparse ends them."""
     from xml.etree.ElementTree import iterparse
 
     for _event, el in iterparse(io.BytesIO(part_bytes(fh)), events=("end",)):
-        if local_name(el.tag) == name:
+        if local_name(el.tag) in names:
             yield el
 
 

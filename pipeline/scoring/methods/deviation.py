@@ -35,8 +35,9 @@ def sample_sigma(values: Sequence[Decimal]) -> Decimal:
 def deviation_bounds(goal: Goal, scoring: Scoring) -> tuple[Decimal, Decimal, Decimal]:
     """(H, L, σ) for 목표부여(편차): B ± kσ, B = 기준치 or, when blank, the most recent past result.
 
-    Raises ScoringError (saying to use `range` instead) for fewer than 3 past results or σ = 0. More than five
-    past results are all used: limiting them is the template's and the validator's business.
+    Raises ScoringError (saying to use `range` instead) for fewer than 3 past results, σ = 0, or a σ so small next
+    to B that B ± kσ are equal at 34 digits. More than five past results are all used: limiting them is the
+    template's and the validator's business.
     """
     way = direction(goal)
     past = goal.past
@@ -55,6 +56,11 @@ def deviation_bounds(goal: Goal, scoring: Scoring) -> tuple[Decimal, Decimal, De
     base = past[-1] if goal.baseline is None else need(goal, goal.baseline, "baseline (기준치)")
     k = scoring.deviation_k_major if goal.major else scoring.deviation_k_other
     up, down = base + k * sigma, base - k * sigma
+    if up == down:
+        raise ScoringError(
+            f"{where(goal)}: σ {sigma} is too small next to the baseline {base} to set a top and a floor; "
+            "use the range method (목표부여) instead"
+        )
     top, floor = (up, down) if way == "higher" else (down, up)
     return top, floor, sigma
 

@@ -55,12 +55,19 @@ def range_bounds(goal: Goal, scoring: Scoring) -> tuple[Decimal, Decimal]:
     return top, floor
 
 
-def interpolate(goal: Goal, top: Decimal, floor: Decimal, lang: str) -> tuple[Decimal, str]:
-    """The shared 목표부여 formula 20 + 80 × (A − L) ÷ (H − L), kept within 20–100, with its text."""
+def interpolate(goal: Goal, top: Decimal, floor: Decimal, lang: str, derived: bool = True) -> tuple[Decimal, str]:
+    """The shared 목표부여 formula 20 + 80 × (A − L) ÷ (H − L), kept within 20–100, with its text.
+
+    Derived bounds are shown rounded (`shown`), bounds from the template as entered. Raises ScoringError when H and
+    L are equal at scoring's precision (a σ or margin too small for the baseline's digits): no range to score in.
+    """
     actual = need(goal, goal.actual, "actual (실적치)")
+    if top == floor:
+        raise ScoringError(f"{where(goal)}: top and floor are both {top}; they must differ")
     raw = _RANGE_FLOOR_POINTS + _RANGE_SPAN_POINTS * (actual - floor) / (top - floor)
     points = round_cents(min(max(raw, _RANGE_FLOOR_POINTS), HUNDRED))
-    top, floor = shown(top), shown(floor)  # shown to 4 decimals; the points above used full precision
+    if derived:
+        top, floor = shown(top), shown(floor)  # the points above used full precision
     a, h, low = operand(actual), operand(top), operand(floor)
     formula = f"20 + 80 × ({a} {MINUS} {low}) ÷ ({h} {MINUS} {low}) = "
     if raw < _RANGE_FLOOR_POINTS or raw > HUNDRED:
@@ -75,10 +82,13 @@ def interpolate(goal: Goal, top: Decimal, floor: Decimal, lang: str) -> tuple[De
 def range_points(goal: Goal, scoring: Scoring, lang: str) -> MethodPoints:
     """목표부여: top/floor given or derived from the baseline (± margin), then the shared formula."""
     top, floor = range_bounds(goal, scoring)
-    points, text = interpolate(goal, top, floor, lang)
-    if goal.top is None or goal.floor is None:  # derived: show where H and L came from
+    derived = goal.top is None or goal.floor is None
+    points, text = interpolate(goal, top, floor, lang, derived)
+    if derived:  # show where H and L came from
         assert goal.baseline is not None
         margin = fmt(_margin(goal, scoring) * HUNDRED)
         major = major_note(lang) if goal.major else ""
         text = f"{tr(BASELINE, lang)} {fmt(goal.baseline)} ± {margin}%{major}: {text}"
-    return MethodPoints(points=points, text=text, rate=target_rate(goal), top=shown(top), floor=shown(floor))
+    if derived:
+        top, floor = shown(top), shown(floor)
+    return MethodPoints(points=points, text=text, rate=target_rate(goal), top=top, floor=floor)

@@ -1,0 +1,142 @@
+"""The ledger's schema: the tables as migrations, one per schema version (`PRAGMA user_version`).
+
+`MIGRATIONS[i]` brings version i to i+1, each in one transaction; a ledger newer than this program is refused.
+Migrations only add: a column, a table, or a table rebuilt with a wider constraint (SQLite cannot change a CHECK
+in place), its rows copied as they are.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE files (
+        id            INTEGER PRIMARY KEY,
+        run_id        TEXT NOT NULL,
+        received_at   TEXT NOT NULL,            -- ISO 8601 with offset
+        original_name TEXT NOT NULL,            -- as a person reads it (undecodable bytes escaped)
+        source_raw    BLOB NOT NULL,            -- the exact inbox name, to finish an interrupted move
+        kind          TEXT NOT NULL,            -- file | symlink | special
+        size          INTEGER NOT NULL,
+        mtime_ns      INTEGER NOT NULL,
+        sha256        TEXT NOT NULL,            -- '' when the content was not read (symlink, special file)
+        agency        TEXT,
+        year          INTEGER,
+        outcome       TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected', 'duplicate')),
+        findings      TEXT NOT NULL DEFAULT '[]',   -- JSON list of Finding.to_record()
+        submission    TEXT,                     -- (unused since migration 2: see the submissions table)
+        errors        INTEGER NOT NULL DEFAULT 0,
+        warnings      INTEGER NOT NULL DEFAULT 0,
+        duplicate_of  INTEGER REFERENCES files(id),
+        dest          TEXT NOT NULL UNIQUE,     -- archive/... or rejected/... (absolute)
+        feedback      TEXT,                     -- the feedback workbook beside a rejected file
+        superseded_by TEXT,                     -- sha256 of the later accepted submission of the agency
+        state         TEXT NOT NULL CHECK (state IN ('moving', 'done', 'vanished')),
+        notified      INTEGER NOT NULL DEFAULT 0 -- its feedback/receipt message is queued
+    );
+    CREATE INDEX files_sha ON files(sha256);
+    CREATE INDEX files_agency ON files(agency, outcome);
+    CREATE TABLE runs (
+        id         TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        ended_at   TEXT,
+        outcome    TEXT NOT NULL,               -- running | ok | tempfail | failed | interrupted
+        counts     TEXT NOT NULL DEFAULT '{}',
+        pid        INTEGER,
+        host       TEXT
+    );
+    CREATE TABLE notices (                       -- things logged once only (lock files, hidden files)
+        key        TEXT PRIMARY KEY,
+        run_id     TEXT NOT NULL,
+        seen_at    TEXT NOT NULL
+    );
+    CREATE TABLE standings (                     -- the last run's scores, for `pipeline status`
+        agency      TEXT PRIMARY KEY,
+        status      TEXT NOT NULL,
+        total       TEXT,
+        grade       TEXT,
+        rank        INTEGER,
+        excellent   INTEGER NOT NULL DEFAULT 0,
+        provisional INTEGER NOT NULL DEFAULT 0,
+        as_of       TEXT NOT NULL
+    );
+    """,
+    # 2: the submission texts (≈ 20 KB each) in their own table. In `files` every update of a row (done, superseded,
+    # notified) rewrote its text too, and every `SELECT *` read it: at 10,000 files a night, hundreds of MB each.
+    # The old column stays, always NULL (dropping a column needs SQLite 3.35).
+    """
+    CREATE TABLE submissions (
+        file_id INTEGER PRIMARY KEY REFERENCES files(id),
+        json    TEXT NOT NULL                    -- JSON of the accepted Submission (what scoring reads)
+    );
+    INSERT INTO submissions (file_id, json) SELECT id, submission FROM files WHERE submission IS NOT NULL;
+    UPDATE files SET submission = NULL WHERE submission IS NOT NULL;
+    """,
+    # 3: state `failed` (the file could not be moved out of the inbox, e.g. another user's file in a shared drop
+    # folder with the sticky bit) and its reason, `failure`. Before, such a row stayed `moving` and every later run
+    # stopped on it. SQLite cannot widen a CHECK in place: the table is rebuilt and its rows copied as they are.
+    """
+    CREATE TABLE files_v3 (
+        id            INTEGER PRIMARY KEY,
+        run_id        TEXT NOT NULL,
+        received_at   TEXT NOT NULL,
+        original_name TEXT NOT NULL,
+        source_raw    BLOB NOT NULL,
+        kind          TEXT NOT NULL,
+        size          INTEGER NOT NULL,
+        mtime_ns      INTEGER NOT NULL,
+        sha256        TEXT NOT NULL,
+        agency        TEXT,
+        year          INTEGER,
+        outcome       TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected', 'duplicate')),
+        findings      TEXT NOT NULL DEFAULT '[]',
+        submission    TEXT,
+        errors        INTEGER NOT NULL DEFAULT 0,
+        warnings      INTEGER NOT NULL DEFAULT 0,
+        duplicate_of  INTEGER REFERENCES files(id),
+        dest          TEXT NOT NULL UNIQUE,
+        feedback      TEXT,
+        superseded_by TEXT,
+        state         TEXT NOT NULL CHECK (state IN ('moving', 'done', 'vanished', 'failed')),
+        notified      INTEGER NOT NULL DEFAULT 0,
+        failure       TEXT                      -- state failed: why the move failed (`errno name: text`)
+    );
+    INSERT INTO files_v3 (id, run_id, received_at, original_name, source_raw, kind, size, mtime_ns, sha256, agency,
+        year, outcome, findings, submission, errors, warnings, duplicate_of, dest, feedback, superseded_by, state,
+        notified)
+    SELECT id, run_id, received_at, original_name, source_raw, kind, size, mtime_ns, sha256, agency, year, outcome,
+        findings, submission, errors, warnings, duplicate_of, dest, feedback, superseded_by, state, notified
+    FROM files;
+    DROP TABLE files;
+    ALTER TABLE files_v3 RENAME TO files;
+    CREATE INDEX files_sha ON files(sha256);
+    CREATE INDEX files_agency ON files(agency, outcome);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class LedgerError(Exception):
+    """The ledger is newer than this program, or unreadable."""
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the ledger to `SCHEMA_VERSION`. Foreign keys are off while a table is rebuilt (dropping the old table
+    would otherwise delete through the references to it) and checked before they are on again."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise LedgerError(f"ledger schema version {version} is newer than this program ({SCHEMA_VERSION})")
+    if version == SCHEMA_VERSION:
+        return
+    keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        for i in range(version, SCHEMA_VERSION):
+            with conn:
+                conn.executescript(f"BEGIN; {MIGRATIONS[i]}; PRAGMA user_version = {i + 1}; COMMIT;")
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise LedgerError(f"ledger references broken after migration: {broken[:3]}")
+    finally:
+        conn.execute(f"PRAGMA foreign_keys={'ON' if keys else 'OFF'}")
