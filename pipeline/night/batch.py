@@ -41,10 +41,10 @@ from pipeline.night.context import RunContext
 from pipeline.night.ledger import STATE_FAILED, FileRow, NewFile
 from pipeline.night.pool import Checked
 from pipeline.night.prefetch import prefetch
-from pipeline.night.records import FAILED, VANISHED, failure_of, failure_text, reason_text, vanished_text
+from pipeline.night.records import failure_of, failure_text, reason_text, vanished_text
 from pipeline.night.runlog import Progress
 from pipeline.night.scored import accepted
-from pipeline.night.summary import IGNORED, LEFT, FileReport, set_aside
+from pipeline.night.summary import FAILED, IGNORED, LEFT, VANISHED, FileReport, set_aside
 from pipeline.system import clock
 from pipeline.validate.check import check_file
 
