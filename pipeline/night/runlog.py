@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.printable import printable_json
 from pipeline.exit_codes import Exit
 from pipeline.system import clock
 
@@ -32,7 +33,9 @@ def new_run_id(moment: datetime) -> str:
 
 
 class RunLog:
-    """JSON lines in state/logs/<run id>.jsonl, flushed per line so a killed run leaves a readable log.
+    """JSON lines in state/logs/<run id>.jsonl, flushed per line so a killed run leaves a readable log. A file name
+    or a cell text is logged with its controls, bidi marks and undecodable bytes escaped (`printable_json`), so
+    `less` or `tail` of the log shows it as it is and never fails on it.
 
     The log never stops the run: when a line cannot be written (a full disk), the file is cut back to its last
     whole line, logging stops, and `error` says why (the run reports it). So the log holds whole lines only."""
@@ -51,7 +54,7 @@ class RunLog:
         if self.fh is None:
             return
         record = {"at": clock.now().isoformat(timespec="seconds"), "event": event, **fields}
-        line = (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode()
+        line = (printable_json(json.dumps(record, ensure_ascii=False, default=str)) + "\n").encode()
         try:
             done = 0
             while done < len(line):
