@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.core.findings import Finding, finding
+from pipeline.core.i18n import Bilingual
 from pipeline.core.model import AdjustmentApplied, AgencyInfo, AgencyResult, Goal, GoalResult, Source, Submission
 from pipeline.feedback.write import write_feedback
 from pipeline.intake import inbox as intake
@@ -53,6 +54,8 @@ from pipeline.validate.check import CheckResult, validate_many
 from pipeline.xlsx.package import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
+WORKER_ENDED = Bilingual("검사 프로세스가 갑자기 끝남", "the checking process ended abruptly")
+"""`file.too_complex`'s detail when the worker reading a file died (its memory limit, a crash in a library)."""
 T = TypeVar("T")
 
 FILE_SECONDS = 30.0
@@ -384,7 +387,7 @@ class CheckPool:
                     try:
                         kind, payload = w.conn.recv()
                     except (EOFError, OSError):
-                        self._lost(w, todo, done, "worker ended")
+                        self._lost(w, todo, done, WORKER_ENDED)
                         continue
                     if kind == "start":
                         w.current, w.since = payload, now
@@ -414,7 +417,7 @@ class CheckPool:
         w.task, w.current, w.since = task, None, time.monotonic()
         w.conn.send(task)
 
-    def _lost(self, w: _Worker, todo: list[Any], done: dict[int, Checked], detail: str) -> None:
+    def _lost(self, w: _Worker, todo: list[Any], done: dict[int, Checked], detail: str | Bilingual) -> None:
         """A worker stuck past the limits or dead: the file it was on is refused, the rest of its chunk is
         retried one file per task (so one bad file cannot take others with it), and the worker is replaced."""
         task = w.task or []

@@ -84,12 +84,12 @@ def _open(config: Config, lang: str, run_id: str, dry_run: bool) -> RunContext:
     state = config.paths.state
     try:
         if dry_run:
-            check_one_filesystem(config)
+            check_one_filesystem(config, lang)
             ledger = Ledger.snapshot(state)
             log = RunLog(None)
         else:
             prepare_folders(config)
-            check_one_filesystem(config)
+            check_one_filesystem(config, lang)
             ledger = Ledger.open(state)
             log = RunLog(state / LOG_DIR / f"{run_id}.jsonl")
     except (OSError, sqlite3.Error) as exc:
