@@ -219,3 +219,34 @@ def test_status_in_english_holds_no_korean_of_ours(home: Path, capsys: pytest.Ca
     for name in names:  # the agencies' names are the office's values
         text = text.replace(name, "")
     in_one_language(text.replace(load_config(home).evaluation.title, ""), "en")
+
+
+# --- the pipeline's own diagnostics -------------------------------------------------------------------------------
+@pytest.mark.parametrize("others", [0, 16], ids=["checked_by_the_batch", "checked_in_the_pool"])
+def test_diagnostics_go_to_the_run_log_not_the_operators_terminal(
+    tmp_path: Path, monkeypatch, capfd, others: int
+) -> None:
+    """A feedback writer falling back (here: openpyxl refusing a workbook with an external entity) printed an
+    English warning and two tracebacks on stderr, which cron mails, naming the file's path with whatever it held.
+    In the pool the worker printed them."""
+    import json
+
+    import hostile
+
+    from pipeline.settings.home import init_home
+
+    monkeypatch.setenv(ENV_NOW, NOW)
+    home = tmp_path / "home"
+    init_home(home, text=hostile.config_text())
+    case = hostile.BY_KEY["xxe_feedback"]
+    (home / "inbox" / ("\x9b31m" + case.name)).write_bytes(case.data(tmp_path))
+    for i in range(others):  # enough files for the worker pool, which writes feedback workbooks ahead
+        drop_as(home, f"other-{i:02d}.xlsx".encode(), 10 + i, "rejected", agency="GJ01")
+    for path in (home / "inbox").iterdir():
+        os.utime(path, (0, 0))
+    assert run_command(load_config(home), lang="ko", as_json=True) == 0
+    out, err = capfd.readouterr()
+    assert "Traceback" not in err and not english_sentences(err), err
+    log = [json.loads(line) for line in Path(json.loads(out)["log"]).read_text(encoding="utf-8").splitlines()]
+    diagnostics = [r for r in log if r["event"] == "diagnostic"]
+    assert any(r["trace"] and "EntitiesForbidden" in r["trace"] for r in diagnostics), diagnostics

@@ -23,7 +23,7 @@ from pipeline.night.context import RunContext
 from pipeline.night.housekeeping import check_one_filesystem, prepare_folders, sweep_temp_files
 from pipeline.night.ledger import FileRow, Ledger
 from pipeline.night.records import finding_rows, submission_record
-from pipeline.night.runlog import LOG_DIR, RunLog, new_run_id
+from pipeline.night.runlog import LOG_DIR, RunLog, diagnostics_into, new_run_id
 from pipeline.night.scored import without_sources
 from pipeline.night.submission_text import parse_submission
 from pipeline.night.summary import RunSummary
@@ -197,7 +197,8 @@ def rebuild_outputs(config: Config, lang: str) -> RunSummary:
         log("report", run=run_id)
         sweep_temp_files([config.paths.outbox])
         run = RunContext(config, lang, ledger, log, run_id, dry_run=False)
-        Outputs(run, {}).write(clock.now().date())
+        with diagnostics_into(log):
+            Outputs(run, {}).write(clock.now().date())
     finally:
         log.close()
         ledger.close()

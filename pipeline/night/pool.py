@@ -21,6 +21,7 @@ does the read-only work ahead of it, and results are handed back in inbox order.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import logging
@@ -191,6 +192,7 @@ def _worker_main(
     ends, which a forked worker lets go of first."""
     if parent[0]:
         _detach(parent[0], conn, parent[1])
+    _relay_diagnostics(conn)
     pause = float(os.environ.get(ENV_WORKER_PAUSE) or 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGALRM, _on_alarm)
@@ -247,6 +249,27 @@ def _worker_main(
         conn.send(("done", out))
         del raws, results, out
         gc_policy.collect_chunk()
+
+
+class _ToBatch(logging.Handler):
+    """A worker's `logging` records, sent to the batch, which logs them where its own go (the run log)."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(logging.INFO)
+        self.conn = conn
+
+    def emit(self, record: logging.LogRecord) -> None:
+        trace = record.exc_text or (logging.Formatter().formatException(record.exc_info) if record.exc_info else None)
+        fields = {"name": record.name, "levelno": record.levelno, "levelname": record.levelname}
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(("log", {**fields, "msg": record.getMessage(), "exc_text": trace}))
+
+
+def _relay_diagnostics(conn: Connection) -> None:
+    logger = logging.getLogger("pipeline")
+    logger.handlers = [_ToBatch(conn)]
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
 
 
 def _read_one(entry: Entry, seconds: float, memory: int, max_bytes: int) -> tuple[str | None, RawWorkbook]:
@@ -389,7 +412,9 @@ class CheckPool:
                     except (EOFError, OSError):
                         self._lost(w, todo, done, WORKER_ENDED)
                         continue
-                    if kind == "start":
+                    if kind == "log":  # a worker's diagnostic, logged here as the batch's own
+                        logging.getLogger(payload["name"]).handle(logging.makeLogRecord(payload))
+                    elif kind == "start":
                         w.current, w.since = payload, now
                     elif kind == "validating":
                         w.current, w.since = None, now
