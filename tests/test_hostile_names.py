@@ -26,7 +26,7 @@ from pipeline.core.findings import finding
 from pipeline.intake.inbox import display_name
 from pipeline.night.ledger import LEDGER_NAME, findings_json
 from pipeline.night.prefetch import POOL_MIN_FILES
-from pipeline.night.runlog import RunLog
+from pipeline.night.runlog import Progress, RunLog
 from pipeline.report.results_json import write_results
 from pipeline.settings.load import load_config
 from pipeline.system.clock import ENV_NOW
@@ -105,6 +105,17 @@ def test_pipeline_report_prints_a_problem_naming_a_hostile_file_escaped(home: Pa
     err = capsys.readouterr().err
     clean(err)
     assert "\\x1b]0;owned\\x07\\n  접수  forged.xlsx" in err
+
+
+@pytest.mark.parametrize(("name", "shown"), list(HOSTILE.values()), ids=list(HOSTILE))
+def test_the_progress_line_shows_a_hostile_name_escaped(name: str, shown: str, capsys) -> None:
+    """The counter a person watching a run sees on a terminal printed each name raw."""
+    progress = Progress(1)
+    progress.on = True  # as on a terminal
+    progress.step(name)
+    err = capsys.readouterr().err
+    clean(err.replace("\r", ""))
+    assert shown[:40] in err
 
 
 def test_every_json_we_write_escapes_active_characters_and_takes_a_lone_surrogate(tmp_path: Path) -> None:

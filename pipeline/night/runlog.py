@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.printable import printable_json
+from pipeline.core.printable import printable, printable_json
 from pipeline.exit_codes import Exit
 from pipeline.system import clock
 
@@ -151,7 +151,7 @@ class Progress:
     def step(self, name: str) -> None:
         self.n += 1
         if self.on:
-            sys.stderr.write(f"\r[{self.n}/{self.total}] {name[:60]:<60}")
+            sys.stderr.write(f"\r[{self.n}/{self.total}] {printable(name)[:60]:<60}")
             sys.stderr.flush()
 
     def done(self) -> None:
