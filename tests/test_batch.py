@@ -384,7 +384,7 @@ def test_a_rebuild_scores_from_the_ledger_text_then_from_the_archived_file(
     archived.write_bytes(b"not a workbook any more")
     capsys.readouterr()
     assert report_command(load_config(home), lang="ko") == 0
-    assert "archived submission no longer passes the checks" in capsys.readouterr().err
+    assert "보관한 제출 파일이 이제는 검사를 통과하지 못해" in capsys.readouterr().err
     assert agency_doc(home, "GGCA")["status"] == "missing" and agency_doc(home, "GMRT") == agency_doc_of(before, "GMRT")
 
 

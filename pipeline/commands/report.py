@@ -6,11 +6,15 @@ from __future__ import annotations
 import sys
 
 from pipeline.commands.run import take_lock
+from pipeline.core.i18n import Text, tr
+from pipeline.core.printable import printable
 from pipeline.exit_codes import Exit
 from pipeline.night import faults
 from pipeline.night.outputs import rebuild_outputs
 from pipeline.settings.load import ConfigError
 from pipeline.settings.schema import Config
+
+T_FAILED: Text = ("결과를 다시 만들지 못했습니다: {error}", "the outputs could not be rebuilt: {error}")
 
 
 def report_command(config: Config, lang: str) -> int:
@@ -25,12 +29,12 @@ def report_command(config: Config, lang: str) -> int:
         return Exit.CONFIG
     except Exception as exc:
         line = faults.temporary(exc, lang, config.paths.state)
-        print(f"pipeline: {line or f'report failed: {exc!r}'}", file=sys.stderr)
+        print(f"pipeline: {line or tr(T_FAILED, lang, error=repr(exc))}", file=sys.stderr)
         return Exit.TEMPORARY if line else Exit.BUG
     finally:
         lock.release()
-    for problem in summary.problems:
-        print(f"  ! {problem}", file=sys.stderr)
+    for problem in summary.problems:  # a file name in a problem cannot write to the terminal
+        print(f"  ! {printable(problem)}", file=sys.stderr)
     print(summary.outputs.get("workbook", ""))
     print(summary.outputs.get("results_json", ""))
     return Exit.OK

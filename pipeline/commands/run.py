@@ -8,6 +8,7 @@ import json
 import sys
 
 from pipeline.core.i18n import Text, tr
+from pipeline.core.printable import printable_json
 from pipeline.exit_codes import Exit
 from pipeline.night import faults
 from pipeline.night.run import execute
@@ -101,5 +102,5 @@ def run_command(config: Config, lang: str, dry_run: bool = False, as_json: bool 
             lock.release()
     print(summary.human(lang), file=sys.stderr)
     if as_json:
-        print(json.dumps(summary.to_json(), ensure_ascii=False, indent=2, default=str))
+        print(printable_json(json.dumps(summary.to_json(), ensure_ascii=False, indent=2, default=str)))
     return summary.exit_code

@@ -19,6 +19,7 @@ from pipeline.core.vocabulary import STATUS, word
 from pipeline.exit_codes import Exit
 from pipeline.mail.outbox import status_counts
 from pipeline.night.ledger import FileRow, Ledger
+from pipeline.night.records import failure_text
 from pipeline.settings.schema import Config
 from pipeline.system import lock as runlock
 
@@ -63,6 +64,12 @@ T: dict[str, Text] = {
     "outcome_interrupted": ("중단됨", "interrupted"),
     "outcome_running": ("실행 중", "running"),
 }
+
+T_STUCK: Text = (
+    "미해결: 받은 편지함(inbox)에서 옮기지 못한 파일 ({n})",
+    "Open problem: files that could not be moved out of the inbox ({n})",
+)
+T_STUCK_LINE: Text = ("  {at}  {file}{agency}: {reason}", "  {at}  {file}{agency}: {reason}")
 
 
 def width(text: str) -> int:
@@ -149,6 +156,7 @@ def render_status(config: Config, ledger: Ledger, lang: str, holder: dict[str, o
         parts.append(tr(T["rejected_only"], lang, n=len(rejected), names=", ".join(rejected)))
     if not missing:
         parts.append(tr(T["all_in"], lang))
+    parts += stuck_lines(ledger, lang)
     parts += ["", tr(T["runs"], lang)]
     runs = ledger.last_runs(5)
     if runs:
@@ -174,6 +182,22 @@ def render_status(config: Config, ledger: Ledger, lang: str, holder: dict[str, o
     if mail is not None:
         parts += ["", tr(T["mail"], lang, **mail)]
     return "\n".join(parts)
+
+
+def stuck_lines(ledger: Ledger, lang: str) -> list[str]:
+    """Files whose move failed: still in the inbox, not processed until someone fixes their owner or folder."""
+    stuck = ledger.failed()
+    if not stuck:
+        return []
+    lines = ["", tr(T_STUCK, lang, n=len(stuck))]
+    for row in stuck:
+        agency = f" [{row.agency}]" if row.agency else ""
+        at = f"{row.received_at:%m-%d %H:%M}"
+        text = tr(
+            T_STUCK_LINE, lang, at=at, file=printable(row.original_name), agency=agency, reason=failure_text(row, lang)
+        )
+        lines.append(text)
+    return lines
 
 
 def _mail_counts(ledger: Ledger) -> dict[str, int] | None:

@@ -6,6 +6,7 @@ Codes are stable: the ledger stores them and people search for them. Add new one
 from __future__ import annotations
 
 from pipeline.core.finding_types import ERROR, FileFinding, FindingType
+from pipeline.core.i18n import Bilingual
 
 FILE_FINDINGS: tuple[FindingType, ...] = (
     FileFinding(
@@ -24,7 +25,7 @@ FILE_FINDINGS: tuple[FindingType, ...] = (
             "Fill in the standard template and save it as an Excel workbook (.xlsx).",
         ),
         description="The file is not an Office Open XML workbook: another format (CSV, HTML, PDF, HWP, …) renamed.",
-        params={"detail": "CSV/text"},
+        params={"detail": Bilingual("CSV/텍스트", "CSV/text")},
     ),
     FileFinding(
         "file.old_format",
@@ -62,7 +63,7 @@ FILE_FINDINGS: tuple[FindingType, ...] = (
             "Open the original in Excel, save it again and resubmit; it may have been cut off in transfer.",
         ),
         description="A broken or truncated zip, or workbook XML that cannot be parsed.",
-        params={"detail": "압축(zip) 구조가 깨짐 [BadZipFile]"},
+        params={"detail": Bilingual("압축(zip) 구조가 깨짐 [BadZipFile]", "the zip structure is broken [BadZipFile]")},
     ),
     FileFinding(
         "file.too_large",
@@ -74,7 +75,7 @@ FILE_FINDINGS: tuple[FindingType, ...] = (
         ),
         description="The file, or what it inflates to, is over the limits set to keep the nightly run safe (a zip bomb is refused"
         " before any XML is parsed).",
-        params={"detail": "31.5 MB, 한도 20 MB"},
+        params={"detail": Bilingual("31.5 MB, 한도 20 MB", "31.5 MB, limit 20 MB")},
     ),
     FileFinding(
         "file.not_template",

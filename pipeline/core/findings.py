@@ -17,7 +17,7 @@ from pipeline.core.catalogue_files import FILE_FINDINGS
 from pipeline.core.catalogue_goals import GOAL_FINDINGS
 from pipeline.core.catalogue_sheets import SHEET_FINDINGS
 from pipeline.core.finding_types import ERROR, FindingType
-from pipeline.core.i18n import tr
+from pipeline.core.i18n import Bilingual, tr
 
 MAX_SHOWN = 200
 """Longest value quoted in a finding."""
@@ -66,15 +66,16 @@ class Finding:
             return f"{self.sheet}!{self.cell}"
         return self.sheet
 
-    def _values(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "cell": self.cell, "field": self.field, "value": self.value, **dict(self.params)}
+    def _values(self, lang: str) -> dict[str, Any]:
+        params = {k: v.pick(lang) if isinstance(v, Bilingual) else v for k, v in self.params}
+        return {"sheet": self.sheet, "cell": self.cell, "field": self.field, "value": self.value, **params}
 
     def message(self, lang: str = "ko") -> str:
-        text = tr(self.kind.message, lang, **self._values())
+        text = tr(self.kind.message, lang, **self._values(lang))
         return f"{self.ref}: {text}" if self.ref else text
 
     def hint(self, lang: str = "ko") -> str:
-        return tr(self.kind.hint, lang, **self._values())
+        return tr(self.kind.hint, lang, **self._values(lang))
 
     def to_dict(self, lang: str = "ko") -> dict[str, str]:
         """The shape of `pipeline validate --json` and of the report's findings sheet."""
@@ -97,7 +98,7 @@ class Finding:
             "cell": self.cell,
             "field": self.field,
             "value": self.value,
-            "params": [list(p) for p in self.params],
+            "params": [[k, {"ko": v.ko, "en": v.en} if isinstance(v, Bilingual) else v] for k, v in self.params],
         }
 
     @classmethod
@@ -108,8 +109,15 @@ class Finding:
             cell=record.get("cell", ""),
             field=record.get("field", ""),
             value=record.get("value", ""),
-            params=tuple((k, v) for k, v in record.get("params", [])),
+            params=tuple((k, _param(v)) for k, v in record.get("params", [])),
         )
+
+
+def _param(value: Any) -> Any:
+    """A parameter as the ledger keeps it: words in both languages come back as `Bilingual`."""
+    if isinstance(value, dict) and set(value) == {"ko", "en"}:
+        return Bilingual(value["ko"], value["en"])
+    return value
 
 
 def finding(code: str, sheet: str = "", cell: str = "", field: str = "", value: Any = "", **params: Any) -> Finding:

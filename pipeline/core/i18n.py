@@ -11,11 +11,28 @@ one for the value that was filled in, so a submitter reads natural Korean rather
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 LANGS = ("ko", "en")
 
 Text = tuple[str, str]
 """A text in both languages: (Korean, English)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bilingual:
+    """A value we wrote in words rather than one quoted from the input (why a file cannot be read, a limit), given
+    in both languages and shown in the reader's: a finding's parameter, kept in the ledger as `{"ko": …, "en": …}`.
+    `str` is the English (the docs page)."""
+
+    ko: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+    def pick(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ko
 
 
 def check_lang(lang: str) -> str:

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.core.findings import Finding, finding
+from pipeline.core.i18n import Bilingual
 
 TAKEN_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -123,10 +124,9 @@ def classify(e: Entry, now: datetime, min_age_seconds: float, max_bytes: int) ->
     if suffix not in TAKEN_SUFFIXES:
         return Verdict(REJECT, finding=finding("file.not_xlsx", detail=suffix))
     if e.size > max_bytes:
-        return Verdict(
-            REJECT,
-            finding=finding("file.too_large", detail=f"{e.size / 1048576:.1f} MB, 한도 {max_bytes / 1048576:g} MB"),
-        )
+        size, limit = f"{e.size / 1048576:.1f}", f"{max_bytes / 1048576:g}"
+        detail = Bilingual(f"{size} MB, 한도 {limit} MB", f"{size} MB, limit {limit} MB")
+        return Verdict(REJECT, finding=finding("file.too_large", detail=detail))
     return Verdict(TAKE)
 
 

@@ -74,6 +74,11 @@ T_REJECTION_LINE: Text = (
     "- {file} ({agency}): {errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}",
 )
 T_UNKNOWN_AGENCY: Text = ("기관 미확인", "agency not identified")
+T_STUCK: Text = (
+    "받은 편지함(inbox)에서 옮기지 못한 파일 ({n}, 처리하지 않음):",
+    "Files that could not be moved out of the inbox ({n}, not processed):",
+)
+T_STUCK_LINE: Text = ("- {file} ({agency}): {reason}", "- {file} ({agency}): {reason}")
 
 T_FEEDBACK_SUBJECT: Text = (
     "[{title}] 제출 파일 반려 안내: {agency} ({file})",
@@ -191,6 +196,18 @@ def _run_lines(config: Config, run_files: list[SubmissionRecord], lang: str) -> 
     return lines
 
 
+def _stuck_lines(config: Config, stuck: list[SubmissionRecord], lang: str) -> list[str]:
+    """Files still in the inbox because their move failed, each with why (an open problem for the office)."""
+    if not stuck:
+        return []
+    lines = ["", tr(T_STUCK, lang, n=len(stuck))]
+    for r in stuck:
+        agency = config.agency(r.agency_code) if r.agency_code else None
+        name = _one_line(agency.name) if agency else _one_line(r.agency_code or tr(T_UNKNOWN_AGENCY, lang))
+        lines.append(tr(T_STUCK_LINE, lang, file=_one_line(r.file_name), agency=name, reason=_one_line(r.reason)))
+    return lines
+
+
 # --- the four messages ----------------------------------------------------------------------------------------
 def report_message(
     config: Config,
@@ -200,10 +217,12 @@ def report_message(
     attachment_name: str,
     ascii_name: str,
     lang: str,
+    stuck: list[SubmissionRecord] | None = None,
 ) -> EmailMessage:
     """The consolidated workbook to the evaluation office, with what changed summed up in the body: where the
     city stands, then `run_files`, the files this run told of first (each file is in one report only, so an
-    earlier run's rejections never come back in a report after they were resubmitted and accepted).
+    earlier run's rejections never come back in a report after they were resubmitted and accepted), then `stuck`,
+    the files still in the inbox because their move failed, with why (until they are moved).
 
     `attachment` is the workbook's bytes, or the path of a workbook over `[mail].max_attachment_mb`: servers
     refuse large messages (Postfix's default limit is 10 MB, and base64 makes an attachment a third larger), so
@@ -250,6 +269,7 @@ def report_message(
         lines.append(tr(T_NOT_SUBMITTED_NONE, lang))
     lines.append("")
     lines += _run_lines(config, run_files, lang)
+    lines += _stuck_lines(config, stuck or [], lang)
     to = [address(*parseaddr(a)) for a in config.mail.to]
     subject = tr(T_REPORT_SUBJECT, lang, title=title, accepted=accepted, total=total)
     body = "\n".join(lines) + _footer(config, lang)

@@ -32,6 +32,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.core.findings import Finding, finding
+from pipeline.core.i18n import Text, tr
 from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_DUPLICATE, OUTCOME_REJECTED, AgencyResult
 from pipeline.feedback.names import feedback_path
 from pipeline.feedback.write import write_feedback
@@ -42,16 +43,21 @@ from pipeline.night.context import RunContext
 from pipeline.night.ledger import STATE_FAILED, FileRow, NewFile
 from pipeline.night.pool import Checked
 from pipeline.night.prefetch import prefetch
-from pipeline.night.records import FAILED, VANISHED, failure_of, failure_text, reason_text, vanished_text
+from pipeline.night.records import failure_of, failure_text, reason_text, vanished_text
 from pipeline.night.runlog import Progress
 from pipeline.night.scored import accepted
-from pipeline.night.summary import IGNORED, LEFT, FileReport, set_aside
+from pipeline.night.summary import FAILED, IGNORED, LEFT, VANISHED, FileReport, set_aside
 from pipeline.system import clock
 from pipeline.validate.check import check_file
 
 GROUP_FILES = 64
 """Files decided and recorded in one ledger transaction (`Batch.take_group`), then acted on, then marked done in
 one more: two commits per group instead of two per file."""
+
+T_FEEDBACK_FAILED: Text = (
+    "피드백 파일을 만들지 못했습니다(반려 메일은 첨부 없이 나가지 않음): {error}",
+    "the feedback workbook could not be written (no feedback mail goes out without it): {error}",
+)
 
 Group = list[tuple[intake.Entry, Finding | None, Checked | None]]
 """Inbox entries taken together: each with the finding that rejects it unread, or the pool's check of it."""
@@ -157,7 +163,7 @@ class Batch:
             if faults.is_disk_full(exc):
                 raise  # the row stays `moving`: the next run writes the feedback
             self.run.log("feedback_failed", id=row.id, error=repr(exc), trace=traceback.format_exc())
-            self.run.summary.problems.append(f"{row.original_name}: feedback workbook failed: {exc}")
+            self.run.summary.problems.append(f"{row.original_name}: {tr(T_FEEDBACK_FAILED, self.run.lang, error=exc)}")
             return False
         self.run.log("feedback", id=row.id, path=str(row.feedback))
         return True

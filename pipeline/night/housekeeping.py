@@ -7,8 +7,16 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.core.i18n import Text, tr
 from pipeline.settings.load import ConfigError
 from pipeline.settings.schema import Config
+
+T_TWO_FILESYSTEMS: Text = (
+    "[paths]: inbox·archive·rejected·outbox·state 폴더는 한 파일 시스템에 있어야 합니다(파일을 이름 바꾸기로 "
+    "옮기므로): {where}",
+    "[paths]: inbox, archive, rejected, outbox and state must be on one filesystem (files are moved by renaming "
+    "them): {where}",
+)
 
 
 def prepare_folders(config: Config) -> None:
@@ -33,7 +41,7 @@ def sweep_temp_files(roots: Iterable[Path]) -> list[Path]:
     return removed
 
 
-def check_one_filesystem(config: Config) -> None:
+def check_one_filesystem(config: Config, lang: str) -> None:
     """Moves are renames, which only work (atomically) within one filesystem: say so up front, as a config error."""
     paths = config.paths
     devices = {}
@@ -43,4 +51,4 @@ def check_one_filesystem(config: Config) -> None:
             devices[name] = os.stat(p).st_dev
     if len(set(devices.values())) > 1:
         where = ", ".join(f"{k}={getattr(paths, k)}" for k in devices)
-        raise ConfigError(f"[paths]: inbox, archive, rejected, outbox and state must be on one filesystem ({where})")
+        raise ConfigError(tr(T_TWO_FILESYSTEMS, lang, where=where))

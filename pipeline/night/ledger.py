@@ -24,6 +24,7 @@ from typing import Any
 
 from pipeline.core.findings import Finding
 from pipeline.core.model import OUTCOME_ACCEPTED
+from pipeline.core.printable import printable_json
 from pipeline.mail import outbox
 from pipeline.night.ledger_schema import migrate
 
@@ -101,7 +102,7 @@ class RunRow:
 
 
 def findings_json(findings: Iterable[Finding]) -> str:
-    return json.dumps([f.to_record() for f in findings], ensure_ascii=False, default=str)
+    return printable_json(json.dumps([f.to_record() for f in findings], ensure_ascii=False, default=str))
 
 
 def _findings(text: str) -> tuple[Finding, ...]:

@@ -9,6 +9,7 @@ and reminders before the deadline to agencies without an accepted submission.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date
 from email.message import EmailMessage
@@ -22,7 +23,7 @@ from pipeline.mail import messages, outbox
 from pipeline.mail.transports import make_transport
 from pipeline.night.context import RunContext
 from pipeline.night.ledger import FileRow
-from pipeline.night.records import finding_rows, submission_record
+from pipeline.night.records import failed_record, finding_rows, submission_record
 from pipeline.settings.schema import Agency, Config
 from pipeline.system import clock
 from pipeline.system.child_job import Pending
@@ -119,13 +120,18 @@ def _receipt(run: RunContext, agency: Agency, row: FileRow, result: AgencyResult
 def _queue_report(run: RunContext, data: ReportInput, report_state: Pending[str] | None, fresh: list[FileRow]) -> int:
     """The report to the office, keyed by the state it shows (`report = "on-change"`) or also by the run
     (`"always"`); over `max_attachment_mb` the workbook is named, not attached. Before any file was received
-    there is no news ("제출 0/3"): "on-change" waits for the first file, whatever was left in the inbox."""
+    there is no news ("제출 0/3"): "on-change" waits for the first file, whatever was left in the inbox. Files
+    whose move failed are open problems the office must solve: the report lists them, and a file failing (or
+    moved at last) is news of its own."""
     config, conn = run.config, run.ledger.conn
     if config.mail.report == "never" or not config.mail.to:
         return 0
-    if config.mail.report == "on-change" and not data.history:
+    stuck = run.ledger.failed()
+    if config.mail.report == "on-change" and not data.history and not stuck:
         return 0
     state = report_state.result() if report_state else outbox.state_digest(data.city, data.history)
+    if stuck:
+        state = _with_stuck(state, stuck)
     key = outbox.report_key(state, run.run_id if config.mail.report == "always" else None)
     workbook = Path(run.summary.outputs.get("workbook", ""))
     if not (run.dry_run or workbook.is_file()):
@@ -143,10 +149,16 @@ def _queue_report(run: RunContext, data: ReportInput, report_state: Pending[str]
         workbook.name,
         run.summary.outputs.get("workbook_ascii_name", "report.xlsx"),
         run.lang,
+        stuck=[failed_record(r, run.lang) for r in stuck],
     )
     before = conn.total_changes
     outbox.enqueue(conn, key, message, run.run_id, "report", None, now=clock.now())
     return int(conn.total_changes != before)
+
+
+def _with_stuck(state: str, stuck: list[FileRow]) -> str:
+    """The report's state with the files still waiting in the inbox, which the report lists too."""
+    return hashlib.sha256(f"{state}\n{sorted(r.id for r in stuck)}".encode()).hexdigest()
 
 
 def _queue_reminders(run: RunContext, data: ReportInput, today: date) -> int:

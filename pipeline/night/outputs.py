@@ -14,6 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from pipeline.core.i18n import Text, tr
 from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED, AgencyResult, ReportInput
 from pipeline.intake import inbox as intake
 from pipeline.mail.outbox import state_digest
@@ -22,7 +23,7 @@ from pipeline.night.context import RunContext
 from pipeline.night.housekeeping import check_one_filesystem, prepare_folders, sweep_temp_files
 from pipeline.night.ledger import FileRow, Ledger
 from pipeline.night.records import finding_rows, submission_record
-from pipeline.night.runlog import LOG_DIR, RunLog, new_run_id
+from pipeline.night.runlog import LOG_DIR, RunLog, diagnostics_into, new_run_id
 from pipeline.night.scored import without_sources
 from pipeline.night.submission_text import parse_submission
 from pipeline.night.summary import RunSummary
@@ -34,6 +35,12 @@ from pipeline.system import clock
 from pipeline.system.atomic import copy_atomically
 from pipeline.system.child_job import Pending, in_child
 from pipeline.validate.check import check_file
+
+T_ARCHIVED_INVALID: Text = (
+    "보관한 제출 파일이 이제는 검사를 통과하지 못해 점수에서 뺐습니다: 기관에 다시 제출을 요청하세요.",
+    "the archived submission no longer passes the checks and was left out of the scores: ask the agency to "
+    "submit again.",
+)
 
 
 class Outputs:
@@ -62,7 +69,7 @@ class Outputs:
         result = check_file(path, self.run.config, lang=self.run.lang)
         if not result.ok or result.submission is None:
             self.run.log("archived_invalid", id=row.id, file=str(path))
-            self.run.summary.problems.append(f"{row.original_name}: archived submission no longer passes the checks")
+            self.run.summary.problems.append(f"{row.original_name}: {tr(T_ARCHIVED_INVALID, self.run.lang)}")
             return None
         return score_agency(agency, without_sources(result.submission), self.run.config.scoring, self.run.lang)
 
@@ -182,7 +189,7 @@ def rebuild_outputs(config: Config, lang: str) -> RunSummary:
     """`pipeline report`'s work, the lock held by the caller: today's outputs rebuilt from the ledger, the inbox
     untouched. Raises `ConfigError` for configuration."""
     prepare_folders(config)
-    check_one_filesystem(config)
+    check_one_filesystem(config, lang)
     ledger = Ledger.open(config.paths.state)
     run_id = new_run_id(clock.now())
     log = RunLog(config.paths.state / LOG_DIR / f"{run_id}.jsonl")
@@ -190,7 +197,8 @@ def rebuild_outputs(config: Config, lang: str) -> RunSummary:
         log("report", run=run_id)
         sweep_temp_files([config.paths.outbox])
         run = RunContext(config, lang, ledger, log, run_id, dry_run=False)
-        Outputs(run, {}).write(clock.now().date())
+        with diagnostics_into(log):
+            Outputs(run, {}).write(clock.now().date())
     finally:
         log.close()
         ledger.close()

@@ -21,6 +21,7 @@ does the read-only work ahead of it, and results are handed back in inbox order.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import logging
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.core.findings import Finding, finding
+from pipeline.core.i18n import Bilingual
 from pipeline.core.model import AdjustmentApplied, AgencyInfo, AgencyResult, Goal, GoalResult, Source, Submission
 from pipeline.feedback.write import write_feedback
 from pipeline.intake import inbox as intake
@@ -53,6 +55,8 @@ from pipeline.validate.check import CheckResult, validate_many
 from pipeline.xlsx.package import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
+WORKER_ENDED = Bilingual("검사 프로세스가 갑자기 끝남", "the checking process ended abruptly")
+"""`file.too_complex`'s detail when the worker reading a file died (its memory limit, a crash in a library)."""
 T = TypeVar("T")
 
 FILE_SECONDS = 30.0
@@ -188,6 +192,7 @@ def _worker_main(
     ends, which a forked worker lets go of first."""
     if parent[0]:
         _detach(parent[0], conn, parent[1])
+    _relay_diagnostics(conn)
     pause = float(os.environ.get(ENV_WORKER_PAUSE) or 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGALRM, _on_alarm)
@@ -244,6 +249,27 @@ def _worker_main(
         conn.send(("done", out))
         del raws, results, out
         gc_policy.collect_chunk()
+
+
+class _ToBatch(logging.Handler):
+    """A worker's `logging` records, sent to the batch, which logs them where its own go (the run log)."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(logging.INFO)
+        self.conn = conn
+
+    def emit(self, record: logging.LogRecord) -> None:
+        trace = record.exc_text or (logging.Formatter().formatException(record.exc_info) if record.exc_info else None)
+        fields = {"name": record.name, "levelno": record.levelno, "levelname": record.levelname}
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(("log", {**fields, "msg": record.getMessage(), "exc_text": trace}))
+
+
+def _relay_diagnostics(conn: Connection) -> None:
+    logger = logging.getLogger("pipeline")
+    logger.handlers = [_ToBatch(conn)]
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
 
 
 def _read_one(entry: Entry, seconds: float, memory: int, max_bytes: int) -> tuple[str | None, RawWorkbook]:
@@ -384,9 +410,11 @@ class CheckPool:
                     try:
                         kind, payload = w.conn.recv()
                     except (EOFError, OSError):
-                        self._lost(w, todo, done, "worker ended")
+                        self._lost(w, todo, done, WORKER_ENDED)
                         continue
-                    if kind == "start":
+                    if kind == "log":  # a worker's diagnostic, logged here as the batch's own
+                        logging.getLogger(payload["name"]).handle(logging.makeLogRecord(payload))
+                    elif kind == "start":
                         w.current, w.since = payload, now
                     elif kind == "validating":
                         w.current, w.since = None, now
@@ -414,7 +442,7 @@ class CheckPool:
         w.task, w.current, w.since = task, None, time.monotonic()
         w.conn.send(task)
 
-    def _lost(self, w: _Worker, todo: list[Any], done: dict[int, Checked], detail: str) -> None:
+    def _lost(self, w: _Worker, todo: list[Any], done: dict[int, Checked], detail: str | Bilingual) -> None:
         """A worker stuck past the limits or dead: the file it was on is refused, the rest of its chunk is
         retried one file per task (so one bad file cannot take others with it), and the worker is replaced."""
         task = w.task or []

@@ -3,14 +3,12 @@ the reader's language (the ledger keeps only codes and values), and each finding
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_DUPLICATE, OUTCOME_REJECTED, FindingRow, SubmissionRecord
 from pipeline.night.ledger import FileRow
-
-FAILED = "failed"  # summary outcome: decided, but the move out of the inbox failed (ledger state `failed`)
-VANISHED = "vanished"  # summary outcome: recorded, then gone from the inbox before the move (not by us)
 
 T_DUPLICATE_OF: Text = ("{name} ({at} 접수)와 같은 파일 (중복)", "same file as {name} received {at} (duplicate)")
 T_SENT_AGAIN: Text = (
@@ -75,6 +73,11 @@ def submission_record(row: FileRow, lang: str, original: FileRow | None = None) 
         superseded_by=row.superseded_by,
         reason=reason_text(row, lang, original),
     )
+
+
+def failed_record(row: FileRow, lang: str) -> SubmissionRecord:
+    """A file whose move failed, as the office's report lists it: why it is still in the inbox."""
+    return dataclasses.replace(submission_record(row, lang), reason=failure_text(row, lang))
 
 
 def finding_rows(row: FileRow, lang: str) -> list[FindingRow]:

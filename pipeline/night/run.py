@@ -33,7 +33,7 @@ from pipeline.night.context import RunContext
 from pipeline.night.housekeeping import check_one_filesystem, prepare_folders, sweep_temp_files
 from pipeline.night.ledger import Ledger
 from pipeline.night.outputs import Outputs
-from pipeline.night.runlog import LOG_DIR, RunLog, new_run_id
+from pipeline.night.runlog import LOG_DIR, RunLog, diagnostics_into, new_run_id
 from pipeline.night.summary import RunSummary, failure
 from pipeline.settings.load import ConfigError
 from pipeline.settings.schema import Config
@@ -51,28 +51,29 @@ def execute(
     summary, log = run.summary, run.log
     outcome = "failed"
     recorded = False
-    try:
-        log("start", run=run.run_id, pid=os.getpid(), host=socket.gethostname(), dry_run=dry_run)
-        if taken_over:
-            log("lock_taken_over", previous=taken_over)
-        _start(run, started)
-        recorded = True
-        batch = Batch(run)
-        batch.resume()
-        batch.intake()
-        today = clock.now().date()
-        outputs = Outputs(run, batch.scored)
-        data = outputs.write(today, mail_next=True)
-        mail_started = time.perf_counter()
-        mailing.mail(run, data, today, outputs.report_state)
-        run.timing("mail", time.perf_counter() - mail_started)
-        outcome = "tempfail" if summary.exit_code == Exit.TEMPORARY else "ok"
-    except ConfigError:
-        raise
-    except Exception as exc:
-        _failed(run, exc)
-    finally:
-        _finish(run, outcome, recorded)
+    with diagnostics_into(log):
+        try:
+            log("start", run=run.run_id, pid=os.getpid(), host=socket.gethostname(), dry_run=dry_run)
+            if taken_over:
+                log("lock_taken_over", previous=taken_over)
+            _start(run, started)
+            recorded = True
+            batch = Batch(run)
+            batch.resume()
+            batch.intake()
+            today = clock.now().date()
+            outputs = Outputs(run, batch.scored)
+            data = outputs.write(today, mail_next=True)
+            mail_started = time.perf_counter()
+            mailing.mail(run, data, today, outputs.report_state)
+            run.timing("mail", time.perf_counter() - mail_started)
+            outcome = "tempfail" if summary.exit_code == Exit.TEMPORARY else "ok"
+        except ConfigError:
+            raise
+        except Exception as exc:
+            _failed(run, exc)
+        finally:
+            _finish(run, outcome, recorded)
     if run.fault is not None and not recorded:
         raise faults.Temporary(run.fault)
     return summary
@@ -84,12 +85,12 @@ def _open(config: Config, lang: str, run_id: str, dry_run: bool) -> RunContext:
     state = config.paths.state
     try:
         if dry_run:
-            check_one_filesystem(config)
+            check_one_filesystem(config, lang)
             ledger = Ledger.snapshot(state)
             log = RunLog(None)
         else:
             prepare_folders(config)
-            check_one_filesystem(config)
+            check_one_filesystem(config, lang)
             ledger = Ledger.open(state)
             log = RunLog(state / LOG_DIR / f"{run_id}.jsonl")
     except (OSError, sqlite3.Error) as exc:

@@ -1,5 +1,5 @@
-"""What a run says as it goes: its JSON-lines log (with stage timings for the benchmarks), a progress line when
-a person watches, and the crash test hook.
+"""What a run says as it goes: its JSON-lines log (with stage timings for the benchmarks, and the pipeline's own
+`logging` diagnostics), a progress line when a person watches, and the crash test hook.
 
 `PIPELINE_CRASH_AFTER=N` is a **test hook**: the run aborts like `kill -9` (`os._exit(137)`) right after its N-th
 durable step. `tests/test_crash.py` uses it to kill the run at every step and checks the re-run. Never set it in
@@ -12,14 +12,17 @@ import contextlib
 import errno
 import io
 import json
+import logging
 import os
 import resource
 import secrets
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.printable import printable, printable_json
 from pipeline.exit_codes import Exit
 from pipeline.system import clock
 
@@ -32,7 +35,9 @@ def new_run_id(moment: datetime) -> str:
 
 
 class RunLog:
-    """JSON lines in state/logs/<run id>.jsonl, flushed per line so a killed run leaves a readable log.
+    """JSON lines in state/logs/<run id>.jsonl, flushed per line so a killed run leaves a readable log. A file name
+    or a cell text is logged with its controls, bidi marks and undecodable bytes escaped (`printable_json`), so
+    `less` or `tail` of the log shows it as it is and never fails on it.
 
     The log never stops the run: when a line cannot be written (a full disk), the file is cut back to its last
     whole line, logging stops, and `error` says why (the run reports it). So the log holds whole lines only."""
@@ -51,7 +56,7 @@ class RunLog:
         if self.fh is None:
             return
         record = {"at": clock.now().isoformat(timespec="seconds"), "event": event, **fields}
-        line = (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode()
+        line = (printable_json(json.dumps(record, ensure_ascii=False, default=str)) + "\n").encode()
         try:
             done = 0
             while done < len(line):
@@ -82,6 +87,36 @@ class RunLog:
             except OSError as exc:
                 self._stop(exc)
             self.fh = None
+
+
+class _IntoRunLog(logging.Handler):
+    """The pipeline's `logging` records (a feedback writer falling back, a bug's traceback) as `diagnostic` lines of
+    the run log, not on the operator's terminal: they are English and for whoever debugs, and the path they name
+    may hold anything a file name can."""
+
+    def __init__(self, log: RunLog) -> None:
+        super().__init__(logging.INFO)
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        trace = record.exc_text or (logging.Formatter().formatException(record.exc_info) if record.exc_info else None)
+        self.log("diagnostic", level=record.levelname, logger=record.name, message=record.getMessage(), trace=trace)
+
+
+@contextlib.contextmanager
+def diagnostics_into(log: RunLog) -> Iterator[None]:
+    """While a run lasts, the `pipeline` loggers write into its log (workers relay theirs: `pool`)."""
+    logger = logging.getLogger("pipeline")
+    handler = _IntoRunLog(log)
+    saved = logger.propagate, logger.level
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate, logger.level = saved
 
 
 class CrashHook:
@@ -116,7 +151,7 @@ class Progress:
     def step(self, name: str) -> None:
         self.n += 1
         if self.on:
-            sys.stderr.write(f"\r[{self.n}/{self.total}] {name[:60]:<60}")
+            sys.stderr.write(f"\r[{self.n}/{self.total}] {printable(name)[:60]:<60}")
             sys.stderr.flush()
 
     def done(self) -> None:

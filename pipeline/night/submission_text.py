@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.core.model import AgencyInfo, Goal, Source, Submission
+from pipeline.core.printable import printable_json
 
 
 def submission_json(sub: Submission) -> str:
@@ -27,7 +28,7 @@ def submission_json(sub: Submission) -> str:
         "agency": {name: getattr(sub.agency, name) for name in _AGENCY_FIELDS},
         "goals": [goal(g) for g in sub.goals],
     }
-    return _ENCODER.encode(doc)
+    return printable_json(_ENCODER.encode(doc))  # SQLite refuses a lone surrogate; the value is the same
 
 
 _GOAL_FIELDS = tuple(f.name for f in fields(Goal) if f.name != "sources")

@@ -16,6 +16,10 @@ from pipeline.exit_codes import Exit
 
 LEFT = "left"  # summary outcome: left in the inbox for the next run
 IGNORED = "ignored"  # summary outcome: left alone on purpose (lock, hidden, temporary files)
+FAILED = "failed"  # summary outcome: decided, but the move out of the inbox failed (ledger state `failed`)
+VANISHED = "vanished"  # summary outcome: recorded, then gone from the inbox before the move (not by us)
+LISTED = (OUTCOME_REJECTED, OUTCOME_DUPLICATE, LEFT, FAILED, VANISHED)
+"""Outcomes the run summary lists file by file (an accepted or ignored file is only counted)."""
 
 T: dict[str, Text] = {
     "headline": (
@@ -23,6 +27,8 @@ T: dict[str, Text] = {
         "run {run}: accepted {accepted}, rejected {rejected}, duplicate {duplicate}, left for next run {left}, "
         "ignored {ignored}",
     ),
+    "headline_failed": (", 옮기지 못함 {failed}", ", could not move {failed}"),
+    "headline_vanished": (", 사라짐 {vanished}", ", gone {vanished}"),
     "dry": ("[시험 실행] 아무것도 쓰거나 옮기거나 보내지 않았습니다.", "[dry run] nothing was written, moved or sent."),
     "resumed": ("중단된 실행의 파일 {n}건을 마저 처리함", "finished {n} {n:file|files} of an interrupted run"),
     "outputs": ("결과: {path}", "outputs: {path}"),
@@ -38,6 +44,8 @@ T: dict[str, Text] = {
     ),
     "outcome_left": ("미룸", "left"),
     "outcome_ignored": ("무시", "ignored"),
+    "outcome_failed": ("옮기지 못함", "not moved"),
+    "outcome_vanished": ("사라짐", "gone"),
     "left_too_young": ("방금 들어온 파일(복사 중일 수 있음)", "just arrived (may still be copying)"),
     "left_too_young_wait": (
         "방금 들어온 파일(복사 중일 수 있음): {n}초 후 다음 실행에서 처리함",
@@ -55,7 +63,7 @@ T: dict[str, Text] = {
 @dataclass
 class FileReport:
     file: str
-    outcome: str  # accepted | rejected | duplicate | left | ignored
+    outcome: str  # accepted | rejected | duplicate | left | ignored | failed | vanished
     agency: str | None = None
     reason: str = ""
     dest: str | None = None
@@ -78,7 +86,7 @@ class RunSummary:
 
     @property
     def counts(self) -> dict[str, int]:
-        keys = (OUTCOME_ACCEPTED, OUTCOME_REJECTED, OUTCOME_DUPLICATE, LEFT, IGNORED)
+        keys = (OUTCOME_ACCEPTED, OUTCOME_REJECTED, OUTCOME_DUPLICATE, LEFT, IGNORED, FAILED, VANISHED)
         counts = {k: sum(1 for f in self.files if f.outcome == k) for k in keys}
         counts["resumed"] = sum(1 for f in self.files if f.resumed)
         return counts
@@ -98,15 +106,26 @@ class RunSummary:
             "log": self.log,
         }
 
+    def headline(self, lang: str) -> str:
+        """Every file of the run counted; a file not moved or gone only when there is one (the usual line stays)."""
+        counts = self.counts
+        line = tr(T["headline"], lang, run=self.run_id, **counts)
+        for outcome in (FAILED, VANISHED):
+            if counts[outcome]:
+                line += tr(T[f"headline_{outcome}"], lang, **counts)
+        return line
+
     def human(self, lang: str) -> str:
-        lines = [tr(T["headline"], lang, run=self.run_id, **{k: v for k, v in self.counts.items() if k != "resumed"})]
+        lines = [self.headline(lang)]
         if self.counts["resumed"]:
             lines.append("  " + tr(T["resumed"], lang, n=self.counts["resumed"]))
+        listed = set()
         for f in self.files:
             sent_again = f.outcome == OUTCOME_ACCEPTED and f.reason  # `night.resend`: a file made current again
-            if f.outcome in (OUTCOME_REJECTED, OUTCOME_DUPLICATE, LEFT) or sent_again:
+            if f.outcome in LISTED or sent_again:
                 label = tr(OUTCOME.get(f.outcome) or T[f"outcome_{f.outcome}"], lang)
                 lines.append(f"  {label}  {f.file}" + (f" [{f.agency}]" if f.agency else "") + f": {f.reason}")
+                listed.add(f"{f.file}: {f.reason}")
         if self.outputs.get("workbook"):
             key = "would_write" if self.dry_run else "outputs"
             lines.append(tr(T[key], lang, path=self.outputs.get("dir", self.outputs["workbook"])))
@@ -117,7 +136,7 @@ class RunSummary:
                 lines.append(
                     tr(T["mail"], lang, **{k: self.mail.get(k, 0) for k in ("sent", "temporary", "permanent")})
                 )
-        lines += [f"  ! {p}" for p in self.problems]
+        lines += [f"  ! {p}" for p in self.problems if p not in listed]  # a failed move's problem is its file line
         if self.dry_run:
             lines.append(tr(T["dry"], lang))
         return "\n".join(printable(line) for line in lines)  # a name or cell text cannot add a line of its own

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipeline.core.findings import Finding, finding
+from pipeline.core.i18n import Bilingual, Text
 from pipeline.core.layout import (
     AGENCY_FIELDS,
     GOAL_COLUMNS,
@@ -42,7 +43,15 @@ from pipeline.core.layout import (
 )
 from pipeline.core.model import Source
 from pipeline.core.refs import column_letter
-from pipeline.xlsx.package import MAX_FILE_BYTES, NS_R, WORKBOOK_PART, PartTooLarge, check_zip_directory, sniff
+from pipeline.xlsx.package import (
+    MAX_FILE_BYTES,
+    NS_R,
+    WORKBOOK_PART,
+    PartTooLarge,
+    broken_zip,
+    check_zip_directory,
+    sniff,
+)
 from pipeline.xlsx.sharedstrings import Strings, read_shared_strings
 from pipeline.xlsx.styles import StyleKinds, read_style_kinds
 from pipeline.xlsx.worksheet import MAX_COLUMNS, MAX_ROWS, Grid, Stored, filled, read_sheet
@@ -140,22 +149,33 @@ def read_workbook(path: Path, max_bytes: int = MAX_FILE_BYTES) -> RawWorkbook:
         return RawWorkbook(path, findings=(finding("file.corrupt", detail=why_unreadable(exc)),), unreadable=True)
 
 
-def why_unreadable(exc: BaseException) -> str:
-    """Why a file could not be read, in words a submitter understands (Korean; the technical name in brackets)."""
+def why_unreadable(exc: BaseException) -> Bilingual:
+    """Why a file could not be read, in words a submitter understands (the technical name in brackets)."""
     from xml.etree.ElementTree import ParseError
 
     if isinstance(exc, UnsafeXML):
         dtd = "DTD" in str(exc)
-        reason = "보안상 허용하지 않는 XML 선언(DTD·엔티티)이 있음" if dtd else "XML이 깨졌거나 UTF-8이 아님"
+        reason = UNREADABLE["dtd"] if dtd else UNREADABLE["xml"]
     elif isinstance(exc, zipfile.BadZipFile | EOFError):
-        reason = "압축(zip) 구조가 깨짐"
+        return broken_zip(exc)
     elif isinstance(exc, ParseError):
-        reason = "통합 문서 안의 XML 내용이 깨짐"
+        reason = UNREADABLE["parse"]
     elif isinstance(exc, RuntimeError):
-        reason = "통합 문서의 일부가 암호화되어 있음"
+        reason = UNREADABLE["encrypted"]
     else:
-        reason = "통합 문서의 내용을 읽을 수 없음"
-    return f"{reason} [{type(exc).__name__}]"
+        reason = UNREADABLE["other"]
+    name = type(exc).__name__
+    return Bilingual(f"{reason[0]} [{name}]", f"{reason[1]} [{name}]")
+
+
+UNREADABLE: dict[str, Text] = {
+    "dtd": ("보안상 허용하지 않는 XML 선언(DTD·엔티티)이 있음", "XML declarations refused for safety (DTD, entities)"),
+    "xml": ("XML이 깨졌거나 UTF-8이 아님", "the XML is broken or not UTF-8"),
+    "parse": ("통합 문서 안의 XML 내용이 깨짐", "the workbook's XML content is broken"),
+    "encrypted": ("통합 문서의 일부가 암호화되어 있음", "part of the workbook is encrypted"),
+    "other": ("통합 문서의 내용을 읽을 수 없음", "the workbook's content cannot be read"),
+}
+"""Why a workbook could not be read (`why_unreadable`), in both languages."""
 
 
 def canon(text: Any) -> str:
@@ -215,7 +235,8 @@ class _Reader:
         try:
             return self.zf.open(name)
         except KeyError:
-            raise _Unreadable(finding("file.corrupt", detail=f"통합 문서의 '{name}' 부분이 없음")) from None
+            detail = Bilingual(f"통합 문서의 '{name}' 부분이 없음", f"the workbook has no '{name}' part")
+            raise _Unreadable(finding("file.corrupt", detail=detail)) from None
 
     def read(self) -> RawWorkbook:
         sheets, rels, date1904 = self._workbook()

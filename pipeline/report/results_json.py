@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.core.model import STATUS_ACCEPTED, AgencyResult, GoalResult, ReportInput, SubmissionRecord
+from pipeline.core.printable import printable_json
 from pipeline.core.rounding import round_cents, round_rate
 from pipeline.report.json_private import indented_json
 
@@ -115,8 +116,9 @@ def results_document(data: ReportInput) -> dict[str, Any]:
 
 
 def write_results(document: dict[str, Any], path: Any) -> None:
-    """UTF-8 text with Korean kept readable (no \\uXXXX escapes), one key per line for diffs; written piece by
-    piece, without the whole text in memory at once."""
+    """UTF-8 text with Korean kept readable (\\uXXXX escapes only for what a terminal acts on and for lone
+    surrogates: `printable_json`), one key per line for diffs; written piece by piece, without the whole text in
+    memory at once."""
     with open(path, "w", encoding="utf-8") as fh:
-        fh.writelines(indented_json(document))
+        fh.writelines(map(printable_json, indented_json(document)))
         fh.write("\n")

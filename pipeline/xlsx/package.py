@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from pipeline.core.findings import Finding, finding
+from pipeline.core.i18n import Bilingual
 from pipeline.core.refs import column_index
 
 MB = 1024 * 1024
@@ -76,7 +77,10 @@ def sniff(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Sniffed:
         if size == 0:
             return Sniffed("empty", finding("file.empty"))
         if size > max_bytes:
-            return Sniffed("too_large", finding("file.too_large", detail=f"{_mb(size)} MB, 한도 {_mb(max_bytes)} MB"))
+            detail = Bilingual(
+                f"{_mb(size)} MB, 한도 {_mb(max_bytes)} MB", f"{_mb(size)} MB, limit {_mb(max_bytes)} MB"
+            )
+            return Sniffed("too_large", finding("file.too_large", detail=detail))
         with path.open("rb") as fh:
             head = fh.read(8)
             if head.startswith(ZIP_MAGICS):
@@ -85,7 +89,14 @@ def sniff(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Sniffed:
                 return _sniff_ole2(head + fh.read())
             return _sniff_other(head + fh.read(4096 - len(head)))
     except OSError as exc:
-        return Sniffed("unreadable", finding("file.corrupt", detail=f"파일을 읽을 수 없음 [{type(exc).__name__}]"))
+        name = type(exc).__name__
+        detail = Bilingual(f"파일을 읽을 수 없음 [{name}]", f"the file cannot be read [{name}]")
+        return Sniffed("unreadable", finding("file.corrupt", detail=detail))
+
+
+def broken_zip(exc: BaseException) -> Bilingual:
+    name = type(exc).__name__
+    return Bilingual(f"압축(zip) 구조가 깨짐 [{name}]", f"the zip structure is broken [{name}]")
 
 
 def _mb(size: int) -> str:
@@ -97,29 +108,39 @@ def _sniff_zip(path: Path) -> Sniffed:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
-        return Sniffed("corrupt", finding("file.corrupt", detail=f"압축(zip) 구조가 깨짐 [{type(exc).__name__}]"))
+        return Sniffed("corrupt", finding("file.corrupt", detail=broken_zip(exc)))
     return check_zip_directory(infos)
 
 
 def check_zip_directory(infos: list[zipfile.ZipInfo]) -> Sniffed:
     """The caps and the format, from the zip directory alone (nothing is inflated)."""
     if len(infos) > MAX_ENTRIES:
-        return Sniffed(
-            "zip_bomb", finding("file.too_large", detail=f"압축 안의 항목 {len(infos)}개, 한도 {MAX_ENTRIES}개")
+        n = len(infos)
+        detail = Bilingual(
+            f"압축 안의 항목 {n}개, 한도 {MAX_ENTRIES}개", f"{n} entries in the zip, limit {MAX_ENTRIES}"
         )
+        return Sniffed("zip_bomb", finding("file.too_large", detail=detail))
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
             return Sniffed("encrypted", finding("file.encrypted"))
         if info.compress_type not in ZIP_METHODS:
-            detail = f"{info.filename}: 지원하지 않는 압축 방식 {info.compress_type}"
-            return Sniffed("zip_method", finding("file.corrupt", detail=detail[:160]))
+            where, method = info.filename[:120], info.compress_type
+            detail = Bilingual(
+                f"{where}: 지원하지 않는 압축 방식 {method}", f"{where}: unsupported compression method {method}"
+            )
+            return Sniffed("zip_method", finding("file.corrupt", detail=detail))
         if info.file_size > MAX_ENTRY_BYTES:
-            detail = f"압축을 풀면 {_mb(info.file_size)} MB, 한 부분의 한도 {_mb(MAX_ENTRY_BYTES)} MB: {info.filename}"
-            return Sniffed("zip_bomb", finding("file.too_large", detail=detail[:160]))
+            size, limit, where = _mb(info.file_size), _mb(MAX_ENTRY_BYTES), info.filename[:100]
+            detail = Bilingual(
+                f"압축을 풀면 {size} MB, 한 부분의 한도 {limit} MB: {where}",
+                f"{size} MB inflated, limit {limit} MB for one part: {where}",
+            )
+            return Sniffed("zip_bomb", finding("file.too_large", detail=detail))
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
-        detail = f"압축을 풀면 {_mb(total)} MB, 한도 {_mb(MAX_TOTAL_BYTES)} MB"
+        size, limit = _mb(total), _mb(MAX_TOTAL_BYTES)
+        detail = Bilingual(f"압축을 풀면 {size} MB, 한도 {limit} MB", f"{size} MB inflated, limit {limit} MB")
         return Sniffed("zip_bomb", finding("file.too_large", detail=detail))
     names = {info.filename for info in infos}
     if WORKBOOK_PART in names:
@@ -160,8 +181,8 @@ def _sniff_other(head: bytes) -> Sniffed:
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")) or b"<html" in text[:1024]:
         return Sniffed("html", finding("file.not_xlsx", detail="HTML"))
     if b"\x00" not in head and _is_text(head):
-        return Sniffed("csv", finding("file.not_xlsx", detail="CSV/text"))
-    return Sniffed("unknown", finding("file.not_xlsx", detail="unknown"))
+        return Sniffed("csv", finding("file.not_xlsx", detail=Bilingual("CSV/텍스트", "CSV/text")))
+    return Sniffed("unknown", finding("file.not_xlsx", detail=Bilingual("알 수 없는 형식", "unknown format")))
 
 
 def _is_text(head: bytes) -> bool:
@@ -183,8 +204,9 @@ class PartTooLarge(ValueError):
     """A zip part inflated past its cap while being read (its declared size was a lie, or the cap is lower)."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"압축을 푼 크기가 {_mb(limit)} MB를 넘음")
-        self.finding = finding("file.too_large", detail=f"압축을 푼 크기가 {_mb(limit)} MB를 넘음")
+        super().__init__(f"inflated past {_mb(limit)} MB")
+        detail = Bilingual(f"압축을 푼 크기가 {_mb(limit)} MB를 넘음", f"inflated past {_mb(limit)} MB")
+        self.finding = finding("file.too_large", detail=detail)
 
 
 def read_capped(fh: IO[bytes], limit: int = MAX_ENTRY_BYTES) -> bytes:
