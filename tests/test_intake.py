@@ -144,6 +144,8 @@ def test_a_file_replaced_after_the_look_is_not_hashed(tmp_path: Path) -> None:
         ("2026 성과계획 '최종'.xlsx", "2026 성과계획 '최종'.xlsx"),
         ("a\r\nb\t.xlsx", "a__b_.xlsx"),
         ("evil\u202excod.xlsx", "evil_xcod.xlsx"),
+        ("c1\x85csi\x9b31m.xlsx", "c1_csi_31m.xlsx"),  # C1 controls (NEL, CSI) act on terminals too
+        ("a\u2028b\u2029c.xlsx", "a_b_c.xlsx"),  # line and paragraph separators break a listing's line
         ("..", "_"),
         ("", "_"),
     ],

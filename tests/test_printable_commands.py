@@ -76,3 +76,16 @@ def test_validate_prints_the_path_and_the_messages_escaped(home: Path, name: str
     first = result.stdout.splitlines()[0]
     assert shown in first and first.endswith(")")  # `<path>: 오류 있음 (오류 1건, 경고 0건)` on one line
     assert CELL_SHOWN in result.stdout
+
+
+@pytest.mark.parametrize(("name", "shown"), CASES)
+def test_validate_json_escapes_what_a_terminal_acts_on(home: Path, name: str, shown: str) -> None:
+    """`--json` is read by people too (in a terminal, a log): C1 controls, bidi marks and line separators come out
+    as JSON escapes; the parsed value is still the name as it was."""
+    import json
+
+    path = _hostile_workbook(home, name, "GMRT", bad=True)
+    result = CliRunner().invoke(app, ["validate", "--json", "--home", str(home), str(path)])
+    assert result.exit_code == 65
+    assert _clean(result.stdout)
+    assert json.loads(result.stdout)[0]["file"] == str(path)

@@ -156,3 +156,19 @@ def test_a_first_file_that_could_not_be_moved_is_reported_though_nothing_was_rec
     refuse_moving(monkeypatch, "theirs.xlsx")
     _, _, body = night(home, capsys, "ko")
     assert "theirs.xlsx" in body and "EPERM" in body
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_status_last_runs_count_every_file_of_a_run(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    """The class: the last-runs table of `status` added up accepted, rejected, duplicate and left only, so a run
+    whose file could not be moved or vanished read as if it had handled fewer files."""
+    workbook(home, "accepted.xlsx", mtime=OLD - 60)
+    workbook(home, "stuck.xlsx", agency="GGCA", mtime=OLD - 30)
+    workbook(home, "gone.xlsx", agency="GGCA", rows=goals(actual=3200), mtime=OLD - 20)
+    refuse_moving(monkeypatch, "stuck.xlsx")
+    _meddle_before_the_move(monkeypatch, "gone.xlsx", lambda path: path.unlink())
+    night(home, capsys, lang)
+    (row,) = [line for line in status_text(home, lang).splitlines() if SAID[lang]["failed"] in line]
+    assert f"{SAID[lang]['failed']} 1" in row and f"{SAID[lang]['vanished']} 1" in row

@@ -58,6 +58,8 @@ T: dict[str, Text] = {
         "접수 {accepted} · 반려 {rejected} · 중복 {duplicate} · 미룸 {left}",
         "accepted {accepted} · rejected {rejected} · duplicate {duplicate} · left {left}",
     ),
+    "counts_failed": (" · 옮기지 못함 {n}", " · could not move {n}"),
+    "counts_vanished": (" · 사라짐 {n}", " · gone {n}"),
     "outcome_ok": ("완료", "ok"),
     "outcome_tempfail": ("완료(메일 재시도)", "ok (mail to retry)"),
     "outcome_failed": ("실패", "failed"),
@@ -163,6 +165,10 @@ def render_status(config: Config, ledger: Ledger, lang: str, holder: dict[str, o
         run_rows = []
         for r in runs:
             counts = {k: r.counts.get(k, 0) for k in ("accepted", "rejected", "duplicate", "left")}
+            counts_text = tr(T["counts_text"], lang, **counts)
+            for stuck in ("failed", "vanished"):  # only when it happened: a normal night reads as before
+                if r.counts.get(stuck):
+                    counts_text += tr(T[f"counts_{stuck}"], lang, n=r.counts[stuck])
             label = T.get(f"outcome_{r.outcome}")
             run_rows.append(
                 [
@@ -170,7 +176,7 @@ def render_status(config: Config, ledger: Ledger, lang: str, holder: dict[str, o
                     f"{r.started_at:%Y-%m-%d %H:%M:%S}",
                     f"{r.ended_at:%H:%M:%S}" if r.ended_at else "",
                     tr(label, lang) if label else r.outcome,
-                    tr(T["counts_text"], lang, **counts),
+                    counts_text,
                 ]
             )
         parts.append(

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from pipeline.commands.words import SAY, os_reason
 from pipeline.core.i18n import tr
-from pipeline.core.printable import printable
+from pipeline.core.printable import printable, printable_json
 from pipeline.core.vocabulary import HOW_TO_FIX, SEVERITY, word
 from pipeline.exit_codes import Exit
 from pipeline.feedback.names import feedback_file_name
@@ -66,8 +66,7 @@ def validate_command(
         entries = [
             _json(checked[i], lang) if i in checked else _json_missing(files[i], missing[i]) for i in range(len(files))
         ]
-        json.dump(entries, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(printable_json(json.dumps(entries, ensure_ascii=False, indent=2)) + "\n")
     else:
         if config is None:
             print(tr(TEXTS["no_config"], lang), file=sys.stderr)

@@ -167,7 +167,7 @@ def unchanged(e: Entry) -> bool:
 
 
 # --- names and moves ------------------------------------------------------------------------------------------
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]|[\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]|[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 MAX_NAME_BYTES = 200  # room for the prefix and a suffix within the usual 255-byte limit
 
 
