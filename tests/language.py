@@ -8,6 +8,8 @@ is what we wrote for people, and that must be in the language asked for.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from types import ModuleType
 
 _QUOTED = re.compile(r"`[^`]*`|'[^'\n]*'|\"[^\"\n]*\"|‘[^’\n]*’")
 _CODE_WORDS = {"pipeline", "true", "false", "ko", "en", "init", "template", "validate", "run", "status", "report"}
@@ -43,4 +45,21 @@ def hangul_outside_values(text: str) -> list[str]:
         bare = " ".join(t for t in _QUOTED.sub(" ", line).split() if "/" not in t and ".xlsx" not in t)
         if _HANGUL.search(bare):
             found.append(line)
+    return found
+
+
+def is_text(value: object) -> bool:
+    """A (Korean, English) pair, as `pipeline.core.i18n.Text` is written."""
+    return isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value)
+
+
+def module_texts(modules: Iterable[ModuleType]) -> list[tuple[str, tuple[str, str]]]:
+    """Every (Korean, English) pair these modules hold, alone or in a table, named where it stands."""
+    found: list[tuple[str, tuple[str, str]]] = []
+    for module in modules:
+        for name, value in vars(module).items():
+            if is_text(value):
+                found.append((f"{module.__name__}.{name}", value))
+            elif isinstance(value, dict):
+                found += [(f"{module.__name__}.{name}[{k}]", v) for k, v in value.items() if is_text(v)]
     return found

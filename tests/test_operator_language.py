@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from language import english_sentences, hangul_outside_values
+from language import english_sentences, hangul_outside_values, module_texts
 from test_batch import NOW, make_home, workbook
 from test_hostile_names import drop_as
 
@@ -33,20 +33,9 @@ from pipeline.xlsx import package
 MODULES: tuple[ModuleType, ...] = (summary, records, faults, outputs, batch, housekeeping, run, report, status, reader)
 
 
-def _is_text(value: object) -> bool:
-    return isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value)
-
-
 def texts() -> list[tuple[str, Text]]:
     """Every (Korean, English) pair these modules hold, alone or in a table."""
-    found: list[tuple[str, Text]] = []
-    for module in MODULES:
-        for name, value in vars(module).items():
-            if _is_text(value):
-                found.append((f"{module.__name__}.{name}", value))
-            elif isinstance(value, dict):
-                found += [(f"{module.__name__}.{name}[{k}]", v) for k, v in value.items() if _is_text(v)]
-    return found
+    return module_texts(MODULES)
 
 
 TEXTS = texts()

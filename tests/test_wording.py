@@ -8,6 +8,7 @@ import string
 from types import ModuleType
 
 import pytest
+from language import module_texts
 
 from pipeline.core import vocabulary
 from pipeline.core.i18n import Text, tr
@@ -21,20 +22,9 @@ PLURAL_AFTER_ONE = re.compile(r"\b1 (?:more are|(?:[a-z]+ )?(?:errors|warnings|a
 SINGULAR_AFTER_TWO = re.compile(r"\b2 (?:more is|(?:[a-z]+ )?(?:error|warning|agency|goal|day|file|message)\b)")
 
 
-def _is_text(value: object) -> bool:
-    return isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value)
-
-
 def texts() -> list[tuple[str, Text]]:
     """Every (Korean, English) pair these modules hold, alone or in a table."""
-    found: list[tuple[str, Text]] = []
-    for module in MODULES:
-        for name, value in vars(module).items():
-            if _is_text(value):
-                found.append((f"{module.__name__}.{name}", value))
-            elif isinstance(value, dict):
-                found += [(f"{module.__name__}.{name}[{k}]", v) for k, v in value.items() if _is_text(v)]
-    return found
+    return module_texts(MODULES)
 
 
 def fill(text: Text, count: int) -> dict[str, object]:

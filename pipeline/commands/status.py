@@ -20,6 +20,7 @@ from pipeline.exit_codes import Exit
 from pipeline.mail.outbox import status_counts
 from pipeline.night.ledger import FileRow, Ledger
 from pipeline.night.records import failure_text
+from pipeline.night.summary import STUCK_COUNTS
 from pipeline.settings.schema import Config
 from pipeline.system import lock as runlock
 
@@ -58,8 +59,6 @@ T: dict[str, Text] = {
         "접수 {accepted} · 반려 {rejected} · 중복 {duplicate} · 미룸 {left}",
         "accepted {accepted} · rejected {rejected} · duplicate {duplicate} · left {left}",
     ),
-    "counts_failed": (" · 옮기지 못함 {n}", " · could not move {n}"),
-    "counts_vanished": (" · 사라짐 {n}", " · gone {n}"),
     "outcome_ok": ("완료", "ok"),
     "outcome_tempfail": ("완료(메일 재시도)", "ok (mail to retry)"),
     "outcome_failed": ("실패", "failed"),
@@ -166,9 +165,9 @@ def render_status(config: Config, ledger: Ledger, lang: str, holder: dict[str, o
         for r in runs:
             counts = {k: r.counts.get(k, 0) for k in ("accepted", "rejected", "duplicate", "left")}
             counts_text = tr(T["counts_text"], lang, **counts)
-            for stuck in ("failed", "vanished"):  # only when it happened: a normal night reads as before
+            for stuck, text in STUCK_COUNTS.items():  # only when it happened: a normal night reads as before
                 if r.counts.get(stuck):
-                    counts_text += tr(T[f"counts_{stuck}"], lang, n=r.counts[stuck])
+                    counts_text += " · " + tr(text, lang, n=r.counts[stuck])
             label = T.get(f"outcome_{r.outcome}")
             run_rows.append(
                 [

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pipeline.core.findings import Finding
 from pipeline.core.i18n import tr
 from pipeline.core.refs import column_letter, first_cell
+from pipeline.core.vocabulary import HOW_TO_FIX, SEVERITY, word
 from pipeline.xlsx.xmltext import xml_chars
 
 SHEET_TITLE = ("검토결과", "Review")
@@ -26,17 +27,22 @@ TEXTS = {
     ),
     "clean": ("문제가 없습니다.", "No problems found."),
     "file": ("파일", "File"),
-    "error": ("오류", "Error"),
-    "warning": ("경고", "Warning"),
     "author": ("성과평가 검토", "Evaluation review"),
 }
+
+
+def severity(f: Finding, lang: str) -> str:
+    """The finding's severity word (`core.vocabulary`), capitalised as a table cell of its own reads in English."""
+    return word(SEVERITY, f.severity, lang).capitalize()
+
+
 HEADINGS = (
     ("구분", "Severity"),
     ("위치", "Location"),
     ("항목", "Field"),
     ("입력값", "Value"),
     ("내용", "Message"),
-    ("고치는 방법", "How to fix"),
+    HOW_TO_FIX,
     ("코드", "Code"),
 )
 WIDTHS = (8, 18, 14, 18, 60, 50, 24)
@@ -99,7 +105,7 @@ def mark_color(found: Sequence[Finding]) -> str:
 
 def comment_text(found: Sequence[Finding], lang: str) -> str:
     """The comment on a marked cell: each finding's severity, message and how to fix it."""
-    return xml_chars("\n".join(f"[{tr(TEXTS[f.severity], lang)}] {f.message(lang)}\n→ {f.hint(lang)}" for f in found))
+    return xml_chars("\n".join(f"[{severity(f, lang)}] {f.message(lang)}\n→ {f.hint(lang)}" for f in found))
 
 
 def comment_author(lang: str) -> str:
@@ -155,7 +161,7 @@ def review(file_name: str, findings: Sequence[Finding], lang: str, sheetnames: S
         ReviewRow(
             tuple(
                 xml_chars(v)
-                for v in (tr(TEXTS[f.severity], lang), f.ref, f.field, f.value, f.message(lang), f.hint(lang), f.code)
+                for v in (severity(f, lang), f.ref, f.field, f.value, f.message(lang), f.hint(lang), f.code)
             ),
             f.is_error,
             f"{quote_sheet(f.sheet)}!{first_cell(f.cell)}" if f.sheet in names and f.cell else None,

@@ -18,6 +18,12 @@ LEFT = "left"  # summary outcome: left in the inbox for the next run
 IGNORED = "ignored"  # summary outcome: left alone on purpose (lock, hidden, temporary files)
 FAILED = "failed"  # summary outcome: decided, but the move out of the inbox failed (ledger state `failed`)
 VANISHED = "vanished"  # summary outcome: recorded, then gone from the inbox before the move (not by us)
+STUCK_COUNTS: dict[str, Text] = {
+    FAILED: ("옮기지 못함 {n}", "could not move {n}"),
+    VANISHED: ("사라짐 {n}", "gone {n}"),
+}
+"""How many files of a run were not moved or were gone, said only when there is one: the run summary's headline
+and `pipeline status`'s last runs count them in the same words."""
 LISTED = (OUTCOME_REJECTED, OUTCOME_DUPLICATE, LEFT, FAILED, VANISHED)
 """Outcomes the run summary lists file by file (an accepted or ignored file is only counted)."""
 
@@ -27,8 +33,6 @@ T: dict[str, Text] = {
         "run {run}: accepted {accepted}, rejected {rejected}, duplicate {duplicate}, left for next run {left}, "
         "ignored {ignored}",
     ),
-    "headline_failed": (", 옮기지 못함 {failed}", ", could not move {failed}"),
-    "headline_vanished": (", 사라짐 {vanished}", ", gone {vanished}"),
     "dry": ("[시험 실행] 아무것도 쓰거나 옮기거나 보내지 않았습니다.", "[dry run] nothing was written, moved or sent."),
     "resumed": ("중단된 실행의 파일 {n}건을 마저 처리함", "finished {n} {n:file|files} of an interrupted run"),
     "outputs": ("결과: {path}", "outputs: {path}"),
@@ -110,9 +114,9 @@ class RunSummary:
         """Every file of the run counted; a file not moved or gone only when there is one (the usual line stays)."""
         counts = self.counts
         line = tr(T["headline"], lang, run=self.run_id, **counts)
-        for outcome in (FAILED, VANISHED):
+        for outcome, text in STUCK_COUNTS.items():
             if counts[outcome]:
-                line += tr(T[f"headline_{outcome}"], lang, **counts)
+                line += ", " + tr(text, lang, n=counts[outcome])
         return line
 
     def human(self, lang: str) -> str:

@@ -29,7 +29,7 @@ RANGE_PARAMS: dict[str, object] = {
 
 
 def significant_digits(value: Decimal) -> int:
-    """Digits from the first non-zero one to the last non-zero one: 3 for 0.00120, 1 for 1000, 0 for 0."""
+    """Digits from the first non-zero one to the last non-zero one: 2 for 0.00120, 1 for 1000, 0 for 0."""
     digits = "".join(map(str, value.as_tuple().digits)).strip("0")
     return len(digits)
 
@@ -38,4 +38,6 @@ def in_range(value: Decimal) -> bool:
     """0, or MIN_ABS ≤ |value| ≤ MAX_ABS with at most MAX_DIGITS significant digits."""
     if value == 0:
         return True
-    return value.is_finite() and MIN_ABS <= abs(value) <= nz.MAX_ABS and significant_digits(value) <= MAX_DIGITS
+    if not (value.is_finite() and MIN_ABS <= abs(value) <= nz.MAX_ABS):
+        return False
+    return len(value.as_tuple().digits) <= MAX_DIGITS or significant_digits(value) <= MAX_DIGITS
