@@ -102,6 +102,7 @@ L: dict[str, Text] = {
     "superseded_by": ("대체한 제출(해시)", "Superseded by"),
     "reason": ("사유", "Reason"),
     # values
+    "committee_graded": ("위원회 평정", "committee graded"),
     "pending": ("평가대기", "pending"),
     "mark_excellent": ("○", "Yes"),
     "mark_provisional": ("잠정", "prov."),
