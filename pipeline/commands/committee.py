@@ -59,29 +59,34 @@ def sheet_command(config: Config, out: Path | None, members: int | None, send: b
     if not names:
         print(f"pipeline: {tr(T_NO_MEMBERS, lang)}", file=sys.stderr)
         return Exit.BAD_ARGUMENT
-    ledger = Ledger.snapshot(config.paths.state)
-    try:
-        state = committee_state(ledger, config)
-    finally:
-        ledger.close()
-    year = config.evaluation.year
-    path = out or config.paths.outbox / f"정성평가평정표_{year}.xlsx"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    agencies = [(a.code, a.name) for a in config.agencies]
-    write_committee_sheet(path, state.rows, names, agencies, year, state.fingerprint, lang)
-    print(tr(T_WRITTEN, lang, path=path, goals=len(state.rows), members=len(names)))
+    path = out or config.paths.outbox / f"정성평가평정표_{config.evaluation.year}.xlsx"
+    goals = write_sheet(config, path, names, lang)
+    print(tr(T_WRITTEN, lang, path=path, goals=goals, members=len(names)))
     if not send:
         return Exit.OK
     lock = take_lock(config, "committee", lang)
     if isinstance(lock, int):
         return lock
     try:
-        queued, delivery = send_committee_sheet(config, path, len(state.rows), lang)
+        queued, delivery = send_committee_sheet(config, path, goals, lang)
     finally:
         lock.release()
     sent = delivery or DeliverySummary()
     print(tr(T_SENT, lang, queued=queued, sent=sent.sent, temporary=sent.temporary, permanent=sent.permanent))
     return Exit.TEMPORARY if delivery is not None and delivery.temporary else Exit.OK
+
+
+def write_sheet(config: Config, path: Path, names: list[str], lang: str) -> int:
+    """The committee sheet of the current accepted submissions at `path`; the number of goals in it."""
+    ledger = Ledger.snapshot(config.paths.state)
+    try:
+        state = committee_state(ledger, config)
+    finally:
+        ledger.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    agencies = [(a.code, a.name) for a in config.agencies]
+    write_committee_sheet(path, state.rows, names, agencies, config.evaluation.year, state.fingerprint, lang)
+    return len(state.rows)
 
 
 def merge_command(config: Config, file: Path, reopen_year: bool, lang: str) -> int:
@@ -103,7 +108,7 @@ def merge_command(config: Config, file: Path, reopen_year: bool, lang: str) -> i
         finally:
             lock.release()
     sha = hashlib.sha256(file.read_bytes()).hexdigest()
-    _into_inbox(config, file)
+    into_inbox(config, file)
     code = run_command(config, lang)
     ledger = Ledger.snapshot(config.paths.state)
     try:
@@ -122,7 +127,7 @@ def merge_command(config: Config, file: Path, reopen_year: bool, lang: str) -> i
     return Exit.OK
 
 
-def _into_inbox(config: Config, file: Path) -> Path:
+def into_inbox(config: Config, file: Path) -> Path:
     """A copy in the inbox, dated past `[batch] min_file_age_seconds` so that the night takes it now."""
     inbox = config.paths.inbox
     inbox.mkdir(parents=True, exist_ok=True)
