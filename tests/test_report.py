@@ -341,7 +341,7 @@ def test_agencies_sheet_lists_every_agency_with_status_and_totals_equal_results_
     assert list(by_code) == ["A01", "A02", "B01", "B02", "B03", "B04"]
     assert [by_code[c][col["상태"]] for c in by_code] == ["제출", "제출", "제출", "제출", "반려", "미제출"]
     assert by_code["A01"][col["가감점"]] == 1.0
-    assert by_code["A01"][col["가감점 사유"]] == "+1.00 ISO 10002 국내 최초 인증"
+    assert by_code["A01"][col["가감점 사유"]] == "+1.00 ISO 10002 국내 최초 인증 (설정)"
     assert by_code["B03"][col["제출일시"]] == datetime(2026, 11, 24, 10, 30)  # its rejected file
     assert by_code["B04"][col["제출일시"]] is None
     assert by_code["B01"][col["유형내 순위"]] == 1
