@@ -194,6 +194,13 @@ def test_bonuses_beyond_the_cap(tmp_path: Path) -> None:
     assert codes(check) == [("committee.bonus_cap", "가점·감점!B5")]
 
 
+def test_a_sheet_of_another_year_is_refused(tmp_path: Path) -> None:
+    config, scored = gj01()
+    path = write_committee_sheet(tmp_path / "old.xlsx", [], ["가"], [], 2024, "fp", "ko")
+    check = check_committee(read_committee(path), {}, config)
+    assert not check.ok and [f.code for f in check.findings] == ["committee.other_year"]
+
+
 # --- settings ------------------------------------------------------------------------------------------------------
 def test_committee_settings_load_and_check(tmp_path: Path) -> None:
     text = factory.CONFIG_TOML + '\n[committee]\nquorum = 2\n[[committee.members]]\nname = "가"\nemail = "a@x.kr"\n'

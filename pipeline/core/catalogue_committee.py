@@ -38,6 +38,20 @@ COMMITTEE_FINDINGS: tuple[FindingType, ...] = (
         "workbook needs `pipeline committee merge --reopen`.",
         params={"year": 2026, "date": "2026-12-20"},
     ),
+    FileFinding(
+        "committee.other_year",
+        ERROR,
+        message=(
+            "{found}년 평정표입니다. 올해({year}년) 평정표가 아닙니다.",
+            "This is the committee sheet of {found}, not of this year ({year}).",
+        ),
+        hint=(
+            "올해 평정표(pipeline committee sheet)로 평정하세요.",
+            "Grade on this year's sheet (pipeline committee sheet).",
+        ),
+        description="The committee sheet's EvaluationYear property is not `[evaluation] year`.",
+        params={"found": 2025, "year": 2026},
+    ),
     CellFinding(
         "committee.unknown_agency",
         ERROR,

@@ -63,6 +63,8 @@ def check_committee(raw: RawCommittee, current: Mapping[str, Mapping[str, str]],
     adjustments = [a for a in (_adjustment(r, config, found) for r in raw.adjustments) if a is not None]
     _bonus_cap(adjustments, raw.adjustments, config, found)
     year = nz.parse_int(raw.year).value if raw.year else None
+    if year is not None and year != config.evaluation.year:
+        found.insert(0, finding("committee.other_year", found=year, year=config.evaluation.year))
     ok = not any(f.is_error for f in found)
     data = CommitteeData(grades=grades, adjustments=tuple(adjustments), file_name=raw.path.name) if ok else None
     return CommitteeCheck(tuple(found), data, year, raw.fingerprint)
