@@ -18,6 +18,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from pipeline.commands.closed_pipe import QuietStdout
+from pipeline.commands.committee_cli import add_committee
 from pipeline.commands.help_page import PipelineCommand, PipelineGroup
 from pipeline.commands.words import HELP, SAY
 from pipeline.core.i18n import LANGS, tr
@@ -44,6 +45,7 @@ def build_app(lang: str) -> typer.Typer:
     )
     for add in (_add_root, _add_init, _add_template, _add_validate, _add_run, _add_status, _add_report, _add_demo):
         add(app, lang)
+    add_committee(app, lang, _home_option(lang), _lang_option(lang), _load, _lang)
     return app
 
 

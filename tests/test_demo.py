@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.core.layout import FIRST_DATA_ROW, GOAL_LETTERS
-from pipeline.demo import city
+from pipeline.demo import city, committee
 from pipeline.demo.build import DEMO_MARKER, build_demo, demo_config_text
 from pipeline.settings.load import load_config, parse_config
 
@@ -118,8 +118,11 @@ def _clip(x: Decimal, lo: Any, hi: Any) -> Decimal:
 
 
 def reference_points(g: dict[str, Any]) -> Decimal | None:
-    if g["method"] == "qualitative":
-        return None if g["grade"] is None else _d(QUAL[g["grade"]])
+    if g["method"] == "qualitative":  # five members around the central grade; highest and lowest dropped
+        if g["grade"] is None:
+            return None
+        points = sorted(_d(QUAL[x]) for x in committee.member_grades(g["grade"]))[1:-1]
+        return sum(points, Decimal(0)) / len(points)
     if g["method"] == "milestone":
         return _d(100 if g["actual"] == "달성" else 0)
     a, higher, major = _d(g["actual"]), g["direction"] == "higher", g["major"] == "Y"
@@ -149,6 +152,7 @@ def reference_result(code: str) -> tuple[str, str, bool]:
         else:
             total += _r2(_d(g["weight"]) * _r2(points) / 100)
     total += sum((a.points for a in city.ADJUSTMENTS if a.agency == code), Decimal(0))
+    total += sum((points for agency, points, _, _ in committee.ADJUSTMENTS if agency == code), Decimal(0))
     total = _r2(_clip(total, 0, 103))
     grade = next(name for name, floor in (("S", 90), ("A", 80), ("B", 70), ("C", 60), ("D", 0)) if total >= floor)
     return str(total), grade, provisional

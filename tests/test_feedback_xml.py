@@ -176,7 +176,7 @@ def test_factory_workbook_same_as_openpyxl(tmp_path: Path, lang: str) -> None:
     assert findings
     wb = _check_both(original, findings, tmp_path, lang)
     goals = wb["Goals" if lang == "en" else GOALS]
-    assert goals["K5"].fill.fgColor.rgb.endswith(RED) and goals["Q6"].fill.fgColor.rgb.endswith(YELLOW)
+    assert goals["K5"].fill.fgColor.rgb.endswith(RED) and goals["P6"].fill.fgColor.rgb.endswith(YELLOW)
 
 
 def test_many_marked_cells_on_two_sheets_same_as_openpyxl(tmp_path: Path) -> None:
@@ -219,7 +219,7 @@ def test_libreoffice_saved_workbook_same_as_openpyxl(tmp_path: Path, soffice: st
     assert again.sheetnames[0] == "검토결과" and again.active.title == "검토결과"
     assert again["검토결과"]["G6"].value == "value.not_number"
     assert "숫자가 아닌 값" in again[GOALS]["K5"].comment.text and again[GOALS]["B3"].comment is not None
-    assert again[GOALS]["K5"].fill.fgColor.rgb.endswith(RED) and again[GOALS]["Q6"].fill.fgColor.rgb.endswith(YELLOW)
+    assert again[GOALS]["K5"].fill.fgColor.rgb.endswith(RED) and again[GOALS]["P6"].fill.fgColor.rgb.endswith(YELLOW)
 
 
 def test_merged_cells_rows_and_cells_absent(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.core.findings import finding
 from pipeline.night.ledger import LEDGER_NAME, STATE_DONE, Ledger, NewFile
-from pipeline.night.ledger_schema import SCHEMA_VERSION, LedgerError
+from pipeline.night.ledger_schema import MIGRATIONS, SCHEMA_VERSION, LedgerError
 
 KST = timezone(timedelta(hours=9))
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=KST)
@@ -174,7 +174,6 @@ def test_an_accepted_submission_is_kept_as_judged(ledger: Ledger, tmp_path: Path
 
 def test_a_version_1_ledger_keeps_its_submissions_in_their_own_table(tmp_path: Path) -> None:
     """Migration 2 moves each stored submission text out of `files` (where every update rewrote it)."""
-    from pipeline.night.ledger_schema import MIGRATIONS
 
     state = tmp_path / "state"
     state.mkdir()
@@ -192,13 +191,12 @@ def test_a_version_1_ledger_keeps_its_submissions_in_their_own_table(tmp_path: P
     (row,) = ledger.received()
     assert ledger.submission_text(row.id) == '{"as": "judged"}'
     assert ledger.conn.execute("SELECT submission FROM files").fetchone()[0] is None
-    assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
     ledger.close()
 
 
 def test_a_version_2_ledger_gains_the_failed_state_keeping_every_row(tmp_path: Path) -> None:
     """Migration 3 rebuilds `files` (SQLite cannot widen a CHECK): rows, ids, references and submissions stay."""
-    from pipeline.night.ledger_schema import MIGRATIONS
 
     state = tmp_path / "state"
     state.mkdir()
@@ -217,7 +215,7 @@ def test_a_version_2_ledger_gains_the_failed_state_keeping_every_row(tmp_path: P
     ledger = Ledger.open(state)
     first, copy = ledger.received()
     assert (first.id, copy.duplicate_of, ledger.submission_text(1)) == (1, 1, "{}")
-    assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
     assert ledger.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     failed = ledger.mark_failed(copy, "EPERM: Operation not permitted")
     assert (failed.state, failed.failure) == ("failed", "EPERM: Operation not permitted")

@@ -18,6 +18,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from test_reader import _convert
 
+from pipeline.core.layout import GOAL_LETTERS
 from pipeline.read.workbook import read_workbook
 from pipeline.xlsx import sharedstrings
 from pipeline.xlsx.xmltext import allowed_char
@@ -179,10 +180,11 @@ def _features(wb: Any) -> None:
     goals["D5"] = "두 줄\n지표"
     goals["K5"].number_format = "0.0%"
     goals["K5"] = 0.85
-    goals["R5"] = date(2026, 3, 1)
-    goals["R5"].number_format = "yyyy-mm-dd"
-    goals["R6"] = "=1/0"  # cached as an error, t="e"
-    goals["R7"] = True
+    note = GOAL_LETTERS["note"]  # the last column (비고)
+    goals[f"{note}5"] = date(2026, 3, 1)
+    goals[f"{note}5"].number_format = "yyyy-mm-dd"
+    goals[f"{note}6"] = "=1/0"  # cached as an error, t="e"
+    goals[f"{note}7"] = True
     goals["N6"] = "=K6*0.92"  # cached by LibreOffice
     goals.merge_cells("B5:B6")
     goals.row_dimensions[8].hidden = True

@@ -279,13 +279,13 @@ def test_importing_the_report_does_not_load_xlsxwriter() -> None:
 # --- the workbook ---------------------------------------------------------------------------------------------------
 def test_sheet_names_korean_by_default(written: ReportPaths) -> None:
     wb = openpyxl.load_workbook(written.workbook)
-    assert wb.sheetnames == ["요약", "기관별", "목표별", "검토사항", "제출이력"]
+    assert wb.sheetnames == ["요약", "기관별", "목표별", "검토사항", "제출이력", "변경이력"]
 
 
 def test_sheet_names_in_english(tmp_path: Path) -> None:
     paths = write_outputs(city_input("en"), tmp_path)
     wb = openpyxl.load_workbook(paths.workbook)
-    assert wb.sheetnames == ["Summary", "Agencies", "Goals", "Findings", "Submissions"]
+    assert wb.sheetnames == ["Summary", "Agencies", "Goals", "Findings", "Submissions", "Changes"]
     header, body = table(wb["Summary"], "Rank")
     assert header[:5] == ["Rank", "Agency", "Group", "Total", "Grade"]
     assert [r[1] for r in body][:1] == ["광주도시철도공사"]
@@ -341,7 +341,7 @@ def test_agencies_sheet_lists_every_agency_with_status_and_totals_equal_results_
     assert list(by_code) == ["A01", "A02", "B01", "B02", "B03", "B04"]
     assert [by_code[c][col["상태"]] for c in by_code] == ["제출", "제출", "제출", "제출", "반려", "미제출"]
     assert by_code["A01"][col["가감점"]] == 1.0
-    assert by_code["A01"][col["가감점 사유"]] == "+1.00 ISO 10002 국내 최초 인증"
+    assert by_code["A01"][col["가감점 사유"]] == "+1.00 ISO 10002 국내 최초 인증 (설정)"
     assert by_code["B03"][col["제출일시"]] == datetime(2026, 11, 24, 10, 30)  # its rejected file
     assert by_code["B04"][col["제출일시"]] is None
     assert by_code["B01"][col["유형내 순위"]] == 1
@@ -424,7 +424,7 @@ def test_results_document_numbers_are_rounded_as_displayed() -> None:
         "supervising_dept": "교통정책과",
         "status": "accepted",
         "score_sum": 96.8,
-        "adjustments": [{"points": 1, "reason": "ISO 10002 국내 최초 인증"}],
+        "adjustments": [{"points": 1, "reason": "ISO 10002 국내 최초 인증", "source": "settings"}],
         "total": 97.8,
         "grade": "S",
         "rank": 1,
@@ -599,7 +599,7 @@ def test_the_evening_before_anyone_submitted_still_gives_a_workbook(tmp_path: Pa
     data = replace(base, city=CityResult(2026, nobody), current={}, findings=(), history=())
     paths = write_outputs(data, tmp_path)
     wb = openpyxl.load_workbook(paths.workbook)
-    assert len(wb.sheetnames) == 5 and wb["요약"]._charts == []
+    assert len(wb.sheetnames) == 6 and wb["요약"]._charts == []
     texts = [v for r in rows(wb["요약"]) for v in r if isinstance(v, str)]
     assert "우수기관 (0개)" in texts and "미제출·반려 기관 (6개)" in texts
     assert table(wb["목표별"], "기관명")[1] == []

@@ -39,7 +39,7 @@ from pipeline.template.workbook import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-CLOSED_LISTS = ("method", "direction", "major", "grade")
+CLOSED_LISTS = ("method", "direction", "major")  # no grade: the committee grades (issue 17)
 
 
 @pytest.fixture(scope="module", params=["ko", "en"])
@@ -104,7 +104,6 @@ def test_korean_headings_are_the_standard() -> None:
         "최고목표",
         "최저목표",
         "실적치",
-        "평가등급",
         "주요성과",
         "증빙자료",
         "비고",
@@ -244,7 +243,7 @@ def test_goals_are_written_with_the_labels_people_pick(tmp_path: Path) -> None:
     row = FIRST_DATA_ROW
     assert ws[f"{GOAL_LETTERS['method']}{row}"].value == "목표부여"
     assert ws[f"{GOAL_LETTERS['direction']}{row}"].value == "상향"
-    assert ws[f"{GOAL_LETTERS['grade']}{row}"].value == "양호"
+    assert "grade" not in GOAL_LETTERS  # agencies never grade themselves (issue 17): the key is not written
     actual = ws[f"{GOAL_LETTERS['actual']}{row}"]
     assert (actual.value, actual.number_format) == (0.915, "0.0%")
     assert ws[f"{GOAL_LETTERS['weight']}{row}"].number_format == "#,##0.##"

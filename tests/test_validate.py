@@ -227,11 +227,11 @@ def test_past_results_too_close_together_for_the_baseline(tmp_path: Path) -> Non
 
 
 def test_a_qualitative_goal_s_text_in_actual_is_kept_and_unused(tmp_path: Path) -> None:
-    """SCORING.md: a qualitative goal's points come from the evaluators' grade; its 실적치 plays no part."""
-    result = check(tmp_path, goal_rows=factory.goals(g6={"actual": "탁월", "grade": "우수"}))
+    """SCORING.md: a qualitative goal's points come from the committee's grades; its 실적치 plays no part."""
+    result = check(tmp_path, goal_rows=factory.goals(g6={"actual": "탁월"}))
     assert result.ok, refs(result)
     qualitative = result.submission.goals[5]
-    assert (qualitative.actual, qualitative.grade) == (None, "우수")
+    assert (qualitative.actual, qualitative.grade) == (None, None)
 
 
 def test_a_milestone_s_word_in_actual_is_no_number_for_the_schemas(tmp_path: Path) -> None:
@@ -305,10 +305,14 @@ def test_milestone_accepts_o_x(tmp_path: Path) -> None:
     assert result.ok and result.submission.goals[4].achieved is False
 
 
-def test_qualitative_grade_known_or_blank(tmp_path: Path) -> None:
-    assert_only(check(tmp_path, goal_rows=factory.goals(g6={"grade": "최고"})), "value.unknown_choice", "성과목표!O10")
-    graded = check(tmp_path, name="g.xlsx", goal_rows=factory.goals(g6={"grade": "우수"}))
-    assert graded.submission.goals[5].grade == "우수"
+def test_a_grade_column_added_by_hand_is_an_agency_grading_itself(tmp_path: Path) -> None:
+    """Issue 17: only the committee grades; a 평가등급 column typed into the agency's workbook names its cell."""
+
+    def add_grade(wb: Any) -> None:
+        ws = factory.goal_sheet(wb)
+        ws["S4"], ws["S10"] = "평가등급", "탁월"
+
+    assert_only(check(tmp_path, edit=add_grade), "grade.self_assigned", "성과목표!S10")
 
 
 # --- 과거실적 ---------------------------------------------------------------------------------------------------
@@ -326,7 +330,7 @@ def test_past_unknown_goal_is_a_warning(tmp_path: Path) -> None:
 # --- warnings ------------------------------------------------------------------------------------------------
 def test_blank_evidence_warns(tmp_path: Path) -> None:
     result = check(tmp_path, goal_rows=factory.goals(g2={"evidence": None}))
-    assert refs(result) == [("goal.evidence_blank", "성과목표!Q6")]
+    assert refs(result) == [("goal.evidence_blank", "성과목표!P6")]
     assert result.ok and result.submission is not None
 
 

@@ -5,13 +5,38 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from pipeline.commands.committee import into_inbox, write_sheet
 from pipeline.commands.run import run_command
 from pipeline.commands.status import status_command
-from pipeline.core.i18n import tr
+from pipeline.core.i18n import Text, tr
 from pipeline.demo import city
 from pipeline.demo.build import build_demo
+from pipeline.demo.committee import fill_sheet
 from pipeline.exit_codes import Exit
 from pipeline.settings.load import load_config
+from pipeline.settings.schema import Config
+
+T_COMMITTEE: Text = (
+    "평가위원 5명이 정성평가 평정표를 채워 보냈습니다(한 기관의 목표 하나는 2명만 평정해 대기). 나머지 평정을 담은 두 번째 "
+    "평정표: {second} — inbox에 넣고 pipeline run을 실행하세요. 한 해의 마지막 단계는 pipeline finalize입니다.",
+    "Five committee members filled in the grading sheet (one agency's goal graded by two only: pending). The "
+    "second sheet with the rest: {second} — drop it into the inbox and run pipeline run. The year ends with "
+    "pipeline finalize.",
+)
+
+
+def committee_night(config: Config, lang: str) -> int:
+    """The committee's first sheet merged by a second night; the second sheet left for the user to drop in."""
+    year = config.evaluation.year
+    folder = config.home / "committee"
+    sheet = folder / f"정성평가평정표_{year}.xlsx"
+    write_sheet(config, sheet, [m.name for m in config.committee.members], lang)
+    first = fill_sheet(sheet, folder / f"정성평가평정표_{year}_1차.xlsx", complete=False)
+    second = fill_sheet(sheet, folder / f"정성평가평정표_{year}_2차.xlsx", complete=True)
+    into_inbox(config, first)
+    code = run_command(config, lang=lang, dry_run=False, as_json=False)
+    print(tr(T_COMMITTEE, lang, second=second))
+    return code
 
 
 def demo_command(directory: Path, lang: str = "ko", seed: int = 2019) -> int:
@@ -53,6 +78,8 @@ def demo_command(directory: Path, lang: str = "ko", seed: int = 2019) -> int:
     config = load_config(plan.home)
     # The batch treats rejected files as normal (exit 0): the demo's mistakes are there on purpose.
     code = run_command(config, lang=lang, dry_run=False, as_json=False)
+    if code == Exit.OK:
+        code = committee_night(config, lang)
     print()
     status_command(config, lang=lang)
     return code

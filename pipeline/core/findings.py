@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.core.catalogue_cells import CELL_FINDINGS
+from pipeline.core.catalogue_committee import COMMITTEE_FINDINGS
 from pipeline.core.catalogue_files import FILE_FINDINGS
 from pipeline.core.catalogue_goals import GOAL_FINDINGS
 from pipeline.core.catalogue_sheets import SHEET_FINDINGS
@@ -32,7 +33,9 @@ def _catalogue(*groups: tuple[FindingType, ...]) -> dict[str, FindingType]:
     return catalogue
 
 
-CATALOGUE: dict[str, FindingType] = _catalogue(FILE_FINDINGS, SHEET_FINDINGS, CELL_FINDINGS, GOAL_FINDINGS)
+CATALOGUE: dict[str, FindingType] = _catalogue(
+    FILE_FINDINGS, SHEET_FINDINGS, CELL_FINDINGS, GOAL_FINDINGS, COMMITTEE_FINDINGS
+)
 """Every finding type by code, in the order of the docs page."""
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pipeline.core.refs import column_letter
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"
 """Written into the template's document properties; the reader reports an unknown or old version."""
 VERSION_PROPERTY = "TemplateVersion"
 """Name of the custom document property that carries TEMPLATE_VERSION."""
@@ -80,7 +80,6 @@ GOAL_COLUMNS: tuple[Column, ...] = (
     Column("top", "최고목표", "Top target", "number", False, 12),
     Column("floor", "최저목표", "Floor target", "number", False, 12),
     Column("actual", "실적치", "Actual", "number", False, 12),
-    Column("grade", "평가등급", "Evaluator grade", "choice", False, 11),
     Column("highlights", "주요성과", "Highlights", "text", False, 30),
     Column("evidence", "증빙자료", "Evidence", "text", False, 24),
     Column("note", "비고", "Note", "text", False, 16),

@@ -7,7 +7,7 @@ submissions into a `CityResult`, the report writes a `ReportInput`. Nothing here
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -94,6 +94,12 @@ class GoalResult:
 class AdjustmentApplied:
     points: Decimal  # positive = 가점, negative = 감점
     reason: str
+    source: str = "settings"  # ADJUSTMENT_SOURCES: "settings" ([[adjustments]]) | "committee" (the committee sheet)
+    basis: str = ""  # the committee sheet's 근거 (optional)
+
+
+ADJUSTMENT_SETTINGS = "settings"
+ADJUSTMENT_COMMITTEE = "committee"
 
 
 STATUS_ACCEPTED = "accepted"  # 제출
@@ -170,6 +176,17 @@ class FindingRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeRecord:
+    """One line of the 변경이력: an agency's total changed (a resubmission, a committee merge), old → new, why."""
+
+    at: datetime
+    agency: str
+    old_total: Decimal | None
+    new_total: Decimal | None
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportInput:
     city: CityResult
     title: str
@@ -178,3 +195,5 @@ class ReportInput:
     current: dict[str, SubmissionRecord]  # agency code -> its current accepted submission
     findings: tuple[FindingRow, ...] = ()
     history: tuple[SubmissionRecord, ...] = ()
+    changes: tuple[ChangeRecord, ...] = ()  # the 변경이력
+    final: date | None = None  # the results were confirmed (확정) on this date

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.core.layout import QUANTITATIVE_METHODS
-from pipeline.demo import city
+from pipeline.demo import city, committee
 from pipeline.exit_codes import Exit
 from pipeline.settings.home import init_home
 from pipeline.settings.load import load_config
@@ -54,6 +54,7 @@ def demo_config_text(lang: str = "ko") -> str:
         adjustments=city.ADJUSTMENTS,
         min_file_age_seconds=0,
         office=city.OFFICE,
+        members=committee.MEMBERS,
     )
     if lang == "en":
         text = re.sub(r'(?m)^lang = "ko"', 'lang = "en"', text, count=1)

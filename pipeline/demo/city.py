@@ -312,7 +312,7 @@ GOALS: dict[str, tuple[dict[str, Any], ...]] = {
         ratio("1", "국제 미술 축제", "비엔날레 관람객 확대", "관람객 수", 35, 700000, 630000, "명", major="Y"),
         ratio("2", "국제 위상", "해외 언론 보도 확대", "해외 언론 보도 건수", 20, 500, 420, "건"),
         ratio("3", "재정 자립", "후원·협찬 유치", "후원·협찬 유치액", 20, 30, 24.6, "억원"),
-        qualitative("4", "국제 위상", "전시 기획의 국제적 평가", "전시 기획 평가(정성)", 25, None,
+        qualitative("4", "국제 위상", "전시 기획의 국제적 평가", "전시 기획 평가(정성)", 25, "미흡",
                     highlights="국제 평론가 심사 결과 대기"),
     ),
     "GILE": (
@@ -422,21 +422,21 @@ EXPECTED: dict[str, Expected] = {
     "GMRT": Expected("101.00", "S"),
     "GUDC": Expected("89.58", "A"),
     "GEMC": Expected("89.13", "A"),
-    "KDJC": Expected("85.14", "A", provisional=True),
+    "KDJC": Expected("85.14", "A", provisional=True),  # graded by 2 of 5 members until the second committee sheet
     "GGCA": Expected("98.01", "S"),
     "GCGF": Expected("98.93", "S"),
     "ICEC": Expected("87.60", "A"),
-    "GJCF": Expected("75.20", "B"),
+    "GJCF": Expected("74.20", "B"),  # 감점 1 from the committee sheet
     "GJTP": Expected("89.07", "A"),
     "GICA": Expected("80.20", "A"),
     "GSTA": Expected("87.50", "A"),
-    "GWFF": Expected("76.42", "B"),
+    "GWFF": Expected("77.42", "B"),  # 가점 1 from the committee sheet
     "GJSS": Expected("68.30", "C"),
     "GWRI": Expected(None, None, status="missing"),
     "GEEA": Expected("96.69", "S"),
     "GJRI": Expected("88.20", "A"),
     "GDPI": Expected(None, None, status="rejected"),
-    "GBNL": Expected("64.70", "C", provisional=True),
+    "GBNL": Expected("79.70", "B"),  # the committee's 미흡 (60 × 25 ÷ 100 = 15.00)
     "GILE": Expected("68.50", "C"),
     "GFNR": Expected("79.29", "B"),
     "GSPC": Expected("60.00", "C"),

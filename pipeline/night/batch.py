@@ -38,7 +38,8 @@ from pipeline.feedback.names import feedback_path
 from pipeline.feedback.write import write_feedback
 from pipeline.intake import folders
 from pipeline.intake import inbox as intake
-from pipeline.night import faults, resend
+from pipeline.night import committee_ledger, faults, resend
+from pipeline.night.committee_intake import closed_finding, judge_committee_file
 from pipeline.night.context import RunContext
 from pipeline.night.ledger import STATE_FAILED, FileRow, NewFile
 from pipeline.night.pool import Checked
@@ -47,8 +48,10 @@ from pipeline.night.records import failure_of, failure_text, reason_text, vanish
 from pipeline.night.runlog import Progress
 from pipeline.night.scored import accepted
 from pipeline.night.summary import FAILED, IGNORED, LEFT, VANISHED, FileReport, set_aside
+from pipeline.read.committee import is_committee_workbook
 from pipeline.system import clock
 from pipeline.validate.check import check_file
+from pipeline.validate.committee import CommitteeCheck
 
 GROUP_FILES = 64
 """Files decided and recorded in one ledger transaction (`Batch.take_group`), then acted on, then marked done in
@@ -63,6 +66,10 @@ Group = list[tuple[intake.Entry, Finding | None, Checked | None]]
 """Inbox entries taken together: each with the finding that rejects it unread, or the pool's check of it."""
 
 
+COMMITTEE_FOLDER = "committee"
+"""archive/committee/: the accepted committee workbooks."""
+
+
 class Batch:
     """The inbox side of one run: finish what a killed run left, then take the inbox, file by file in groups.
     The files accepted are scored where they were read; `scored` keeps their results for tonight's outputs."""
@@ -73,6 +80,7 @@ class Batch:
         self.texts: dict[str, str] = {}  # sha256 → submission text, between its check and its ledger row
         self.prepared: dict[str, tuple[Path, tuple[Finding, ...]]] = {}  # sha256 → feedback written ahead
         self.stuck: set[bytes] = set()  # inbox names whose move failed again tonight: reported, not taken again
+        self.committee: dict[str, CommitteeCheck] = {}  # sha256 → a committee workbook's check, until its row
 
     # --- 1. finish what a killed run left, and try again the moves that failed ----------------------------
     def resume(self) -> None:
@@ -318,12 +326,22 @@ class Batch:
                 submission_json=self.texts.pop(sha, None) if outcome == OUTCOME_ACCEPTED else None,
             )
         )
+        merged = self.committee.pop(sha, None)
+        if merged is not None and merged.data is not None and outcome == OUTCOME_ACCEPTED:
+            committee_ledger.record(
+                self.run.ledger, row.id, self.run.config.evaluation.year, merged.fingerprint, merged.data
+            )
         return row
 
     def check(
         self, e: intake.Entry, sha: str, checked: Checked | None = None
     ) -> tuple[str, str | None, int | None, tuple[Finding, ...]]:
-        """The outcome of one file from the pool's check of it, or checked here (a handful of files)."""
+        """The outcome of one file from the pool's check of it, or checked here (a handful of files). A committee
+        workbook is judged as one (`committee_intake`); an agency's file after the year's finalization is rejected."""
+        if is_committee_workbook(e.path):
+            outcome, check = judge_committee_file(self.run.ledger, self.run.config, e.path)
+            self.committee[sha] = check
+            return outcome, None, check.year, check.findings
         if checked is not None:
             result, acc = checked.result, checked.accepted
         else:
@@ -337,11 +355,14 @@ class Batch:
         known = agency is not None and self.run.config.agency(agency) is not None
         folder = folders.owner(e, self.run.config)  # the agency whose folder holds the file; None: the root
         mismatch = folders.mismatch(folder, agency)
-        if acc is not None and known and mismatch is None:
+        closed = (
+            closed_finding(self.run.ledger, self.run.config) if result.year == self.run.config.evaluation.year else None
+        )
+        if acc is not None and known and mismatch is None and closed is None:
             self.texts[sha] = acc.text
             self.scored[sha] = acc.scored
             return OUTCOME_ACCEPTED, agency, result.year, tuple(result.findings)
-        findings = tuple(result.findings)
+        findings = tuple(result.findings) + ((closed,) if closed is not None and acc is not None else ())
         if folder is not None:  # what is wrong with a file in an agency's folder is told to that agency
             agency, findings = folder, (mismatch, *findings) if mismatch else findings
         if not any(f.is_error for f in findings):  # not ok without an error: say so rather than accept
@@ -356,8 +377,8 @@ class Batch:
         archived = outcome == OUTCOME_ACCEPTED or (
             outcome == OUTCOME_DUPLICATE and original is not None and original.outcome == OUTCOME_ACCEPTED
         )
-        if archived and agency:
-            folder = self.run.paths.archive / intake.safe_name(agency)
+        if archived and (agency or sha in self.committee):  # a committee workbook: archive/committee/
+            folder = self.run.paths.archive / intake.safe_name(agency or COMMITTEE_FOLDER)
         else:
             folder = self.run.paths.rejected / f"{at:%Y-%m-%d}"
         for n in range(10000):

@@ -113,6 +113,49 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX files_sha ON files(sha256);
     CREATE INDEX files_agency ON files(agency, outcome);
     """,
+    # The evaluation committee (issue 17): a committee workbook is a row of `files` (archived and hashed like a
+    # submission, agency NULL) with what it merged; the latest accepted one wins. The year's finalization (and any
+    # reopening), and the 변경이력: every change of an agency's total, old → new, with why.
+    """
+    CREATE TABLE committee_files (
+        file_id     INTEGER PRIMARY KEY REFERENCES files(id),
+        year        INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL               -- of the submissions the sheet was made from
+    );
+    CREATE TABLE committee_grades (
+        file_id     INTEGER NOT NULL REFERENCES files(id),
+        agency      TEXT NOT NULL,
+        goal        TEXT NOT NULL,              -- goal number
+        member      TEXT NOT NULL,
+        position    INTEGER NOT NULL,           -- the member's column in the sheet
+        grade       TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,              -- of the goal as graded (scoring.committee.goal_fingerprint)
+        PRIMARY KEY (file_id, agency, goal, member)
+    );
+    CREATE TABLE committee_adjustments (
+        id          INTEGER PRIMARY KEY,
+        file_id     INTEGER NOT NULL REFERENCES files(id),
+        agency      TEXT NOT NULL,
+        points      TEXT NOT NULL,              -- Decimal as text
+        reason      TEXT NOT NULL,
+        basis       TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE finalizations (
+        id          INTEGER PRIMARY KEY,
+        year        INTEGER NOT NULL,
+        action      TEXT NOT NULL CHECK (action IN ('finalize', 'reopen')),
+        final_date  TEXT,                       -- finalize: the date the results say
+        at          TEXT NOT NULL
+    );
+    CREATE TABLE changes (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        agency      TEXT NOT NULL,
+        old_total   TEXT,
+        new_total   TEXT,
+        why         TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

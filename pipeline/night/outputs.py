@@ -18,7 +18,8 @@ from pipeline.core.i18n import Text, tr
 from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED, AgencyResult, ReportInput
 from pipeline.intake import inbox as intake
 from pipeline.mail.outbox import state_digest
-from pipeline.night import faults
+from pipeline.night import committee_ledger, faults
+from pipeline.night.changes import note_changes
 from pipeline.night.context import RunContext
 from pipeline.night.housekeeping import check_one_filesystem, prepare_folders, sweep_temp_files
 from pipeline.night.ledger import FileRow, Ledger
@@ -30,6 +31,7 @@ from pipeline.night.summary import RunSummary
 from pipeline.report.outputs import output_names, write_outputs
 from pipeline.scoring.agency import score_agency
 from pipeline.scoring.city import rank_city
+from pipeline.scoring.committee import apply_committee
 from pipeline.settings.schema import Config
 from pipeline.system import clock
 from pipeline.system.atomic import copy_atomically
@@ -51,6 +53,7 @@ class Outputs:
         self.run = run
         self.scored = scored
         self.report_state: Pending[str] | None = None  # the report's state digest, hashed in a forked child
+        self.record_changes = True  # totals that changed since the last standings go to the 변경이력
 
     def scored_of(self, row: FileRow) -> AgencyResult | None:
         """The agency's own result for its current accepted submission: scored when it was accepted tonight, else
@@ -82,9 +85,17 @@ class Outputs:
             result = self.scored_of(row)
             if result is not None:
                 scored[code] = result
+        config = self.run.config
+        committee = committee_ledger.latest(self.run.ledger, config.evaluation.year)
+        scored = {
+            code: apply_committee(r, committee, config.scoring, config.committee, self.run.lang)
+            for code, r in scored.items()
+        }
         rejected = {r.agency for r in rows if r.outcome == OUTCOME_REJECTED and r.agency} - set(scored)
         rejected &= set(self.run.config.agencies_by_code)
         city = rank_city(self.run.config, scored, rejected)
+        if self.record_changes:
+            note_changes(self.run, city, current, committee)
         latest: dict[str, FileRow] = {}
         for r in rows:
             if r.agency and r.outcome != OUTCOME_DUPLICATE:
@@ -105,6 +116,8 @@ class Outputs:
             current={code: submission_record(r, self.run.lang) for code, r in current.items() if code in scored},
             findings=findings,
             history=history,
+            changes=committee_ledger.changes(self.run.ledger),
+            final=committee_ledger.finalized(self.run.ledger, config.evaluation.year),
         )
 
     def write(self, today: date, mail_next: bool = False) -> ReportInput:
@@ -179,7 +192,9 @@ def read_report_input(config: Config, today: date) -> ReportInput:
         log = RunLog(Path(tmp) / "read.jsonl")
         try:
             run = RunContext(config, config.evaluation.lang, ledger, log, "read", dry_run=False)
-            return Outputs(run, {}).report_input(today)
+            outputs = Outputs(run, {})
+            outputs.record_changes = False
+            return outputs.report_input(today)
         finally:
             log.close()
             ledger.close()

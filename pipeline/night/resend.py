@@ -25,6 +25,10 @@ TRANSIENT: frozenset[str] = frozenset(
         "agency.folder_mismatch",  # the same bytes dropped in the right agency's folder
         "file.internal_error",  # a bug met the file; fixed since
         "file.too_complex",  # the time or memory limit hit under load
+        "evaluation.closed",  # the year reopened (`committee merge --reopen`)
+        "committee.unknown_agency",  # a committee row's agency registered since
+        "committee.unknown_goal",  # … or its goal submitted since
+        "committee.bonus_cap",  # [scoring] max_bonus or [[adjustments]] changed
     }
 )
 """Finding codes of a rejection that the same bytes may not get again; every one is in the catalogue (a test)."""

@@ -76,8 +76,15 @@ GOAL_ALIASES = {
     "no": "number",
     "지표": "indicator",
     "평가등급정성": "grade",
+    "평가등급": "grade",
+    "evaluatorgrade": "grade",
+    "위원평가등급": "grade",
     "증빙": "evidence",
 }
+SELF_GRADE = "grade"
+"""Not a template column since 2026.2 (the committee grades qualitative goals in its own workbook): its headings
+stay known so that a grade typed into an old template, or into a column added by hand, is flagged on its cell
+(`grade.self_assigned`) rather than read as an unknown column."""
 PAST_ALIASES = {"번호": "number", "실적치": "result", "과거실적": "result"}
 DATE1904_OFFSET = 1462
 """Days between the two date systems' day 0: serial n of a 1904 workbook is the 1900 system's n + 1462

@@ -28,8 +28,10 @@ def signed(points: Decimal) -> str:
     return f"{round_cents(points):+.2f}"
 
 
-def adjustments_text(agency: AgencyResult) -> str:
-    return "; ".join(f"{signed(a.points)} {a.reason}".strip() for a in agency.adjustments)
+def adjustments_text(agency: AgencyResult, lang: str = "ko") -> str:
+    """Each adjustment signed, with its reason and where it came from (위원회: the committee sheet; 설정:
+    `[[adjustments]]` of pipeline.toml)."""
+    return "; ".join(f"{signed(a.points)} {a.reason} ({tr(L['source_' + a.source], lang)})" for a in agency.adjustments)
 
 
 def adjustments_sum(agency: AgencyResult) -> Decimal | None:
@@ -81,7 +83,7 @@ def agencies_table(data: ReportInput) -> Table:
                 len(a.goals) if a.status == STATUS_ACCEPTED else None,
                 round_cents(a.score_sum),
                 adjustments_sum(a),
-                adjustments_text(a),
+                adjustments_text(a, lang),
                 round_cents(a.total),
                 a.grade or "",
                 a.rank,

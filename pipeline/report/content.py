@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pipeline.core.model import ReportInput
 from pipeline.report.agencies_sheet import agencies_table
+from pipeline.report.changes_sheet import changes_table, final_summary
 from pipeline.report.goals_sheet import goals_table
 from pipeline.report.ledger_sheets import findings_table, submissions_table
 from pipeline.report.shapes import WorkbookContent
@@ -19,6 +20,12 @@ def workbook_content(data: ReportInput) -> WorkbookContent:
         title=data.title,
         lang=data.lang,
         generated_at=data.generated_at,
-        summary=summary_content(data),
-        tables=(agencies_table(data), goals_table(data), findings_table(data), submissions_table(data)),
+        summary=final_summary(summary_content(data), data),
+        tables=(
+            agencies_table(data),
+            goals_table(data),
+            findings_table(data),
+            submissions_table(data),
+            changes_table(data),
+        ),
     )

@@ -29,7 +29,9 @@ def goal_actual(result: GoalResult, lang: str) -> Value:
             return None
         return tr(ACHIEVED["achieved" if goal.achieved else "missed"], lang)
     if goal.method == "qualitative":
-        return choice_label("grade", goal.grade, lang) if goal.grade else tr(L["pending"], lang)
+        if goal.grade:
+            return choice_label("grade", goal.grade, lang)
+        return tr(L["pending"] if result.pending else L["committee_graded"], lang)
     return goal.actual
 
 

@@ -56,6 +56,8 @@ L: dict[str, Text] = {
     "score_sum": ("득점 합계", "Sum of scores"),
     "adjustment": ("가감점", "Adjustments"),
     "adjustment_reasons": ("가감점 사유", "Adjustment reasons"),
+    "source_committee": ("위원회", "committee"),
+    "source_settings": ("설정", "settings"),
     "total": ("총점", "Total"),
     "grade": ("등급", "Grade"),
     "excellent_col": ("우수기관", "Excellent"),
@@ -102,6 +104,7 @@ L: dict[str, Text] = {
     "superseded_by": ("대체한 제출(해시)", "Superseded by"),
     "reason": ("사유", "Reason"),
     # values
+    "committee_graded": ("위원회 평정", "committee graded"),
     "pending": ("평가대기", "pending"),
     "mark_excellent": ("○", "Yes"),
     "mark_provisional": ("잠정", "prov."),

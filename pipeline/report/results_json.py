@@ -86,7 +86,10 @@ def agency_document(agency: AgencyResult, record: SubmissionRecord | None) -> di
         "supervising_dept": agency.supervising_dept,
         "status": agency.status,
         "score_sum": number(agency.score_sum, round_cents),
-        "adjustments": [{"points": number(a.points, round_cents), "reason": a.reason} for a in agency.adjustments],
+        "adjustments": [
+            {"points": number(a.points, round_cents), "reason": a.reason, "source": a.source}
+            for a in agency.adjustments
+        ],
         "total": number(agency.total, round_cents),
         "grade": agency.grade,
         "rank": agency.rank,
@@ -109,6 +112,8 @@ def results_document(data: ReportInput) -> dict[str, Any]:
         "title": data.title,
         "generated_at": timestamp(data.generated_at),
         "lang": data.lang,
+        "final": data.final is not None,
+        "final_date": data.final.isoformat() if data.final else None,
         "agencies": [
             agency_document(a, data.current.get(a.code) if a.status == STATUS_ACCEPTED else None) for a in agencies
         ],

@@ -40,6 +40,8 @@ _TOTAL: Text = ("총점", "total")
 _CAPPED: Text = ("(상한 {bound})", "(capped at {bound})")
 _FLOORED: Text = ("(하한 0)", "(floored at 0)")
 _PROVISIONAL: Text = (" — 잠정 (정성평가 등급 대기)", " — provisional (qualitative grade pending)")
+ADJUSTMENT_SOURCE: dict[str, Text] = {"committee": ("위원회", "committee")}
+"""Where an adjustment came from, shown beside its reason; those of pipeline.toml ("settings") read as before."""
 _NO_ACCEPTED: Text = (" (승인된 제출 없음)", " (no accepted submission)")
 
 
@@ -88,10 +90,15 @@ def score_text(weight: Decimal, score: Decimal, lang: str) -> str:
 def _signed_terms(adjustments: Iterable[AdjustmentApplied], lang: str) -> str:
     parts = []
     for adj in adjustments:
+        reason = (
+            f"{adj.reason}, {tr(ADJUSTMENT_SOURCE[adj.source], lang)}"
+            if adj.source in ADJUSTMENT_SOURCE
+            else adj.reason
+        )
         if adj.points >= 0:
-            parts.append(" + " + tr(_BONUS, lang, points=fmt(adj.points), reason=adj.reason))
+            parts.append(" + " + tr(_BONUS, lang, points=fmt(adj.points), reason=reason))
         else:
-            parts.append(f" {MINUS} " + tr(_PENALTY, lang, points=fmt(-adj.points), reason=adj.reason))
+            parts.append(f" {MINUS} " + tr(_PENALTY, lang, points=fmt(-adj.points), reason=reason))
     return "".join(parts)
 
 

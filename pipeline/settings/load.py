@@ -28,10 +28,12 @@ from pipeline.settings.schema import (
     Adjustment,
     Agency,
     Batch,
+    Committee,
     Config,
     Evaluation,
     Excellence,
     Mail,
+    Member,
     Paths,
     Scoring,
     Smtp,
@@ -192,7 +194,7 @@ class _Parser:
     def config(self, data: dict, source: Path) -> Config:
         self.unknown_keys(
             data,
-            {"evaluation", "agencies", "scoring", "adjustments", "paths", "batch", "mail"},
+            {"evaluation", "agencies", "scoring", "adjustments", "paths", "batch", "mail", "committee"},
             tr(KEY["top_level"], self.lang),
         )
         evaluation = self.evaluation(self.table(data, "evaluation", "[evaluation]", required=True))
@@ -207,6 +209,7 @@ class _Parser:
             paths=self.paths(self.table(data, "paths", "[paths]")),
             batch=self.batch(self.table(data, "batch", "[batch]")),
             mail=self.mail(self.table(data, "mail", "[mail]")),
+            committee=self.committee(self.table(data, "committee", "[committee]")),
         )
 
     def evaluation(self, t: dict) -> Evaluation:
@@ -419,6 +422,33 @@ class _Parser:
             max_attachment_mb=max_attachment,
             smtp=smtp,
         )
+
+    def committee(self, t: dict) -> Committee:
+        w = "[committee]"
+        self.unknown_keys(t, toml_keys(Committee) | {"members"}, w)
+        quorum = self.get(t, "quorum", int, w, Committee.quorum)
+        trim_from = self.get(t, "trim_from", int, w, Committee.trim_from)
+        if quorum < 1:
+            raise self.fail(f"{w}.quorum", "positive")
+        if trim_from < 3:
+            raise self.fail(f"{w}.trim_from", "at_least", least=3)
+        items = t.get("members", [])
+        if not isinstance(items, list) or not all(isinstance(m, dict) for m in items):
+            raise self.fail("[[committee.members]]", "list_of_tables")
+        members = []
+        for i, m in enumerate(items, start=1):
+            wm = f"[[committee.members]] #{i}"
+            self.unknown_keys(m, toml_keys(Member), wm)
+            email = self.get(m, "email", str, wm, "")
+            members.append(
+                Member(name=self.get(m, "name", str, wm), email=self.email(email, f"{wm}.email") if email else "")
+            )
+        names = [m.name for m in members]
+        if len(set(names)) != len(names):
+            raise self.fail(
+                "[[committee.members]]", "duplicate_member", value=repr(next(n for n in names if names.count(n) > 1))
+            )
+        return Committee(quorum=quorum, trim_from=trim_from, members=tuple(members))
 
     def choice(self, t: dict, key: str, choices: tuple[str, ...] | dict[str, int], where: str, default: str) -> str:
         value = self.get(t, key, str, where, default)

@@ -107,6 +107,8 @@ KEY: dict[str, Text] = {
     "positive": ("0보다 커야 합니다", "must be more than 0"),
     "unknown_rule": ("알 수 없는 규칙 {rule} (쓸 수 있는 규칙: {known})", "unknown rule {rule} (known: {known})"),
     "at_least_one": ("1 이상이어야 합니다", "must be at least 1"),
+    "at_least": ("{least} 이상이어야 합니다", "must be at least {least}"),
+    "duplicate_member": ("평가위원 이름 {value}이(가) 두 번 있습니다", "member name {value} appears twice"),
     "list_of_tables": ("[[이름]] 표의 목록으로 써야 합니다", "must be a list of tables"),
     "unknown_agency": (
         "등록되지 않은 기관코드 {code} (등록된 코드: {known})",

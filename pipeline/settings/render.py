@@ -22,9 +22,11 @@ from pipeline.settings.schema import (
     Adjustment,
     Agency,
     Batch,
+    Committee,
     Config,
     Evaluation,
     Mail,
+    Member,
     Paths,
     Scoring,
     toml_key,
@@ -53,6 +55,7 @@ def render_config(
     min_file_age_seconds: float = Batch.min_file_age_seconds,
     office: str = Mail.sender,
     agency_folders: bool = Batch.agency_folders,
+    members: Iterable[Member] = (),
 ) -> str:
     """The commented pipeline.toml: every setting present with its default, so nothing is hidden.
 
@@ -60,9 +63,10 @@ def render_config(
     """
     agencies, adjustments = tuple(agencies), tuple(adjustments)
     batch = Batch(min_file_age_seconds=min_file_age_seconds, agency_folders=agency_folders)
-    settings = _settings(agencies, year, deadline, adjustments, batch, office)
+    committee = Committee(members=tuple(members))
+    settings = _settings(agencies, year, deadline, adjustments, batch, office, committee)
     # Comments line up as in the file of the defaults (`pipeline init`'s): a value given per call keeps that spacing.
-    reference = _settings(agencies, year, deadline, adjustments, Batch(), Mail.sender)
+    reference = _settings(agencies, year, deadline, adjustments, Batch(), Mail.sender, committee)
     return "\n".join([_HEADER, *_tables("", settings, reference)])
 
 
@@ -73,6 +77,7 @@ def _settings(
     adjustments: tuple[Adjustment, ...],
     batch: Batch,
     office: str,
+    committee: Committee,
 ) -> Config:
     """The defaults, with what is given per call filled in."""
     return Config(
@@ -88,6 +93,7 @@ def _settings(
         paths=Paths(),
         batch=batch,
         mail=Mail(sender=office, to=(office,)),
+        committee=committee,
     )
 
 
@@ -100,7 +106,8 @@ def _tables(name: str, settings: Any, reference: Any) -> Iterator[str]:
             continue
         key, value = toml_key(f), getattr(settings, f.name)
         if f.metadata.get("table_array"):
-            later.append(_table_array(key, value, f))
+            nested = f.metadata.get("nested") and name
+            later.append(_table_array(f"{name}.{key}" if nested else key, value, f))
         elif is_dataclass(value):
             later.append(_tables(f"{name}.{key}" if name else key, value, getattr(reference, f.name)))
         elif value is not None:

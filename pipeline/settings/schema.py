@@ -27,12 +27,14 @@ def setting(
     toml: bool = True,
     table_array: bool = False,
     when_empty: str = "",
+    nested: bool = False,
 ) -> Any:
     """A settings field: its default, and how the commented pipeline.toml shows it.
 
     `comment` goes beside the key (a second line lines up under the first), `above` on the line(s) before it;
     `key` is the TOML key when it differs from the field name; `toml=False` keeps the field out of the file.
-    A `table_array` is written at the top level as `[[name]]` tables, or as `when_empty` when it has no item.
+    A `table_array` is written at the top level as `[[name]]` tables (`[[table.name]]` when `nested`), or as
+    `when_empty` when it has no item.
     """
     metadata = {
         "comment": comment,
@@ -41,6 +43,7 @@ def setting(
         "toml": toml,
         "table_array": table_array,
         "when_empty": when_empty,
+        "nested": nested,
     }
     if factory is not MISSING:
         return field(default_factory=factory, metadata=metadata)
@@ -227,6 +230,34 @@ class Mail:
 
 
 @dataclass(frozen=True)
+class Member:
+    name: str
+    email: str = ""
+
+
+NO_MEMBERS = """\
+# [[committee.members]]    # one table per member of the evaluation committee (평가위원)
+# name = "평가위원 1"
+# email = "member1@example.go.kr"   # optional: `pipeline committee sheet --send` mails the sheet here
+"""
+
+
+@dataclass(frozen=True)
+class Committee:
+    quorum: int = setting(3, comment="a qualitative goal is pending until this many members graded it")
+    trim_from: int = setting(
+        5, comment="with at least this many grades, the highest and the lowest are dropped (최고·최저 제외)"
+    )
+    members: tuple[Member, ...] = setting(
+        (),
+        table_array=True,
+        nested=True,
+        when_empty=NO_MEMBERS,
+        above="The evaluation committee's members: one grade column each in the committee sheet (정성평가 평정표).",
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     home: Path = setting(toml=False)
     source: Path = setting(toml=False)
@@ -239,6 +270,7 @@ class Config:
     paths: Paths
     batch: Batch
     mail: Mail
+    committee: Committee = setting(factory=Committee)
 
     def agency(self, code: str) -> Agency | None:
         return self.agencies_by_code.get(code)

@@ -24,7 +24,6 @@ from pipeline.core.layout import (
     HEADER_ROW,
     METHODS,
     PAST_COLUMNS,
-    QUALITATIVE_GRADES,
     SHEET_AGENCY,
     SHEET_GOALS,
     SHEET_GUIDE,
@@ -103,8 +102,8 @@ GUIDE_LINES = (
         "6. Numeric cells hold numbers only (units go in 'Unit'). For % indicators use unit % and type 85 or 85%.",
     ),
     (
-        "7. 평가등급 칸은 평가위원이 적습니다. 비워 두세요.",
-        "7. The evaluator grade column is filled by the evaluators: leave it blank.",
+        "7. 정성평가 목표의 등급은 평가위원회가 따로 매깁니다. 등급 칸을 만들지 마세요.",
+        "7. The committee grades qualitative goals in its own workbook: do not add a grade column.",
     ),
     (
         "8. 실적의 근거(증빙자료)를 꼭 적어 주세요. 시트 이름과 제목 줄은 바꾸지 마세요.",
@@ -384,7 +383,6 @@ def _goal_sheet(ws, lang: str, styles: _Styles, goals: list[Mapping[str, Any]]) 
         "method": [choice_label("method", m, lang) for m in METHODS],
         "direction": [choice_label("direction", d, lang) for d in ("higher", "lower")],
         "major": ["Y", "N"],
-        "grade": [choice_label("grade", g, lang) for g in QUALITATIVE_GRADES],
     }
     for i, col in enumerate(GOAL_COLUMNS, start=1):
         letter = column_letter(i)

@@ -20,13 +20,12 @@ from pipeline.core.layout import (
     GOAL_COLUMNS,
     METHODS,
     PAST_COLUMNS,
-    QUALITATIVE_GRADES,
     QUANTITATIVE_METHODS,
     YES_NO,
 )
 from pipeline.core.model import AgencyInfo, Goal, Source, Submission
 from pipeline.read import normalize as nz
-from pipeline.read.workbook import RawCell, RawRow, RawWorkbook
+from pipeline.read.workbook import SELF_GRADE, RawCell, RawRow, RawWorkbook
 from pipeline.validate.number_range import RANGE_PARAMS, in_range
 
 WEIGHT_UNITS = frozenset({"", "점", "%"})
@@ -41,7 +40,6 @@ METHOD_ALIASES = {
     "targetratio": "ratio",
 }
 DIRECTION_ALIASES = {"↑": "higher", "↓": "lower", "상향(클수록좋음)": "higher", "하향(작을수록좋음)": "lower"}
-GRADE_ALIASES = {"verypoor": "아주미흡", "매우미흡": "아주미흡"}
 
 
 @dataclass(slots=True)
@@ -165,6 +163,9 @@ class Work:
 
     def _goal_row(self, raw_row: RawRow) -> GoalRow:
         cells = raw_row.cells
+        grade = cells.get(SELF_GRADE)  # the old template's 평가등급 column, or one added by hand
+        if grade is not None and not grade.empty:
+            self.add("grade.self_assigned", grade.source, value=grade.value)
         values: dict[str, Value] = {}
         values["method"] = self.typed(cells["method"], lambda v: nz.parse_choice(METHODS, v, METHOD_ALIASES))[0]
         values["unit"] = self.typed(cells["unit"], nz.parse_text)[0]
@@ -184,8 +185,6 @@ class Work:
                 values[col.key] = self.typed(cell, nz.parse_yes_no, **choices(YES_NO))[0]
             elif col.key == "direction":
                 values[col.key] = self.typed(cell, lambda v: nz.parse_choice(DIRECTIONS, v, DIRECTION_ALIASES))[0]
-            elif col.key == "grade":
-                values[col.key] = self.typed(cell, lambda v: nz.parse_choice(QUALITATIVE_GRADES, v, GRADE_ALIASES))[0]
             else:
                 values[col.key] = self.typed(cell, nz.parse_text)[0]
         return row
@@ -264,7 +263,6 @@ class Work:
             floor=v["floor"],
             actual=v["actual"] if quantitative else None,
             achieved=g.achieved.value if g.achieved is not None and g.achieved.ok else None,
-            grade=v["grade"] if method == "qualitative" else None,
             past=tuple(r for _, r in past.get(v["number"] or "", ())) if method == "deviation" else (),
             highlights=v["highlights"] or "",
             evidence=v["evidence"] or "",

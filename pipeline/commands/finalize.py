@@ -1,0 +1,59 @@
+"""`pipeline finalize [--date D]`: the year's results are confirmed (확정). The consolidated workbook and
+results.json say so with the date; every agency is mailed its own final result and the office the workbook; later
+files of the year are recorded and rejected (`evaluation.closed`); a committee merge needs `--reopen`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+from pipeline.commands.run import take_lock
+from pipeline.core.i18n import Text, tr
+from pipeline.core.printable import printable
+from pipeline.exit_codes import Exit
+from pipeline.night import faults
+from pipeline.night.finalize import finalize
+from pipeline.settings.load import ConfigError
+from pipeline.settings.schema import Config
+from pipeline.system import clock
+
+__all__ = ["finalize_command"]
+
+T_DONE: Text = ("{year}년 결과를 {date}자로 확정했습니다.", "the {year} results are confirmed as of {date}.")
+T_MAIL: Text = (
+    "결과 메일 {queued}통 (발송 {sent}, 재시도 {temporary}, 실패 {permanent})",
+    "result mail: {queued} (sent {sent}, to retry {temporary}, failed {permanent})",
+)
+T_FAILED: Text = ("확정하지 못했습니다: {error}", "could not finalize: {error}")
+
+
+def finalize_command(config: Config, final: date | None, lang: str) -> int:
+    """0 done, 75 locked / mail to retry / ledger busy, 78 config, 1 unexpected."""
+    lock = take_lock(config, "finalize", lang)
+    if isinstance(lock, int):
+        return lock
+    day = final or clock.now().date()
+    try:
+        summary, queued, delivery = finalize(config, lang, day)
+    except ConfigError as exc:
+        print(f"pipeline: {exc}", file=sys.stderr)
+        return Exit.CONFIG
+    except Exception as exc:
+        line = faults.temporary(exc, lang, config.paths.state)
+        print(f"pipeline: {line or tr(T_FAILED, lang, error=repr(exc))}", file=sys.stderr)
+        return Exit.TEMPORARY if line else Exit.BUG
+    finally:
+        lock.release()
+    for problem in summary.problems:
+        print(f"  ! {printable(problem)}", file=sys.stderr)
+    print(tr(T_DONE, lang, year=config.evaluation.year, date=day.isoformat()))
+    print(summary.outputs.get("workbook", ""))
+    print(summary.outputs.get("results_json", ""))
+    if delivery is not None:
+        for problem in delivery.problems:
+            print(f"  ! {printable(problem)}", file=sys.stderr)
+        values = {"sent": delivery.sent, "temporary": delivery.temporary, "permanent": delivery.permanent}
+        print(tr(T_MAIL, lang, queued=queued, **values))
+        if delivery.temporary:
+            return Exit.TEMPORARY
+    return Exit.OK
