@@ -170,6 +170,26 @@ class FindingRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PreviousGoal:
+    """A goal's actual of the year before: a number, 달성/미달성 (`achieved`) or the evaluators' grade."""
+
+    actual: Decimal | None = None
+    achieved: bool | None = None
+    grade: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousAgency:
+    """An agency's result of the year before, as its closed year's results.json gives it."""
+
+    year: int
+    total: Decimal | None
+    grade: str | None
+    rank: int | None
+    goals: dict[tuple[str, str], PreviousGoal] = field(default_factory=dict)  # (number, indicator) → actual
+
+
+@dataclass(frozen=True, slots=True)
 class ReportInput:
     city: CityResult
     title: str
@@ -178,3 +198,5 @@ class ReportInput:
     current: dict[str, SubmissionRecord]  # agency code -> its current accepted submission
     findings: tuple[FindingRow, ...] = ()
     history: tuple[SubmissionRecord, ...] = ()
+    previous: dict[str, PreviousAgency] | None = None  # agency code → last year's result; None: no closed year
+    departments: tuple[str, ...] = ()  # the configured 감독부서, in the file's order

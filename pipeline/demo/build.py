@@ -54,6 +54,7 @@ def demo_config_text(lang: str = "ko") -> str:
         adjustments=city.ADJUSTMENTS,
         min_file_age_seconds=0,
         office=city.OFFICE,
+        departments=city.DEPARTMENTS,
     )
     if lang == "en":
         text = re.sub(r'(?m)^lang = "ko"', 'lang = "en"', text, count=1)
