@@ -366,13 +366,23 @@ def receipt_message(
         lines.append(tr(T_RECEIPT_NO_SCORE, lang))
     lines += ["", tr(T_RECEIPT_NOT_YOU, lang)]
     subject = tr(T_RECEIPT_SUBJECT, lang, title=_title(config), agency=name)
-    return compose(
+    message = compose(
         config.mail.sender,
         [address(agency.name, agency.email)],
         subject,
         "\n".join(lines) + _footer(config, lang),
         None,
     )
+    return with_department_cc(message, config, agency) if agency_result is not None else message
+
+
+def with_department_cc(message: EmailMessage, config: Config, agency: Agency) -> EmailMessage:
+    """The agency's supervising department (`[[departments]]`) copied on a mail that carries its result: the
+    city's own address from the settings, never one from a submitted file."""
+    department = config.department(agency.supervising_dept)
+    if department is not None:
+        message["Cc"] = address(department.name, department.email)
+    return message
 
 
 def reminder_message(

@@ -182,14 +182,14 @@ class Outputs:
         )
 
 
-def read_report_input(config: Config, today: date) -> ReportInput:
+def read_report_input(config: Config, today: date, lang: str | None = None) -> ReportInput:
     """What `pipeline report` would render today, read from the ledger without the lock, without writing
     anything (a throw-away run log): for the benchmarks and the tests that compare renderings."""
     ledger = Ledger.open(config.paths.state)
     with tempfile.TemporaryDirectory() as tmp:
         log = RunLog(Path(tmp) / "read.jsonl")
         try:
-            run = RunContext(config, config.evaluation.lang, ledger, log, "read", dry_run=False)
+            run = RunContext(config, lang or config.evaluation.lang, ledger, log, "read", dry_run=False)
             return Outputs(run, {}).report_input(today)
         finally:
             log.close()

@@ -18,6 +18,7 @@ from pipeline.core.model import AgencyResult, Goal, PreviousAgency, PreviousGoal
 from pipeline.core.rounding import round_cents
 from pipeline.report.meeting_labels import M
 from pipeline.report.shapes import Column, Value
+from pipeline.settings.home import year_folder
 
 __all__ = [
     "RESULTS_NAME",
@@ -30,7 +31,6 @@ __all__ = [
     "year_folder",
 ]
 
-YEARS_DIR = "years"
 RESULTS_NAME = "results.json"
 UP, DOWN, SAME = "▲", "▼", "-"
 
@@ -38,11 +38,6 @@ T_UNREADABLE: Text = (
     "지난해({year}) 결과 {path}를 읽지 못해 전년 비교 없이 만들었습니다: {error}",
     "last year's ({year}) results {path} could not be read, so there is no comparison with last year: {error}",
 )
-
-
-def year_folder(home: Path, year: int) -> Path:
-    """Where a closed year is kept, read only: `<home>/years/<year>/`."""
-    return Path(home) / YEARS_DIR / str(year)
 
 
 def _decimal(value: Any) -> Decimal | None:
