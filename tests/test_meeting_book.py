@@ -7,7 +7,7 @@ hand as a results.json document, so a comparison is checked against numbers a pe
 |---|---|---|---|
 | A01 광주도시철도공사 | 1 | 90.5, S, 3 | ▲2 |
 | A02 광주도시공사 | 2 | 88, A, 2 | - |
-| B01 광주그린카진흥원 | 2 | (not evaluated in 2025) | nothing |
+| B01 광주그린카진흥원 | 2 | (missing in 2025: no result) | nothing |
 | B02 광주신용보증재단 | 4 | 95.25, S, 1 | ▼3 |
 """
 
@@ -51,6 +51,7 @@ LAST_YEAR = {
         },
         {"code": "A02", "total": 88, "grade": "A", "rank": 2, "goals": []},
         {"code": "B02", "total": 95.25, "grade": "S", "rank": 1, "goals": []},
+        {"code": "B01", "total": None, "grade": None, "rank": None, "status": "missing", "goals": []},
     ],
 }
 
@@ -259,3 +260,20 @@ def test_an_agency_naming_an_unlisted_department_is_a_configuration_error(tmp_pa
     line = str(caught.value)
     assert line.startswith("pipeline.toml: [[agencies]] #2.supervising_dept") and "'미래차산업과'" in line
     assert ("[[departments]]에 없습니다" if lang == "ko" else "is not listed in [[departments]]") in line
+
+
+def test_the_department_is_copied_on_its_agencys_receipt_with_a_result(tmp_path: Path) -> None:
+    from pipeline.mail.messages import receipt_message
+    from pipeline.mail.mime import envelope
+    from pipeline.settings.load import parse_config
+    from pipeline.settings.schema import Department
+
+    listed = (Department("교통정책과", "traffic@city.example.kr"), Department("미래차산업과", "car@city.example.kr"))
+    config = parse_config(departments_text(*listed), home=tmp_path)
+    data = city_input()
+    gmrt = config.agency("GMRT")
+    with_result = receipt_message(config, gmrt, data.current["A01"], data.city.agencies[0], "ko")
+    assert envelope(with_result)[1] == [gmrt.email, "traffic@city.example.kr"]
+    assert with_result["Cc"].addresses[0].display_name == "교통정책과"
+    replaced = receipt_message(config, gmrt, data.current["A01"], None, "ko")  # no result: nothing to copy
+    assert replaced["Cc"] is None and envelope(replaced)[1] == [gmrt.email]

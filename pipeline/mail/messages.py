@@ -366,23 +366,21 @@ def receipt_message(
         lines.append(tr(T_RECEIPT_NO_SCORE, lang))
     lines += ["", tr(T_RECEIPT_NOT_YOU, lang)]
     subject = tr(T_RECEIPT_SUBJECT, lang, title=_title(config), agency=name)
-    message = compose(
+    return compose(
         config.mail.sender,
         [address(agency.name, agency.email)],
         subject,
         "\n".join(lines) + _footer(config, lang),
         None,
+        cc=department_cc(config, agency) if agency_result is not None else (),
     )
-    return with_department_cc(message, config, agency) if agency_result is not None else message
 
 
-def with_department_cc(message: EmailMessage, config: Config, agency: Agency) -> EmailMessage:
-    """The agency's supervising department (`[[departments]]`) copied on a mail that carries its result: the
+def department_cc(config: Config, agency: Agency) -> list[str]:
+    """The agency's supervising department (`[[departments]]`), copied on a mail that carries its result: the
     city's own address from the settings, never one from a submitted file."""
     department = config.department(agency.supervising_dept)
-    if department is not None:
-        message["Cc"] = address(department.name, department.email)
-    return message
+    return [] if department is None else [address(department.name, department.email)]
 
 
 def reminder_message(

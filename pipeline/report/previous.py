@@ -50,10 +50,13 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def previous_results(document: dict[str, Any]) -> dict[str, PreviousAgency]:
-    """Agency code → its result in a results.json document (`docs/results-json.md`)."""
+    """Agency code → its result in a results.json document (`docs/results-json.md`); an agency without a total
+    that year (미제출, 반려) had no result to compare with, and is left out."""
     year = int(document["evaluation_year"])
     out = {}
     for a in document["agencies"]:
+        if a.get("total") is None:
+            continue
         goals = {
             (str(g["number"]), str(g["indicator"])): PreviousGoal(
                 actual=_decimal(g.get("actual")), achieved=g.get("achieved"), grade=g.get("evaluator_grade")
