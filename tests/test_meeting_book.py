@@ -277,3 +277,30 @@ def test_the_department_is_copied_on_its_agencys_receipt_with_a_result(tmp_path:
     assert with_result["Cc"].addresses[0].display_name == "교통정책과"
     replaced = receipt_message(config, gmrt, data.current["A01"], None, "ko")  # no result: nothing to copy
     assert replaced["Cc"] is None and envelope(replaced)[1] == [gmrt.email]
+
+
+def test_goals_sheet_shows_last_years_actual_of_a_goal_that_existed_last_year() -> None:
+    from pipeline.report.goals_sheet import goals_table
+
+    assert "전년 실적" not in [c.label for c in goals_table(city_input()).columns]
+    table = goals_table(last_year_input())
+    assert table.columns[-1].label == "전년 실적"
+    last = {(row[0], row[1]): row[-1] for row in table.rows}
+    assert last[("광주도시철도공사", "1")] == D(3100)  # same number and indicator as last year
+    assert last[("광주도시철도공사", "2")] is None and last[("광주도시공사", "1")] is None
+
+
+def test_the_hand_out_never_splits_an_agency_across_pages(tmp_path: Path) -> None:
+    """Twelve excellent agencies, each with half a page of achievements: two to a page, breaks between them."""
+    data = city_input()
+    a01 = data.city.agencies[0]
+    long = "지역 기업과 함께 만든 성과를 길게 적은 문장입니다 " * 3
+    goals = tuple(with_highlights(ratio(str(i), 10, 10, 10, "100.00"), f"{i}. {long}") for i in range(1, 13))
+    many = tuple(replace(a01, code=f"X{i:02}", name=f"기관{i:02}", goals=goals) for i in range(12))
+    data = replace(data, city=replace(data.city, agencies=many))
+    wb = openpyxl.load_workbook(write_outputs(data, tmp_path).workbook)
+    ws = wb["우수사례"]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    headings = [c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("기관")]
+    assert len(headings) == 12 and len(breaks) == 5  # 2 agencies a page: 6 pages
+    assert [b + 1 for b in breaks] == headings[2::2]  # each page starts with an agency's heading

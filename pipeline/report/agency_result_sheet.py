@@ -37,10 +37,18 @@ def _rank_text(rank: int | None, n: int, lang: str) -> str:
     return tr(M["of"], lang, rank=rank, n=n) if rank is not None else "-"
 
 
-def _facts(data: ReportInput, a: AgencyResult) -> list[tuple[str, Value]]:
+def ranked_counts(data: ReportInput) -> dict[str | None, int]:
+    """How many agencies are ranked, overall (key None) and in each group: the "of n" of a rank."""
+    counts: dict[str | None, int] = {None: 0}
+    for x in data.city.agencies:
+        if x.rank is not None:
+            counts[None] += 1
+            counts[x.group] = counts.get(x.group, 0) + 1
+    return counts
+
+
+def _facts(data: ReportInput, a: AgencyResult, counts: dict[str | None, int]) -> list[tuple[str, Value]]:
     lang = data.lang
-    ranked = [x for x in data.city.agencies if x.rank is not None]
-    in_group = [x for x in ranked if x.group == a.group]
     facts: list[tuple[str, Value]] = [
         (tr(L["agency"], lang), a.name),
         (tr(L["code"], lang), a.code),
@@ -50,8 +58,8 @@ def _facts(data: ReportInput, a: AgencyResult) -> list[tuple[str, Value]]:
         (tr(L["score_sum"], lang), round_cents(a.score_sum)),
         (tr(L["total"], lang), round_cents(a.total)),
         (tr(L["grade"], lang), a.grade or "-"),
-        (tr(M["rank_overall"], lang), _rank_text(a.rank, len(ranked), lang)),
-        (tr(M["rank_in_group"], lang, group=a.group), _rank_text(a.group_rank, len(in_group), lang)),
+        (tr(M["rank_overall"], lang), _rank_text(a.rank, counts[None], lang)),
+        (tr(M["rank_in_group"], lang, group=a.group), _rank_text(a.group_rank, counts.get(a.group, 0), lang)),
     ]
     if a.provisional:
         facts.append((tr(L["provisional_col"], lang), tr(L["note_provisional"], lang)))
@@ -97,15 +105,17 @@ def _goals(data: ReportInput, a: AgencyResult) -> Table:
     return Table(sheet="", columns=tuple(columns), rows=tuple(rows))
 
 
-def agency_sheet(data: ReportInput, agency: AgencyResult) -> AgencySheet:
-    """One agency's page (any agency; one without an accepted submission shows its status and no goals)."""
+def agency_sheet(data: ReportInput, agency: AgencyResult, counts: dict[str | None, int] | None = None) -> AgencySheet:
+    """One agency's page (any agency; one without an accepted submission shows its status and no goals).
+    `counts`: `ranked_counts(data)`, computed once when every agency's page is made."""
     lang = data.lang
+    counts = ranked_counts(data) if counts is None else counts
     adjustments = tuple(f"{signed(x.points)} {x.reason}".strip() for x in agency.adjustments)
     return AgencySheet(
         sheet=tr(SHEETS_MEETING["agency_result"], lang),
         title=tr(M["result_title"], lang, title=data.title, name=agency.name),
         as_of=tr(L["as_of"], lang, when=f"{wall_time(data.generated_at):%Y-%m-%d %H:%M}", year=data.city.year),
-        facts=tuple(_facts(data, agency)),
+        facts=tuple(_facts(data, agency, counts)),
         goals_heading=tr(M["goals_heading"], lang),
         goals=_goals(data, agency),
         adjustments_heading=tr(M["adjustments_heading"], lang),

@@ -13,8 +13,13 @@ from pipeline.report.xlsx_cells import EXCELLENT_FILL, SECTION_COLOR, Styles, wr
 __all__ = ["write_best"]
 
 LINE_HEIGHT = 15.0
-PER_PAGE = 2
-"""Agencies per printed page: each gets half a page (`best_practices_sheet.LINES_PER_AGENCY`)."""
+HEADING_HEIGHT = 22.0
+BLANK_HEIGHT = 15.0
+PAGE_POINTS = 680.0
+"""Room for rows on an A4 portrait page within the margins, header and footer (842 pt tall), a little spared:
+an agency that would not fit in what is left of a page starts the next one, so none is split across pages
+(each fits half a page: `best_practices_sheet.LINES_PER_AGENCY`)."""
+TITLE_POINTS = 30.0 + 2 * 15.0
 
 
 def write_best(workbook: Any, styles: Styles, best: BestPractices) -> None:
@@ -32,12 +37,16 @@ def write_best(workbook: Any, styles: Styles, best: BestPractices) -> None:
     text = styles.get(text_wrap=True, valign="top")
     row = 3
     breaks = []
+    used = TITLE_POINTS
     if not best.entries:
         write_text(ws, row, 1, best.empty, text)
-    for i, entry in enumerate(best.entries):
-        if i and i % PER_PAGE == 0:
+    for entry in best.entries:
+        height = HEADING_HEIGHT + sum(printed_lines(line) * LINE_HEIGHT + 2 for line in entry.lines) + BLANK_HEIGHT
+        if used + height > PAGE_POINTS:
             breaks.append(row)
-        ws.set_row(row, 22)
+            used = 0.0
+        used += height
+        ws.set_row(row, HEADING_HEIGHT)
         ws.merge_range(row, 0, row, 1, "", heading)
         write_text(ws, row, 0, entry.heading, heading)
         row += 1
@@ -46,6 +55,7 @@ def write_best(workbook: Any, styles: Styles, best: BestPractices) -> None:
             write_text(ws, row, 1, line, text)
             ws.set_row(row, printed_lines(line) * LINE_HEIGHT + 2)
             row += 1
+        ws.set_row(row, BLANK_HEIGHT)
         row += 1  # a blank line between agencies
     if breaks:
         ws.set_h_pagebreaks(breaks)
