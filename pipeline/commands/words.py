@@ -76,16 +76,16 @@ HELP: dict[str, Text] = {
         "Rebuild today's outputs (workbook, results.json) from the ledger without touching the inbox.",
     ),
     "report.agency": (
-        "이 기관의 기관별 결과표(A4 한 쪽) 하나만 만듭니다: outbox/<날짜>/기관별/<코드>_<기관명>_결과.xlsx",
-        "Make this agency's one-page result (기관별 결과표) only: outbox/<date>/기관별/<code>_<name>_결과.xlsx",
+        "이 기관의 기관별 결과표(A4 한 쪽) 하나만 오늘의 outbox 폴더에 만듭니다.",
+        "Make only this agency's one-page result, in today's outbox folder.",
     ),
     "rollover": (
-        "평가연도를 마감합니다: 처리 기록과 결과물을 years/<연도>/에 읽기 전용으로 보관하고, "
+        "평가연도를 마감합니다: 처리 기록과 결과물을 years 폴더에 연도별로 읽기 전용으로 보관하고, "
         "[evaluation] year를 다음 해로 올리고, 올해 목표를 채운 다음 해 계획 양식을 만듭니다.",
-        "Close the evaluation year: keep its ledger and outputs read only under years/<year>/, raise "
+        "Close the evaluation year: keep its ledger and outputs read only in the home's years folder, raise "
         "[evaluation] year, and write next year's plan templates prefilled with this year's goals.",
     ),
-    "rollover.year": ("마감할 평가연도 (지금의 [evaluation] year)", "The year to close (today's [evaluation] year)"),
+    "rollover.year": ("마감할 평가연도 (지금의 [evaluation] year)", "The year to close (today's [evaluation] year)."),
     "demo": (
         "실제 사례의 24개 기관으로 데모 작업 폴더를 만들고, 제출 파일을 채운 뒤, 일괄 처리를 실행합니다.",
         "Build a demo home with the 24 agencies of the real case, fill their workbooks, and run the batch.",
