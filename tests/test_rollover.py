@@ -155,3 +155,31 @@ def test_raise_year_touches_the_evaluation_table_only() -> None:
     assert raise_year(text, 2026) == (
         '[evaluation]\nyear = 2027   # the year\ntitle = "2027년 평가"\ndeadline = 2027-02-28\n\n[x]\nyear = 2026\n'
     )
+
+
+def test_a_year_with_mail_still_to_send_is_not_closed(tmp_path: Path) -> None:
+    home = make_home(tmp_path / "home", min_age=60)
+    config = home / "pipeline.toml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('transport = "file"', 'transport = "smtp"').replace("port = 587", "port = 9")
+    text = text.replace("retries = 3", "retries = 0")  # one attempt, no waiting between attempts
+    config.write_text(text.replace('security = "starttls"', 'security = "none"'), encoding="utf-8")
+    workbook(home, "GMRT.xlsx", rows=goals(actual=3902), mtime=OLD)
+    assert cli(home, "run").returncode == Exit.TEMPORARY  # nobody listens on port 9: the receipt waits
+    refused = cli(home, "rollover", "2026", "--lang", "en")
+    assert refused.returncode == Exit.TEMPORARY and "still waiting to be sent" in refused.stderr
+    assert not (home / "years").exists() and (home / "state" / LEDGER_NAME).is_file()
+
+
+def test_report_agency_makes_one_page_through_the_cli(tmp_path: Path) -> None:
+    home = a_year(tmp_path / "home")
+    made = cli(home, "report", "--agency", "GMRT")
+    assert made.returncode == 0, made.stderr
+    page = Path(made.stdout.strip())
+    assert page.parent.name == "기관별" and page.name == "GMRT_광주도시철도공사_결과.xlsx"
+    values = [v for row in openpyxl.load_workbook(page).active.iter_rows(values_only=True) for v in row if v]
+    assert 100 in values and "1 / 1" in values
+    rejected = cli(home, "report", "--agency", "GGCA", "--lang", "en")
+    assert rejected.returncode == Exit.BAD_ARGUMENT and "no scored result" in rejected.stderr
+    unknown = cli(home, "report", "--agency", "NOPE", "--lang", "en")
+    assert unknown.returncode == Exit.BAD_ARGUMENT and "unknown agency code 'NOPE'" in unknown.stderr

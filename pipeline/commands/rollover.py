@@ -29,6 +29,7 @@ from pipeline.core.layout import QUANTITATIVE_METHODS
 from pipeline.core.model import Goal
 from pipeline.core.printable import printable
 from pipeline.exit_codes import Exit
+from pipeline.mail.outbox import status_counts
 from pipeline.night.ledger import LEDGER_NAME, Ledger
 from pipeline.night.outputs import rebuild_outputs
 from pipeline.night.submission_text import parse_submission
@@ -57,6 +58,11 @@ T: dict[str, Text] = {
     "no_results": (
         "{year}년의 results.json을 만들지 못해 마감하지 않았습니다: {path}",
         "{year} was not closed: its results.json could not be made ({path})",
+    ),
+    "unsent": (
+        "아직 보내지 못한 메일 {n}통이 있어 마감하지 않았습니다: `pipeline run`으로 보낸 뒤 다시 실행하세요.",
+        "not closed: {n} {n:message is|messages are} still waiting to be sent; send them with `pipeline run`, "
+        "then run this again.",
     ),
     "toml": (
         "pipeline.toml의 [evaluation] year를 {year}(으)로 바꿀 수 없습니다: {error}",
@@ -114,8 +120,25 @@ def rollover_command(config: Config, lang: str, year: int) -> int:
         lock.release()
 
 
+def _unsent(config: Config) -> int:
+    """Messages the ledger still has to send: closing the year would shelve them with the ledger."""
+    if not (config.paths.state / LEDGER_NAME).is_file():
+        return 0
+    ledger = Ledger.snapshot(config.paths.state)
+    try:
+        return status_counts(ledger.conn).get("pending", 0)
+    except sqlite3.OperationalError:  # a ledger no night has mailed from
+        return 0
+    finally:
+        ledger.close()
+
+
 def _roll(config: Config, lang: str, year: int, folder: Path, marker: Path) -> int:
     step = _Steps()
+    unsent = 0 if marker.exists() else _unsent(config)
+    if unsent:
+        _say(tr(T["unsent"], lang, n=unsent))
+        return Exit.TEMPORARY
     folder.mkdir(parents=True, exist_ok=True)
     write_bytes_atomically(marker, f"{year}\n".encode())
     step()
