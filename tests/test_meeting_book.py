@@ -304,3 +304,40 @@ def test_the_hand_out_never_splits_an_agency_across_pages(tmp_path: Path) -> Non
     headings = [c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("기관")]
     assert len(headings) == 12 and len(breaks) == 5  # 2 agencies a page: 6 pages
     assert [b + 1 for b in breaks] == headings[2::2]  # each page starts with an agency's heading
+
+
+# --- both languages ------------------------------------------------------------------------------------------------
+def _meeting_texts():
+    import string
+
+    from language import module_texts
+
+    from pipeline.commands import rollover
+    from pipeline.report import meeting_labels, previous
+
+    for where, text in module_texts((meeting_labels, previous, rollover)):
+        names = {field for template in text for _, field, _, _ in string.Formatter().parse(template) if field}
+        yield where, text, names
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_text_of_the_meeting_book_and_the_rollover_is_in_one_language(lang: str) -> None:
+    from language import english_sentences, hangul_outside_values
+
+    from pipeline.core.i18n import tr
+
+    texts = list(_meeting_texts())
+    assert len(texts) > 30
+    for where, text, names in texts:
+        shown = tr(text, lang, **dict.fromkeys(names, 2))
+        wrong = hangul_outside_values(shown) if lang == "en" else english_sentences(shown)
+        assert not wrong, (where, shown)
+
+
+def test_the_sheets_in_english(tmp_path: Path) -> None:
+    data = last_year_input("en")
+    assert best_practices(data).entries[0].heading == "광주도시철도공사 · total 97.80 · grade S"
+    values = page_values(data, "A01")
+    assert "A01_광주도시철도공사_results.xlsx" in values and "Rank in 공사·공단" in values
+    assert "Last year's total" in values and "Rank change" in values
+    assert [c.label for c in departments_table(data).columns][-1] == "Goals to watch"
