@@ -136,8 +136,10 @@ class Outputs:
         out_dir.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         pages = in_child(lambda: write_agency_results(data, out_dir))  # 기관별 결과표, beside the workbook
-        paths = write_outputs(data, out_dir)
-        pages.result()
+        try:
+            paths = write_outputs(data, out_dir)
+        finally:
+            pages.result()
         self.run.timing("write", time.perf_counter() - started)
         self.run.crash("outputs")
         started = time.perf_counter()
