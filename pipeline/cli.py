@@ -43,7 +43,17 @@ def build_app(lang: str) -> typer.Typer:
         rich_markup_mode=None,
         context_settings={"obj": lang},
     )
-    for add in (_add_root, _add_init, _add_template, _add_validate, _add_run, _add_status, _add_report, _add_demo):
+    for add in (
+        _add_root,
+        _add_init,
+        _add_template,
+        _add_validate,
+        _add_run,
+        _add_status,
+        _add_report,
+        _add_rollover,
+        _add_demo,
+    ):
         add(app, lang)
     add_committee(app, lang, _home_option(lang), _lang_option(lang), _load, _lang)
     return app
@@ -201,11 +211,33 @@ def _add_status(app: typer.Typer, lang: str) -> None:
 
 def _add_report(app: typer.Typer, lang: str) -> None:
     @app.command(cls=PipelineCommand, help=tr(HELP["report"], lang))
-    def report(ctx: typer.Context, home: _home_option(lang) = None, lang: _lang_option(lang) = None) -> None:
+    def report(
+        ctx: typer.Context,
+        home: _home_option(lang) = None,
+        lang: _lang_option(lang) = None,
+        agency: Annotated[
+            Optional[str],  # noqa: UP045
+            typer.Option("--agency", help=tr(HELP["report.agency"], lang), metavar="CODE", show_default=False),
+        ] = None,
+    ) -> None:
         config = _load(ctx, home, lang)
         from pipeline.commands.report import report_command
 
-        raise typer.Exit(report_command(config, lang=_lang(ctx, lang, config)))
+        raise typer.Exit(report_command(config, lang=_lang(ctx, lang, config), agency=agency))
+
+
+def _add_rollover(app: typer.Typer, lang: str) -> None:
+    @app.command(cls=PipelineCommand, help=tr(HELP["rollover"], lang))
+    def rollover(
+        ctx: typer.Context,
+        year: Annotated[int, typer.Argument(help=tr(HELP["rollover.year"], lang), metavar="YEAR")],
+        home: _home_option(lang) = None,
+        lang: _lang_option(lang) = None,
+    ) -> None:
+        config = _load(ctx, home, lang)
+        from pipeline.commands.rollover import rollover_command
+
+        raise typer.Exit(rollover_command(config, lang=_lang(ctx, lang, config), year=year))
 
 
 def _add_demo(app: typer.Typer, lang: str) -> None:

@@ -355,3 +355,68 @@ def test_the_demo_command_refuses_a_folder_it_did_not_make(tmp_path: Path) -> No
     assert result.exit_code == 73
     assert str(tmp_path) in result.stderr and "Traceback" not in result.output
     assert (tmp_path / "mine.txt").exists()
+
+
+# --- last year (demo.previous_year): generated, evaluated and rolled over before this year's night --------------------
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("demo-run") / "home"
+    result = CliRunner().invoke(app, ["demo", str(home)])
+    assert result.exit_code == 0, result.output
+    return home
+
+
+def _results(path: Path) -> dict[str, dict[str, Any]]:
+    import json
+
+    return {a["code"]: a for a in json.loads(path.read_text(encoding="utf-8"))["agencies"]}
+
+
+def test_the_demo_has_last_years_results_closed_by_a_rollover(demo_run: Path) -> None:
+    from pipeline.demo.previous_year import NEW_THIS_YEAR, PREVIOUS_YEAR
+
+    closed = demo_run / "years" / str(PREVIOUS_YEAR)
+    last = _results(closed / "results.json")
+    assert all(a["status"] == "accepted" for code, a in last.items() if code not in NEW_THIS_YEAR)
+    assert all(not a["adjustments"] for a in last.values())  # this year's committee decisions are this year's
+    for a in last.values():  # last year's numbers add up too
+        if a["total"] is not None:
+            assert round(a["total"] * 100) == sum(round(g["score"] * 100) for g in a["goals"] if not g["pending"])
+    assert load_config(demo_run).evaluation.year == city.YEAR
+    assert (demo_run / "pipeline.toml").read_text(encoding="utf-8") == demo_config_text()
+    assert sorted(p.name for p in (demo_run / "templates" / str(city.YEAR)).glob("*.xlsx"))[:1] == [
+        "GBNL_성과창출계획_표준서식.xlsx"
+    ]
+
+
+def test_this_years_demo_shows_last_year_beside_it(demo_run: Path) -> None:
+    from pipeline.demo.previous_year import NEW_THIS_YEAR, PREVIOUS_YEAR
+
+    last = _results(demo_run / "years" / str(PREVIOUS_YEAR) / "results.json")
+    (now_path,) = (demo_run / "outbox").glob("*/results.json")
+    now = _results(now_path)
+    for code, a in now.items():
+        expected = last[code]
+        if code in NEW_THIS_YEAR:
+            assert a["previous"] is None
+            continue
+        want = {"year": PREVIOUS_YEAR, "total": expected["total"], "grade": expected["grade"], "rank": expected["rank"]}
+        assert a["previous"] == want, code
+    (workbook,) = (demo_run / "outbox").glob(f"*/{city.YEAR}년*.xlsx")
+    ws = load_workbook(workbook)["요약"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(r for r in rows if r[0] == "순위")
+    col = header.index("순위 변화")
+    shown = {r[1]: r[col] for r in rows[rows.index(header) + 1 :] if isinstance(r[0], int)}
+    by_name = {a["name"]: a for a in now.values()}
+    assert len(shown) == 20
+    for name, change in shown.items():
+        a = by_name[name]
+        before = a["previous"]["rank"] if a["previous"] else None
+        if before is None:
+            assert change is None, name
+        elif before == a["rank"]:
+            assert change == "-", name
+        else:
+            assert change == ("▲" if a["rank"] < before else "▼") + str(abs(before - a["rank"])), name
+    assert {c[0] for c in shown.values() if c} >= {"▲", "▼"}  # the demo shows both directions

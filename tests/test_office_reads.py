@@ -52,7 +52,8 @@ def night(home: Path, capsys: pytest.CaptureFixture[str], lang: str = "ko") -> t
 def findings_sheet(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The Findings sheet's rows under its header: (file, code, agency, severity, …)."""
     wb = openpyxl.load_workbook(summary["outputs"]["workbook"], read_only=True)
-    rows = [r for r in wb.worksheets[3].iter_rows(values_only=True) if r and r[0] is not None]
+    sheet = next(ws for ws in wb.worksheets if ws.title in ("검토사항", "Findings"))  # by name: sheets were added
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and r[0] is not None]
     wb.close()
     return rows[1:]
 

@@ -279,13 +279,22 @@ def test_importing_the_report_does_not_load_xlsxwriter() -> None:
 # --- the workbook ---------------------------------------------------------------------------------------------------
 def test_sheet_names_korean_by_default(written: ReportPaths) -> None:
     wb = openpyxl.load_workbook(written.workbook)
-    assert wb.sheetnames == ["요약", "기관별", "목표별", "검토사항", "제출이력", "변경이력"]
+    assert wb.sheetnames == ["요약", "우수사례", "기관별", "감독부서별", "목표별", "검토사항", "제출이력", "변경이력"]
 
 
 def test_sheet_names_in_english(tmp_path: Path) -> None:
     paths = write_outputs(city_input("en"), tmp_path)
     wb = openpyxl.load_workbook(paths.workbook)
-    assert wb.sheetnames == ["Summary", "Agencies", "Goals", "Findings", "Submissions", "Changes"]
+    assert wb.sheetnames == [
+        "Summary",
+        "Best practices",
+        "Agencies",
+        "By department",
+        "Goals",
+        "Findings",
+        "Submissions",
+        "Changes",
+    ]
     header, body = table(wb["Summary"], "Rank")
     assert header[:5] == ["Rank", "Agency", "Group", "Total", "Grade"]
     assert [r[1] for r in body][:1] == ["광주도시철도공사"]
@@ -599,7 +608,7 @@ def test_the_evening_before_anyone_submitted_still_gives_a_workbook(tmp_path: Pa
     data = replace(base, city=CityResult(2026, nobody), current={}, findings=(), history=())
     paths = write_outputs(data, tmp_path)
     wb = openpyxl.load_workbook(paths.workbook)
-    assert len(wb.sheetnames) == 6 and wb["요약"]._charts == []
+    assert len(wb.sheetnames) == 8 and wb["요약"]._charts == []
     texts = [v for r in rows(wb["요약"]) for v in r if isinstance(v, str)]
     assert "우수기관 (0개)" in texts and "미제출·반려 기관 (6개)" in texts
     assert table(wb["목표별"], "기관명")[1] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 from pathlib import Path
 
@@ -9,7 +11,7 @@ from pipeline.commands.committee import into_inbox, write_sheet
 from pipeline.commands.run import run_command
 from pipeline.commands.status import status_command
 from pipeline.core.i18n import Text, tr
-from pipeline.demo import city
+from pipeline.demo import city, previous_year
 from pipeline.demo.build import build_demo
 from pipeline.demo.committee import fill_sheet
 from pipeline.exit_codes import Exit
@@ -75,6 +77,7 @@ def demo_command(directory: Path, lang: str = "ko", seed: int = 2019) -> int:
             missing=len(plan.not_submitted),
         )
     )
+    _previous_year(plan.home, lang, seed)
     config = load_config(plan.home)
     # The batch treats rejected files as normal (exit 0): the demo's mistakes are there on purpose.
     code = run_command(config, lang=lang, dry_run=False, as_json=False)
@@ -83,3 +86,15 @@ def demo_command(directory: Path, lang: str = "ko", seed: int = 2019) -> int:
     print()
     status_command(config, lang=lang)
     return code
+
+
+def _previous_year(home: Path, lang: str, seed: int) -> None:
+    """Last year evaluated and closed first, as an office would (`pipeline run`, `pipeline rollover`), quietly:
+    this year's reports then show it beside this year."""
+    from pipeline.commands.rollover import rollover_command
+
+    last = previous_year.prepare(home, lang, seed)
+    with contextlib.redirect_stdout(io.StringIO()):
+        run_command(load_config(home), lang=lang, dry_run=False, as_json=False)
+        rollover_command(load_config(home), lang, last.year)
+    previous_year.finish(home, lang)

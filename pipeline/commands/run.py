@@ -12,12 +12,17 @@ from pipeline.core.printable import printable_json
 from pipeline.exit_codes import Exit
 from pipeline.night import faults
 from pipeline.night.run import execute
+from pipeline.settings.home import unfinished_rollovers
 from pipeline.settings.load import ConfigError
 from pipeline.settings.schema import Config
 from pipeline.system import clock
 from pipeline.system import lock as runlock
 
 T: dict[str, Text] = {
+    "rollover_unfinished": (
+        "{year}년 마감(pipeline rollover)이 끝나지 않았습니다: `pipeline rollover {year}`를 다시 실행해 끝내세요.",
+        "the rollover of {year} is unfinished: run `pipeline rollover {year}` again to finish it",
+    ),
     "locked": (
         "다른 pipeline {command} 작업이 진행 중입니다 (pid {pid}, {host}, {since} 시작): 끝난 뒤 다시 실행하세요.",
         "another {command} is in progress (pid {pid} on {host}, started {since})",
@@ -61,6 +66,10 @@ def take_lock(config: Config, command: str, lang: str = "ko") -> runlock.RunLock
     again) or the disk is full, 78 when the state folder cannot hold a lock (a configuration problem). A lock a
     killed run left is taken over, and said."""
     state = config.paths.state
+    unfinished = unfinished_rollovers(config.home) if command != "rollover" else []
+    if unfinished:  # the home is half moved: nothing may run on it until the rollover is finished
+        print(f"pipeline: {tr(T['rollover_unfinished'], lang, year=unfinished[0])}", file=sys.stderr)
+        return Exit.TEMPORARY
     try:
         lock = runlock.acquire(state, clock.now(), command=command)
     except runlock.Locked as exc:

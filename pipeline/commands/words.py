@@ -75,6 +75,17 @@ HELP: dict[str, Text] = {
         "inbox는 건드리지 않고 처리 기록(ledger)에서 오늘의 결과물(엑셀 파일, results.json)을 다시 만듭니다.",
         "Rebuild today's outputs (workbook, results.json) from the ledger without touching the inbox.",
     ),
+    "report.agency": (
+        "이 기관의 기관별 결과표(A4 한 쪽) 하나만 오늘의 outbox 폴더에 만듭니다.",
+        "Make only this agency's one-page result, in today's outbox folder.",
+    ),
+    "rollover": (
+        "평가연도를 마감합니다: 처리 기록과 결과물을 years 폴더에 연도별로 읽기 전용으로 보관하고, "
+        "[evaluation] year를 다음 해로 올리고, 올해 목표를 채운 다음 해 계획 양식을 만듭니다.",
+        "Close the evaluation year: keep its ledger and outputs read only in the home's years folder, raise "
+        "[evaluation] year, and write next year's plan templates prefilled with this year's goals.",
+    ),
+    "rollover.year": ("마감할 평가연도 (지금의 [evaluation] year)", "The year to close (today's [evaluation] year)."),
     "demo": (
         "실제 사례의 24개 기관으로 데모 작업 폴더를 만들고, 제출 파일을 채운 뒤, 일괄 처리를 실행합니다.",
         "Build a demo home with the 24 agencies of the real case, fill their workbooks, and run the batch.",
@@ -99,6 +110,10 @@ SAY: dict[str, Text] = {
     "unknown_agency": (
         "등록되지 않은 기관코드 {code} (등록된 코드: {known})",
         "unknown agency code {code} (known: {known})",
+    ),
+    "no_result": (
+        "{code}: 채점된 결과가 없습니다 (접수된 제출 파일이 없음)",
+        "{code}: no scored result (no accepted submission)",
     ),
     "no_file": ("{path}: 파일이 없습니다", "{path}: no such file"),
     "folder": ("{path}: 폴더입니다. 폴더 안의 엑셀 파일을 지정하세요", "{path}: is a folder; name the workbooks in it"),

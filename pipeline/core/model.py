@@ -187,6 +187,26 @@ class ChangeRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PreviousGoal:
+    """A goal's actual of the year before: a number, 달성/미달성 (`achieved`) or the evaluators' grade."""
+
+    actual: Decimal | None = None
+    achieved: bool | None = None
+    grade: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousAgency:
+    """An agency's result of the year before, as its closed year's results.json gives it."""
+
+    year: int
+    total: Decimal | None
+    grade: str | None
+    rank: int | None
+    goals: dict[tuple[str, str], PreviousGoal] = field(default_factory=dict)  # (number, indicator) → actual
+
+
+@dataclass(frozen=True, slots=True)
 class ReportInput:
     city: CityResult
     title: str
@@ -197,3 +217,5 @@ class ReportInput:
     history: tuple[SubmissionRecord, ...] = ()
     changes: tuple[ChangeRecord, ...] = ()  # the 변경이력
     final: date | None = None  # the results were confirmed (확정) on this date
+    previous: dict[str, PreviousAgency] | None = None  # agency code → last year's result; None: no closed year
+    departments: tuple[str, ...] = ()  # the configured 감독부서, in the file's order

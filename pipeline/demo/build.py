@@ -44,21 +44,23 @@ _HEADER = """\
 """
 
 
-def demo_config_text(lang: str = "ko") -> str:
-    """The demo city's pipeline.toml: the repository root's file and every demo home's file."""
+def demo_config_text(lang: str = "ko", year: int = city.YEAR) -> str:
+    """The demo city's pipeline.toml: the repository root's file and every demo home's file (`year`: the demo's
+    previous year, `demo.previous_year`)."""
     # min_file_age_seconds=0: the files are written and picked up at once, with no copy in progress to wait for.
     text = render_config(
         city.AGENCIES,
-        year=city.YEAR,
-        deadline=city.DEADLINE,
-        adjustments=city.ADJUSTMENTS,
+        year=year,
+        deadline=city.DEADLINE.replace(str(city.YEAR), str(year)),
+        adjustments=city.ADJUSTMENTS if year == city.YEAR else (),  # this year's committee decided these
         min_file_age_seconds=0,
         office=city.OFFICE,
         members=committee.MEMBERS,
+        departments=city.DEPARTMENTS,
     )
     if lang == "en":
         text = re.sub(r'(?m)^lang = "ko"', 'lang = "en"', text, count=1)
-        text = re.sub(r'(?m)^title = ".*"$', f'title = "{default_title(city.YEAR, "en")}"', text, count=1)
+        text = re.sub(r'(?m)^title = ".*"$', f'title = "{default_title(year, "en")}"', text, count=1)
     return _HEADER + text
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pipeline.settings.schema import Adjustment, Agency
+from pipeline.settings.schema import Adjustment, Agency, Department
 
 YEAR = 2026
 DEADLINE = "2026-12-15"
@@ -56,6 +56,12 @@ AGENCIES: tuple[Agency, ...] = (
     _agency("GJFC", "광주시민프로축구단", FUNDED, "체육진흥과"),
     _agency("GTOF", "광주관광재단", FUNDED, "관광진흥과"),
     _agency("GSJF", "광주상생일자리재단", FUNDED, "일자리정책과"),
+)
+
+# The supervising departments (감독부서), each copied on its agencies' result mails.
+DEPARTMENTS: tuple[Department, ...] = tuple(
+    Department(name, f"dept{i:02d}@gwangju.example.go.kr")
+    for i, name in enumerate(dict.fromkeys(a.supervising_dept for a in AGENCIES), start=1)
 )
 
 # Committee adjustments (가점 / 감점); the points are written to pipeline.toml as they are here (`1.0`).

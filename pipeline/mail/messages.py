@@ -372,7 +372,15 @@ def receipt_message(
         subject,
         "\n".join(lines) + _footer(config, lang),
         None,
+        cc=department_cc(config, agency) if agency_result is not None else (),
     )
+
+
+def department_cc(config: Config, agency: Agency) -> list[str]:
+    """The agency's supervising department (`[[departments]]`), copied on a mail that carries its result: the
+    city's own address from the settings, never one from a submitted file."""
+    department = config.department(agency.supervising_dept)
+    return [] if department is None else [address(department.name, department.email)]
 
 
 def reminder_message(

@@ -150,12 +150,19 @@ def attachment_part(data: bytes, name: str, ascii_name: str) -> EmailMessage:
 
 
 def compose(
-    sender: str, to: Sequence[str], subject: str, body: str, attachment: tuple[bytes, str, str] | None
+    sender: str,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    attachment: tuple[bytes, str, str] | None,
+    cc: Sequence[str] = (),
 ) -> EmailMessage:
     """A message from `sender` (as configured) to `to` (`address` texts). From, To and Subject are written as
     text and parsed, so the library keeps them verbatim (see `encode_header`); everything else is the library's."""
     sender = address(*parseaddr(clean_header(sender)))
     head = [("From", sender), ("To", ",\r\n ".join(to)), ("Subject", encode_header("Subject", subject))]
+    if cc:
+        head.insert(2, ("Cc", ",\r\n ".join(cc)))
     text = "".join(f"{name}: {value}\r\n" for name, value in head) + "\r\n"
     if any(len(line) > 78 for line in text.split("\r\n")):  # would be refolded by the library: see `address`
         raise ValueError(f"header line too long to keep verbatim: {text!r}")

@@ -28,7 +28,9 @@ from pipeline.night.runlog import LOG_DIR, RunLog, diagnostics_into, new_run_id
 from pipeline.night.scored import without_sources
 from pipeline.night.submission_text import parse_submission
 from pipeline.night.summary import RunSummary
+from pipeline.report.agency_results import agency_result_dir, write_agency_results
 from pipeline.report.outputs import output_names, write_outputs
+from pipeline.report.previous import read_previous
 from pipeline.scoring.agency import score_agency
 from pipeline.scoring.city import rank_city
 from pipeline.scoring.committee import apply_committee
@@ -108,7 +110,13 @@ class Outputs:
         history = tuple(
             submission_record(r, self.run.lang, by_id.get(r.duplicate_of) if r.duplicate_of else None) for r in rows
         )
+        config = self.run.config
+        previous, problem = read_previous(config.home, config.evaluation.year, self.run.lang)  # once per report
+        if problem:
+            self.run.summary.problems.append(problem)
         return ReportInput(
+            previous=previous,
+            departments=tuple(d.name for d in config.departments),
             city=city,
             title=self.run.config.evaluation.title,
             generated_at=clock.now(),
@@ -140,7 +148,11 @@ class Outputs:
             return data
         out_dir.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        paths = write_outputs(data, out_dir)
+        pages = in_child(lambda: write_agency_results(data, out_dir))  # 기관별 결과표, beside the workbook
+        try:
+            paths = write_outputs(data, out_dir)
+        finally:
+            pages.result()
         self.run.timing("write", time.perf_counter() - started)
         self.run.crash("outputs")
         started = time.perf_counter()
@@ -158,6 +170,7 @@ class Outputs:
             "workbook": str(paths.workbook),
             "workbook_ascii_name": paths.workbook_ascii_name,
             "results_json": str(paths.results_json),
+            "agency_results": str(agency_result_dir(data, out_dir)),
             "feedback": copied,
         }
         self.run.log("outputs", **self.run.summary.outputs)
@@ -184,14 +197,14 @@ class Outputs:
         )
 
 
-def read_report_input(config: Config, today: date) -> ReportInput:
+def read_report_input(config: Config, today: date, lang: str | None = None) -> ReportInput:
     """What `pipeline report` would render today, read from the ledger without the lock, without writing
     anything (a throw-away run log): for the benchmarks and the tests that compare renderings."""
     ledger = Ledger.open(config.paths.state)
     with tempfile.TemporaryDirectory() as tmp:
         log = RunLog(Path(tmp) / "read.jsonl")
         try:
-            run = RunContext(config, config.evaluation.lang, ledger, log, "read", dry_run=False)
+            run = RunContext(config, lang or config.evaluation.lang, ledger, log, "read", dry_run=False)
             outputs = Outputs(run, {})
             outputs.record_changes = False
             return outputs.report_input(today)

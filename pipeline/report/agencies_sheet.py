@@ -18,6 +18,7 @@ from pipeline.core.rounding import round_cents
 from pipeline.core.vocabulary import STATUS, word
 from pipeline.report.labels import SHEETS, L, status_label
 from pipeline.report.order import in_sheet_order
+from pipeline.report.previous import comparison_columns, comparison_values
 from pipeline.report.shapes import Column, Table, wall_time
 
 __all__ = ["agencies_table"]
@@ -90,12 +91,14 @@ def agencies_table(data: ReportInput) -> Table:
                 a.group_rank,
                 tr(L["mark_excellent"], lang) if a.excellent else "",
                 tr(L["mark_provisional"], lang) if a.provisional else "",
+                *(comparison_values(data.previous, a) if data.previous is not None else ()),
             )
         )
     bad = (word(STATUS, STATUS_REJECTED, lang), word(STATUS, STATUS_MISSING, lang))
     return Table(
         sheet=tr(SHEETS["agencies"], lang),
-        columns=tuple(Column(tr(L[key], lang), kind, warn_text=bad if key == "status" else ()) for key, kind in cols),
+        columns=tuple(Column(tr(L[key], lang), kind, warn_text=bad if key == "status" else ()) for key, kind in cols)
+        + (comparison_columns(lang) if data.previous is not None else ()),
         rows=tuple(rows),
         freeze_cols=2,
     )

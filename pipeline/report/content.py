@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pipeline.core.model import ReportInput
 from pipeline.report.agencies_sheet import agencies_table
+from pipeline.report.best_practices_sheet import best_practices
 from pipeline.report.changes_sheet import changes_table, final_summary
+from pipeline.report.departments_sheet import departments_table
 from pipeline.report.goals_sheet import goals_table
 from pipeline.report.ledger_sheets import findings_table, submissions_table
 from pipeline.report.shapes import WorkbookContent
@@ -23,9 +25,11 @@ def workbook_content(data: ReportInput) -> WorkbookContent:
         summary=final_summary(summary_content(data), data),
         tables=(
             agencies_table(data),
+            departments_table(data),
             goals_table(data),
             findings_table(data),
             submissions_table(data),
             changes_table(data),
         ),
+        best=best_practices(data),
     )

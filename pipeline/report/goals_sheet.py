@@ -10,7 +10,9 @@ from pipeline.core.layout import ACHIEVED, QUANTITATIVE_METHODS, choice_label
 from pipeline.core.model import STATUS_ACCEPTED, GoalResult, ReportInput
 from pipeline.core.rounding import round_cents, round_rate
 from pipeline.report.labels import SHEETS, L
+from pipeline.report.meeting_labels import M
 from pipeline.report.order import in_sheet_order
+from pipeline.report.previous import previous_actual
 from pipeline.report.shapes import Column, Table, Value
 
 __all__ = ["goals_table"]
@@ -90,12 +92,14 @@ def goals_table(data: ReportInput) -> Table:
                     pending if r.pending else round_cents(r.score),
                     r.explanation,
                     g.evidence,
+                    *([previous_actual(data.previous, a.code, g, lang)] if data.previous is not None else []),
                 )
             )
     warn = {"rate": LOW_RATE, "points": LOW_POINTS}
     return Table(
         sheet=tr(SHEETS["goals"], lang),
-        columns=tuple(Column(tr(L[key], lang), kind, warn_below=warn.get(key)) for key, kind in cols),
+        columns=tuple(Column(tr(L[key], lang), kind, warn_below=warn.get(key)) for key, kind in cols)
+        + ((Column(tr(M["prev_actual"], lang), "qty"),) if data.previous is not None else ()),  # same number, indicator
         rows=tuple(rows),
         freeze_cols=2,
     )

@@ -101,6 +101,14 @@ def agency_document(agency: AgencyResult, record: SubmissionRecord | None) -> di
     }
 
 
+def previous_document(data: ReportInput, code: str) -> dict[str, Any] | None:
+    """`previous`: the agency's result of the closed year before (null when it had none that year)."""
+    before = (data.previous or {}).get(code)
+    if before is None:
+        return None
+    return {"year": before.year, "total": number(before.total, round_cents), "grade": before.grade, "rank": before.rank}
+
+
 def results_document(data: ReportInput) -> dict[str, Any]:
     """The JSON content: ranked agencies first (by rank, then code), then the unranked by code, as in the
     workbook's Agencies sheet."""
@@ -115,7 +123,9 @@ def results_document(data: ReportInput) -> dict[str, Any]:
         "final": data.final is not None,
         "final_date": data.final.isoformat() if data.final else None,
         "agencies": [
-            agency_document(a, data.current.get(a.code) if a.status == STATUS_ACCEPTED else None) for a in agencies
+            agency_document(a, data.current.get(a.code) if a.status == STATUS_ACCEPTED else None)
+            | ({"previous": previous_document(data, a.code)} if data.previous is not None else {})
+            for a in agencies
         ],
     }
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from pipeline.report.meeting_shapes import BestPractices
+
 __all__ = ["Column", "SummaryContent", "Table", "Value", "WorkbookContent", "wall_time"]
 
 Value = str | int | Decimal | datetime | None
@@ -75,6 +77,7 @@ class WorkbookContent:
     generated_at: datetime
     summary: SummaryContent
     tables: tuple[Table, ...] = field(default_factory=tuple)
+    best: BestPractices | None = None  # the 우수사례 hand-out, right after the summary
 
 
 def wall_time(moment: datetime | None) -> datetime | None:

@@ -9,6 +9,7 @@ from pipeline.core.rounding import round_cents
 from pipeline.report.grades import grade_order
 from pipeline.report.labels import SHEETS, L, status_label
 from pipeline.report.order import ranked, unranked
+from pipeline.report.previous import comparison_columns, comparison_values
 from pipeline.report.shapes import Column, SummaryContent, Table, wall_time
 
 __all__ = ["summary_content"]
@@ -43,6 +44,7 @@ def summary_content(data: ReportInput) -> SummaryContent:
             Column(tr(L["group"], lang), "text", 15),
             Column(tr(L["total"], lang), "score", 9),
             Column(tr(L["grade"], lang), "grade", 7),
+            *(comparison_columns(lang) if data.previous is not None else ()),  # last year, when it was closed
             Column(tr(L["excellent_col"], lang), "mark", 9),
             Column(tr(L["provisional_col"], lang), "mark", 11 if lang == "en" else 8),
         ),
@@ -53,6 +55,7 @@ def summary_content(data: ReportInput) -> SummaryContent:
                 a.group,
                 round_cents(a.total),
                 a.grade or "",
+                *(comparison_values(data.previous, a) if data.previous is not None else ()),
                 mark_x if a.excellent else "",
                 mark_p if a.provisional else "",
             )

@@ -11,6 +11,7 @@ from pathlib import Path
 import xlsxwriter
 
 from pipeline.report.shapes import WorkbookContent
+from pipeline.report.xlsx_best import write_best
 from pipeline.report.xlsx_cells import Styles, fresh_options
 from pipeline.report.xlsx_summary import write_summary
 from pipeline.report.xlsx_table import write_table
@@ -49,6 +50,8 @@ def render_workbook(content: WorkbookContent, path: Path, fast_rows: bool = True
         )
         styles = Styles(workbook)
         write_summary(workbook, styles, content.summary)
+        if content.best is not None:
+            write_best(workbook, styles, content.best)
         # The table sheets are written strictly row by row, so each goes out row by row as it is written; the
         # summary sheet is not written in row order (its panels are filled side by side), so it stays in normal
         # mode.

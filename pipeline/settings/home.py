@@ -58,3 +58,22 @@ def make_agency_folders(inbox: Path, agencies: Iterable[Agency]) -> list[Path]:
             folder.mkdir(parents=True)
             made.append(folder)
     return made
+
+
+YEARS_DIR = "years"
+"""Closed evaluation years, each in `years/<year>/` (`pipeline rollover`), kept read only."""
+ROLLOVER_MARKER = ".rollover-unfinished"
+"""In `years/<year>/` while that year's rollover is under way: a crash leaves it, and a rerun finishes the job."""
+
+
+def year_folder(home: Path, year: int) -> Path:
+    """Where a closed year is kept: `<home>/years/<year>/`."""
+    return Path(home) / YEARS_DIR / str(year)
+
+
+def unfinished_rollovers(home: Path) -> list[int]:
+    """The years whose rollover was started and not finished (the night must not run on a half-moved home)."""
+    years = Path(home) / YEARS_DIR
+    if not years.is_dir():
+        return []
+    return sorted(int(p.parent.name) for p in years.glob(f"*/{ROLLOVER_MARKER}") if p.parent.name.isdigit())

@@ -30,6 +30,7 @@ from pipeline.settings.schema import (
     Batch,
     Committee,
     Config,
+    Department,
     Evaluation,
     Excellence,
     Mail,
@@ -194,7 +195,7 @@ class _Parser:
     def config(self, data: dict, source: Path) -> Config:
         self.unknown_keys(
             data,
-            {"evaluation", "agencies", "scoring", "adjustments", "paths", "batch", "mail", "committee"},
+            {"evaluation", "agencies", "scoring", "adjustments", "paths", "batch", "mail", "committee", "departments"},
             tr(KEY["top_level"], self.lang),
         )
         evaluation = self.evaluation(self.table(data, "evaluation", "[evaluation]", required=True))
@@ -210,6 +211,7 @@ class _Parser:
             batch=self.batch(self.table(data, "batch", "[batch]")),
             mail=self.mail(self.table(data, "mail", "[mail]")),
             committee=self.committee(self.table(data, "committee", "[committee]")),
+            departments=self.departments(data.get("departments", []), agencies),
         )
 
     def evaluation(self, t: dict) -> Evaluation:
@@ -372,6 +374,33 @@ class _Parser:
                     raise self.fail(f"{w}.points", "bonus_over", code=code, total=bonus[code], max=max_bonus)
             out.append(Adjustment(agency=code, points=points, reason=reason))
         return tuple(out)
+
+    def departments(self, items: Any, agencies: tuple[Agency, ...]) -> tuple[Department, ...]:
+        """`[[departments]]`: when any is listed, every agency's supervising_dept must name one (a typo would
+        silently drop the department from its agencies' mails)."""
+        if not isinstance(items, list):
+            raise self.fail("[[departments]]", "list_of_tables")
+        out: dict[str, Department] = {}
+        for i, t in enumerate(items, start=1):
+            w = f"[[departments]] #{i}"
+            if not isinstance(t, dict):
+                raise self.fail(w, "not_table")
+            self.unknown_keys(t, toml_keys(Department), w)
+            name = self.get(t, "name", str, w).strip()
+            if not name:
+                raise self.fail(f"{w}.name", "empty")
+            if name in out:
+                raise self.fail(f"{w}.name", "duplicate_department", name=repr(name))
+            out[name] = Department(name=name, email=self.email(self.get(t, "email", str, w), f"{w}.email"))
+        for i, a in enumerate(agencies, start=1):
+            if out and a.supervising_dept not in out:
+                raise self.fail(
+                    f"[[agencies]] #{i}.supervising_dept",
+                    "unknown_department",
+                    name=repr(a.supervising_dept),
+                    known=_listed(out),
+                )
+        return tuple(out.values())
 
     def paths(self, t: dict) -> Paths:
         w = "[paths]"

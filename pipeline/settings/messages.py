@@ -122,6 +122,11 @@ KEY: dict[str, Text] = {
         "{code}의 가점 합계 {total}점이 [scoring].max_bonus {max}점을 넘습니다",
         "bonuses for {code} add up to {total}, over [scoring].max_bonus ({max})",
     ),
+    "duplicate_department": ("감독부서 {name}이(가) 두 번 있습니다", "department {name} is listed twice"),
+    "unknown_department": (
+        "감독부서 {name}이(가) [[departments]]에 없습니다 (있는 부서: {known})",
+        "supervising department {name} is not listed in [[departments]] (listed: {known})",
+    ),
     "password": (
         "비밀번호는 파일에 쓰지 마세요. password_env에 비밀번호를 담은 환경 변수의 이름을 쓰세요",
         "never put a password in the file; name a variable in password_env",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import Field, fields, is_dataclass
+from dataclasses import Field, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +24,7 @@ from pipeline.settings.schema import (
     Batch,
     Committee,
     Config,
+    Department,
     Evaluation,
     Mail,
     Member,
@@ -56,6 +57,7 @@ def render_config(
     office: str = Mail.sender,
     agency_folders: bool = Batch.agency_folders,
     members: Iterable[Member] = (),
+    departments: Iterable[Department] = (),
 ) -> str:
     """The commented pipeline.toml: every setting present with its default, so nothing is hidden.
 
@@ -64,7 +66,9 @@ def render_config(
     agencies, adjustments = tuple(agencies), tuple(adjustments)
     batch = Batch(min_file_age_seconds=min_file_age_seconds, agency_folders=agency_folders)
     committee = Committee(members=tuple(members))
-    settings = _settings(agencies, year, deadline, adjustments, batch, office, committee)
+    settings = replace(
+        _settings(agencies, year, deadline, adjustments, batch, office, committee), departments=tuple(departments)
+    )
     # Comments line up as in the file of the defaults (`pipeline init`'s): a value given per call keeps that spacing.
     reference = _settings(agencies, year, deadline, adjustments, Batch(), Mail.sender, committee)
     return "\n".join([_HEADER, *_tables("", settings, reference)])

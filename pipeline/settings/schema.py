@@ -87,6 +87,22 @@ class Agency:
 
 
 @dataclass(frozen=True)
+class Department:
+    """A supervising department (감독부서): copied on its agencies' result mails, one sheet part of its own."""
+
+    name: str
+    email: str
+
+
+NO_DEPARTMENTS = """\
+# [[departments]]          # supervising department (감독부서): `name` as in the agencies' supervising_dept;
+# name = "교통정책과"       # it is copied (Cc) on its agencies' result mails
+# email = "traffic@example.go.kr"
+"""
+"""What the commented file shows when no department is listed: an example to copy."""
+
+
+@dataclass(frozen=True)
 class Adjustment:
     agency: str
     points: Decimal
@@ -271,6 +287,13 @@ class Config:
     batch: Batch
     mail: Mail
     committee: Committee = setting(factory=Committee)
+    departments: tuple[Department, ...] = setting(
+        (),
+        table_array=True,
+        when_empty=NO_DEPARTMENTS,
+        above="Supervising departments (감독부서): each agency's supervising_dept must be one of them when any is\n"
+        "listed; the department is copied on its agencies' result mails.",
+    )
 
     def agency(self, code: str) -> Agency | None:
         return self.agencies_by_code.get(code)
@@ -282,3 +305,7 @@ class Config:
     @property
     def lang(self) -> str:
         return self.evaluation.lang
+
+    def department(self, name: str) -> Department | None:
+        """The department an agency's `supervising_dept` names, if it is listed."""
+        return next((d for d in self.departments if d.name == name), None)
