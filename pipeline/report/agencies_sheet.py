@@ -22,6 +22,9 @@ from pipeline.report.shapes import Column, Table, wall_time
 
 __all__ = ["agencies_table"]
 
+PRINTED = 15
+"""The Agencies sheet's printed columns: all but the time of the file (`agencies_table`)."""
+
 
 def signed(points: Decimal) -> str:
     """'+1.00' / '-0.50': the sign is the point of an adjustment."""
@@ -47,13 +50,13 @@ def latest_record(history: Sequence[SubmissionRecord], code: str) -> SubmissionR
 def agencies_table(data: ReportInput) -> Table:
     """Every registered agency, also those that sent nothing: the office's checklist."""
     lang = data.lang
+    # printed: code … provisional (PRINTED); the time of the file right of the print area
     cols = (
         ("code", "code"),
-        ("agency", "text"),
-        ("group", "text"),
-        ("dept", "text"),
+        ("agency", "longtext"),
+        ("group", "longtext"),
+        ("dept", "longtext"),
         ("status", "status"),
-        ("submitted_at", "datetime"),
         ("n_goals_col", "int"),
         ("score_sum", "score"),
         ("adjustment", "score"),
@@ -64,6 +67,7 @@ def agencies_table(data: ReportInput) -> Table:
         ("group_rank", "int"),
         ("excellent_col", "mark"),
         ("provisional_col", "mark"),
+        ("submitted_at", "datetime"),
     )
     rows = []
     for a in in_sheet_order(data.city.agencies):
@@ -77,7 +81,6 @@ def agencies_table(data: ReportInput) -> Table:
                 a.group,
                 a.supervising_dept,
                 status_label(a.status, lang),
-                wall_time(record.received_at) if record else None,
                 len(a.goals) if a.status == STATUS_ACCEPTED else None,
                 round_cents(a.score_sum),
                 adjustments_sum(a),
@@ -88,6 +91,7 @@ def agencies_table(data: ReportInput) -> Table:
                 a.group_rank,
                 tr(L["mark_excellent"], lang) if a.excellent else "",
                 tr(L["mark_provisional"], lang) if a.provisional else "",
+                wall_time(record.received_at) if record else None,
             )
         )
     bad = (word(STATUS, STATUS_REJECTED, lang), word(STATUS, STATUS_MISSING, lang))
@@ -96,4 +100,5 @@ def agencies_table(data: ReportInput) -> Table:
         columns=tuple(Column(tr(L[key], lang), kind, warn_text=bad if key == "status" else ()) for key, kind in cols),
         rows=tuple(rows),
         freeze_cols=2,
+        print_cols=PRINTED,
     )

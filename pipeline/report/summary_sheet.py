@@ -39,7 +39,7 @@ def summary_content(data: ReportInput) -> SummaryContent:
         sheet=tr(SHEETS["summary"], lang),
         columns=(
             Column(tr(L["rank"], lang), "int", 6),
-            Column(tr(L["agency"], lang), "text", 24),
+            Column(tr(L["agency"], lang), "text", 20),
             Column(tr(L["group"], lang), "text", 15),
             Column(tr(L["total"], lang), "score", 9),
             Column(tr(L["grade"], lang), "grade", 7),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from pipeline.report.print_setup import print_setup
 from pipeline.report.shapes import SummaryContent, Table
 from pipeline.report.widths import text_width
 from pipeline.report.xlsx_cells import (
@@ -22,13 +23,13 @@ from pipeline.report.xlsx_cells import (
     write_text,
     write_value,
 )
-from pipeline.report.xlsx_table import column_rules, print_setup
+from pipeline.report.xlsx_table import column_rules
 
 __all__ = ["write_summary"]
 
 PX_PER_WIDTH = 7  # pixels per unit of column width (xlsxwriter's default font metrics)
 PX_PER_POINT = 4 / 3
-PANEL_WIDTH = 12.0
+PANEL_WIDTH = 10.0  # six panels and the ranking fit an A4 page at 8 pt or more
 HEADER_ROW = 12
 """The ranking's header row; the panels above it take rows 0–11."""
 
@@ -145,16 +146,24 @@ def write_summary(workbook: Any, styles: Styles, s: SummaryContent) -> None:
         chart.set_size({"width": width_px, "height": max(height_px, 220)})
         ws.insert_chart(HEADER_ROW, grid.first_panel, chart, {"object_position": 1})
 
-    note = styles.get(font_color="#595959", font_size=9)
+    note = styles.get(font_color="#595959", font_size=10)  # printed at MIN_SCALE still 8 pt
     chart_rows = max(len(ranking.rows) + 1, 12)  # the chart's minimum height, in rows
     row = max(last_row, HEADER_ROW + chart_rows) + 2
     for text in s.notes:
         write_text(ws, row, 0, "※ " + text, note)
         row += 1
 
-    ws.print_area(0, 0, row - 1, grid.last_col)
-    print_setup(ws, s.title, s.footer, HEADER_ROW)
-    ws.set_header("")
+    # the title is on the page itself: no header line
+    print_setup(
+        ws,
+        title="",
+        landscape=True,
+        repeat_rows=(HEADER_ROW, HEADER_ROW),
+        last_row=row - 1,
+        last_col=grid.last_col,
+        footer=s.footer,
+        sheet_name=False,
+    )
     ws.hide_gridlines(2)
     ws.activate()
 
@@ -164,7 +173,7 @@ def bar_chart(workbook: Any, s: SummaryContent, header_row: int, last_row: int) 
     chart = workbook.add_chart({"type": "bar"})
     highlight = s.ranking.highlight
     totals = [row[s.chart_value_col] for row in s.ranking.rows]
-    font = {"name": FONT, "size": 8}
+    font = {"name": FONT, "size": 10}  # printed at MIN_SCALE still 8 pt
     chart.add_series(
         {
             "name": s.chart_title,
@@ -187,7 +196,7 @@ def bar_chart(workbook: Any, s: SummaryContent, header_row: int, last_row: int) 
             "num_format": "0",
         }
     )
-    chart.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": 8}, "major_tick_mark": "none"})
+    chart.set_y_axis({"reverse": True, "num_font": font, "major_tick_mark": "none"})
     chart.set_legend({"none": True})
     chart.set_title({"none": True})  # the section heading above names it; a title would cover the top bars
     chart.set_chartarea({"border": {"color": BORDER_COLOR}})
