@@ -199,11 +199,16 @@ def _add_status(app: typer.Typer, lang: str) -> None:
 
 def _add_report(app: typer.Typer, lang: str) -> None:
     @app.command(cls=PipelineCommand, help=tr(HELP["report"], lang))
-    def report(ctx: typer.Context, home: _home_option(lang) = None, lang: _lang_option(lang) = None) -> None:
+    def report(
+        ctx: typer.Context,
+        home: _home_option(lang) = None,
+        lang: _lang_option(lang) = None,
+        pdf: Annotated[bool, typer.Option("--pdf", help=tr(HELP["report.pdf"], lang))] = False,
+    ) -> None:
         config = _load(ctx, home, lang)
         from pipeline.commands.report import report_command
 
-        raise typer.Exit(report_command(config, lang=_lang(ctx, lang, config)))
+        raise typer.Exit(report_command(config, lang=_lang(ctx, lang, config), pdf=pdf or None))
 
 
 def _add_demo(app: typer.Typer, lang: str) -> None:

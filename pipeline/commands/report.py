@@ -17,13 +17,14 @@ from pipeline.settings.schema import Config
 T_FAILED: Text = ("결과를 다시 만들지 못했습니다: {error}", "the outputs could not be rebuilt: {error}")
 
 
-def report_command(config: Config, lang: str) -> int:
-    """`pipeline report`: 0 done, 75 locked, ledger busy or disk full, 78 config, 1 unexpected."""
+def report_command(config: Config, lang: str, pdf: bool | None = None) -> int:
+    """`pipeline report`: 0 done, 75 locked, ledger busy or disk full, 78 config, 1 unexpected. `pdf`: print the
+    workbooks to PDF too (None: as `[report] pdf` says); a PDF that cannot be made is a warning, not a failure."""
     lock = take_lock(config, "report", lang)
     if isinstance(lock, int):
         return lock
     try:
-        summary = rebuild_outputs(config, lang)
+        summary = rebuild_outputs(config, lang, pdf=pdf)
     except ConfigError as exc:
         print(f"pipeline: {exc}", file=sys.stderr)
         return Exit.CONFIG
@@ -37,4 +38,6 @@ def report_command(config: Config, lang: str) -> int:
         print(f"  ! {printable(problem)}", file=sys.stderr)
     print(summary.outputs.get("workbook", ""))
     print(summary.outputs.get("results_json", ""))
+    for pdf_path in summary.outputs.get("pdf", []):
+        print(pdf_path)
     return Exit.OK

@@ -227,6 +227,16 @@ class Mail:
 
 
 @dataclass(frozen=True)
+class Report:
+    pdf: bool = setting(
+        False, comment="also print each workbook to a PDF beside it, with LibreOffice (soffice) when installed"
+    )
+    pdf_timeout_seconds: float = setting(
+        180.0, comment="longest a PDF may take; then it is given up, the workbook still delivered"
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     home: Path = setting(toml=False)
     source: Path = setting(toml=False)
@@ -239,6 +249,7 @@ class Config:
     paths: Paths
     batch: Batch
     mail: Mail
+    report: Report = setting(factory=Report)
 
     def agency(self, code: str) -> Agency | None:
         return self.agencies_by_code.get(code)
