@@ -98,3 +98,38 @@ def test_the_same_wide_sheet_fitted_by_print_setup_prints(soffice: str, tmp_path
     print_setup(ws, title="시험", landscape=True, repeat_rows=(0, 0), last_row=39, last_col=len(widths) - 1)
     wb.close()
     assert_prints_on_a4(soffice, path, tmp_path / "out")
+
+
+# --- the feedback workbook -----------------------------------------------------------------------------------------
+@pytest.fixture(params=["xml", "openpyxl"])
+def feedback_writer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both writers of the feedback copy: the XML patcher, or openpyxl when the patcher declines."""
+    from pipeline.feedback import xml_patch
+
+    real = xml_patch.write_fast
+    monkeypatch.setattr(xml_patch, "write_fast", lambda *a, **k: real(*a, **k) if request.param == "xml" else None)
+    return request.param
+
+
+def test_the_feedback_copy_prints_its_findings_and_the_marked_rows_with_the_comments_at_the_end(
+    soffice: str, tmp_path: Path, feedback_writer: str
+) -> None:
+    import factory
+    from openpyxl import load_workbook
+
+    from pipeline.feedback.write import write_feedback
+    from pipeline.validate.check import check_file
+
+    goals = factory.goals(g1={"target": "미정"}, g2={"evidence": None})
+    original = factory.write(tmp_path / "제출.xlsx", goal_rows=goals)
+    findings = check_file(original, factory.config()).findings
+    feedback = write_feedback(original, findings, tmp_path / "fb.xlsx")
+    wb = load_workbook(feedback)
+    goals_sheet = wb["성과목표"]
+    # the two marked goal rows (5 and 6) under the repeated heading row, not the template's sixty rows
+    assert goals_sheet.print_area == "'성과목표'!$A$5:$R$6" and goals_sheet.print_title_rows == "$4:$4"
+    assert goals_sheet.page_setup.cellComments == "atEnd"
+    (review,) = assert_prints_on_a4(soffice, feedback, tmp_path / "out", sheets=["검토결과"])
+    words = set("".join(review.texts).split())  # wrapped cells side by side interleave their lines
+    for f in findings:  # each comment's text, as end notes of the findings sheet
+        assert set(f.message("ko").split()) <= words and set(f.hint("ko").split()) <= words
