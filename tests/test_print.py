@@ -17,13 +17,13 @@ from tests.printcheck import assert_prints_on_a4, print_sheet, problems
 pytestmark = pytest.mark.real_client
 
 
-@pytest.fixture(scope="module")
-def demo_outbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["ko", "en"])
+def demo_outbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pipeline.commands.demo import demo_command
 
     home = tmp_path_factory.mktemp("print") / "demo"
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        demo_command(home, lang="ko")
+        demo_command(home, lang=request.param)
     (day,) = (home / "outbox").iterdir()
     return day
 
@@ -34,15 +34,18 @@ def consolidated(day: Path) -> Path:
 
 
 def test_every_sheet_of_the_consolidated_workbook_prints_on_a4(soffice: str, demo_outbox: Path, tmp_path: Path) -> None:
+    from pipeline.report.labels import SHEETS, L
+
     printed = assert_prints_on_a4(soffice, consolidated(demo_outbox), tmp_path)
     names = [p.sheet for p in printed]
-    assert names == ["요약", "기관별", "목표별", "검토사항", "제출이력"]
+    assert names in ([ko for ko, _ in SHEETS.values()], [en for _, en in SHEETS.values()])
     assert all(p.headings for p in printed)  # every sheet repeats its heading row: the column check ran
-    goals = printed[names.index("목표별")]
-    assert len(goals.sizes) > 1 and "산출근거" in goals.headings  # many pages, each with every printed column
-    submissions = printed[names.index("제출이력")]
-    assert not any("해시" in h for h in submissions.headings)  # the hashes are not printed
-    assert not any("해시" in text for text in submissions.texts)
+    goals = printed[2]
+    assert len(goals.sizes) > 1 and set(L["explanation"]) & set(goals.headings)  # many pages, every column on each
+    submissions = printed[4]
+    hashes = set(L["hash"]) | set(L["superseded_by"])
+    assert not hashes & set(submissions.headings)  # the hashes are not printed
+    assert not any(h in text for text in submissions.texts for h in hashes)
 
 
 # --- the check can fail -----------------------------------------------------------------------------------------

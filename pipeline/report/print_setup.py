@@ -44,8 +44,8 @@ STORED_EXTRA = 0.71
 """What xlsxwriter adds to a column width it stores (the cell padding); the printer sees the stored width."""
 PAGE_NUMBERS = "&C&P / &N"
 """The footer: "3 / 7", the same in every language."""
-MIN_WRAPPED = 10.0
-"""The narrowest a wrapped column is made (about four Hangul characters a line)."""
+MIN_WRAPPED = 8.0
+"""The narrowest a wrapped column is made (about three Hangul characters a line)."""
 
 
 def printable_points(landscape: bool) -> float:

@@ -81,6 +81,8 @@ def heading_line(label: str) -> str:
     words = label.split()
     splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
     if not splits:
+        if text_width(label) < 2 * len(label):  # a Latin word is not cut in two; Hangul breaks anywhere
+            return label
         middle = (len(label) + 1) // 2
         splits = [(label[:middle], label[middle:])]
     return min((max(parts, key=text_width) for parts in splits), key=text_width)
