@@ -219,11 +219,12 @@ def _add_report(app: typer.Typer, lang: str) -> None:
             Optional[str],  # noqa: UP045
             typer.Option("--agency", help=tr(HELP["report.agency"], lang), metavar="CODE", show_default=False),
         ] = None,
+        pdf: Annotated[bool, typer.Option("--pdf", help=tr(HELP["report.pdf"], lang))] = False,
     ) -> None:
         config = _load(ctx, home, lang)
         from pipeline.commands.report import report_command
 
-        raise typer.Exit(report_command(config, lang=_lang(ctx, lang, config), agency=agency))
+        raise typer.Exit(report_command(config, lang=_lang(ctx, lang, config), agency=agency, pdf=pdf or None))
 
 
 def _add_rollover(app: typer.Typer, lang: str) -> None:

@@ -161,7 +161,7 @@ def test_summary_and_agencies_show_last_years_total_grade_and_rank_change(tmp_pa
     assert by_name["광주그린카진흥원"]["전년 총점"] is None and by_name["광주그린카진흥원"]["순위 변화"] is None
     wb = openpyxl.load_workbook(write_outputs(data, tmp_path).workbook)
     header = [c.value for c in next(wb["기관별"].iter_rows(max_row=1))]
-    assert header[-3:] == ["전년 총점", "전년 등급", "순위 변화"]
+    assert header[-4:] == ["전년 총점", "전년 등급", "순위 변화", "제출일시"]  # on screen, right of the print area
 
 
 def test_results_json_gives_each_agency_its_previous_result() -> None:

@@ -50,12 +50,15 @@ def night(home: Path, capsys: pytest.CaptureFixture[str], lang: str = "ko") -> t
 
 
 def findings_sheet(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """The Findings sheet's rows under its header: (file, code, agency, severity, …)."""
+    """The Findings sheet's rows under its header, as (file, code, agency, severity): found by their headings."""
+    from pipeline.report.labels import L
+
     wb = openpyxl.load_workbook(summary["outputs"]["workbook"], read_only=True)
     sheet = next(ws for ws in wb.worksheets if ws.title in ("검토사항", "Findings"))  # by name: sheets were added
-    rows = [r for r in sheet.iter_rows(values_only=True) if r and r[0] is not None]
+    header, *rows = [r for r in sheet.iter_rows(values_only=True) if r and any(v is not None for v in r)]
     wb.close()
-    return rows[1:]
+    at = [next(i for i, h in enumerate(header) if h in L[key]) for key in ("file", "code", "agency", "severity")]
+    return [tuple(r[i] for i in at) for r in rows]
 
 
 # --- 14: stale rejections -------------------------------------------------------------------------------------------

@@ -395,25 +395,31 @@ def test_goals_table_pure_row_for_a_range_goal_shows_the_top_and_floor_used() ->
 
 def test_findings_and_submissions_sheets(written: ReportPaths) -> None:
     wb = openpyxl.load_workbook(written.workbook)
-    header, body = table(wb["검토사항"], "파일명")
+    header, body = table(wb["검토사항"], "기관명")
     assert body == [
         (
-            "국제기후환경센터_성과실적.xlsx",
-            "B03",
             "국제기후환경센터",
             "오류",
-            "WEIGHT_SUM",
             "성과목표",
             "I9",
             "가중치",
             "95",
             "가중치 합계가 95입니다 (100이어야 함)",
             "가중치를 고쳐 합계를 100으로 맞추세요",
+            "WEIGHT_SUM",  # the code last, after the words a person reads
+            "국제기후환경센터_성과실적.xlsx",
+            "B03",
         ),
     ]
+    assert wb["검토사항"].print_area == "'검토사항'!$A$1:$I$2"  # the file name and agency code on screen only
     header, body = table(wb["제출이력"], "접수일시")
-    assert [r[3] for r in body] == ["B03", "B02", "B01", "A02", "A01"]  # newest first
-    assert body[0][2] == "b03b03b03b03" and body[0][5] == "반려" and body[0][6] == 2
+    col = {name: i for i, name in enumerate(header)}
+    assert [r[col["기관코드"]] for r in body] == ["B03", "B02", "B01", "A02", "A01"]  # newest first
+    assert body[0][col["해시(앞 12자리)"]] == "b03b03b03b03" and body[0][col["처리결과"]] == "반려"
+    assert body[0][col["오류 수"]] == 2
+    # the hashes sit right of the print area
+    assert wb["제출이력"].print_area == f"'제출이력'!$A$1:${openpyxl.utils.get_column_letter(col['사유'] + 1)}$6"
+    assert col["해시(앞 12자리)"] > col["사유"] and col["대체한 제출(해시)"] > col["사유"]
 
 
 def test_every_cell_is_a_value_not_a_formula(written: ReportPaths) -> None:

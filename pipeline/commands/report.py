@@ -12,6 +12,7 @@ from pipeline.core.printable import printable
 from pipeline.exit_codes import Exit
 from pipeline.night import faults
 from pipeline.night.outputs import read_report_input, rebuild_outputs
+from pipeline.report.pdf import print_to_pdf
 from pipeline.settings.load import ConfigError
 from pipeline.settings.schema import Config
 from pipeline.system import clock
@@ -20,9 +21,10 @@ from pipeline.system.atomic import write_bytes_atomically
 T_FAILED: Text = ("결과를 다시 만들지 못했습니다: {error}", "the outputs could not be rebuilt: {error}")
 
 
-def agency_report_command(config: Config, lang: str, code: str) -> int:
+def agency_report_command(config: Config, lang: str, code: str, pdf: bool | None = None) -> int:
     """`pipeline report --agency CODE`: that agency's 기관별 결과표 from the ledger (read only, no lock: it
-    writes one file of its own, renamed into place); 0 done, 64 unknown agency or no scored result."""
+    writes one file of its own, renamed into place), and its PDF when `pdf` (None: as `[report] pdf` says);
+    0 done, 64 unknown agency or no scored result."""
     from pipeline.report.agency_results import agency_result_bytes, agency_result_dir
 
     if config.agency(code) is None:
@@ -41,19 +43,27 @@ def agency_report_command(config: Config, lang: str, code: str) -> int:
         print(f"pipeline: {tr(SAY['no_result'], lang, code=code)}", file=sys.stderr)
         return Exit.BAD_ARGUMENT
     folder = agency_result_dir(data, config.paths.outbox / f"{today:%Y-%m-%d}")
-    print(printable(str(write_bytes_atomically(folder / made[1], made[0]))))
+    written = write_bytes_atomically(folder / made[1], made[0])
+    print(printable(str(written)))
+    if config.report.pdf if pdf is None else pdf:
+        printed = print_to_pdf([written], config.report.pdf_timeout_seconds, lang)
+        for problem in printed.problems:
+            print(f"  ! {printable(problem)}", file=sys.stderr)
+        for pdf_path in printed.made:
+            print(printable(str(pdf_path)))
     return Exit.OK
 
 
-def report_command(config: Config, lang: str, agency: str | None = None) -> int:
-    """`pipeline report`: 0 done, 75 locked, ledger busy or disk full, 78 config, 1 unexpected."""
+def report_command(config: Config, lang: str, agency: str | None = None, pdf: bool | None = None) -> int:
+    """`pipeline report`: 0 done, 75 locked, ledger busy or disk full, 78 config, 1 unexpected. `pdf`: print the
+    workbooks to PDF too (None: as `[report] pdf` says); a PDF that cannot be made is a warning, not a failure."""
     if agency is not None:
-        return agency_report_command(config, lang, agency)
+        return agency_report_command(config, lang, agency, pdf)
     lock = take_lock(config, "report", lang)
     if isinstance(lock, int):
         return lock
     try:
-        summary = rebuild_outputs(config, lang)
+        summary = rebuild_outputs(config, lang, pdf=pdf)
     except ConfigError as exc:
         print(f"pipeline: {exc}", file=sys.stderr)
         return Exit.CONFIG
@@ -67,4 +77,6 @@ def report_command(config: Config, lang: str, agency: str | None = None) -> int:
         print(f"  ! {printable(problem)}", file=sys.stderr)
     print(summary.outputs.get("workbook", ""))
     print(summary.outputs.get("results_json", ""))
+    for pdf_path in summary.outputs.get("pdf", []):
+        print(pdf_path)
     return Exit.OK

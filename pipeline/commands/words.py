@@ -91,6 +91,10 @@ HELP: dict[str, Text] = {
         "Build a demo home with the 24 agencies of the real case, fill their workbooks, and run the batch.",
     ),
     "demo.directory": ("데모 작업 폴더입니다.", "Folder for the demo home."),
+    "report.pdf": (
+        "통합 엑셀 파일(과 기관별 결과표)을 LibreOffice로 PDF로도 만듭니다 ([report] pdf = true와 같음).",
+        "Also print the workbook (and the per-agency result sheets) to PDF with LibreOffice (as [report] pdf = true).",
+    ),
     "demo.seed": ("만들 엑셀 파일의 난수 시드입니다.", "Seed of the generated workbooks."),
 }
 """Every `--help` text, by command and option (`command.option`)."""

@@ -22,6 +22,9 @@ from pipeline.feedback.review import (
     HEADER_TEXT,
     LINK_COLOR,
     LOCATION_COLUMN,
+    PAGE_FOOTER,
+    PAGE_HEADER,
+    PRINT_MARGIN,
     RED,
     TITLE_FONT_SIZE,
     WIDTHS,
@@ -30,6 +33,7 @@ from pipeline.feedback.review import (
     comment_text,
     mark_color,
     marked_cells,
+    printed_rows,
     review,
     wants_copy,
 )
@@ -77,6 +81,7 @@ def _mark_cells(wb: Any, findings: Sequence[Finding], lang: str) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
+    rows: dict[str, set[int]] = {}
     for sheet, ref, found in marked_cells(findings, wb.sheetnames):
         try:
             cell = wb[sheet][ref]
@@ -84,8 +89,24 @@ def _mark_cells(wb: Any, findings: Sequence[Finding], lang: str) -> None:
             comment = Comment(comment_text(found, lang), comment_author(lang))
             comment.width, comment.height = COMMENT_SIZE
             cell.comment = comment
+            rows.setdefault(sheet, set()).add(cell.row)
         except (AttributeError, ValueError, KeyError, IndexError):  # a merged cell's hidden part, a bad ref
             continue
+    for sheet, marked in rows.items():
+        _print_marked_rows(wb[sheet], marked)
+
+
+def _print_marked_rows(ws: Any, rows: set[int]) -> None:
+    """A marked sheet prints its heading rows, the marked rows' span and the comments at the end
+    (`review.printed_rows`)."""
+    titles = ws.print_title_rows or ""
+    heading = int(titles.replace("$", "").split(":")[-1]) if titles.replace("$", "").split(":")[-1].isdigit() else 0
+    span = printed_rows(rows, heading)
+    if span is not None:
+        from openpyxl.utils import get_column_letter
+
+        ws.print_area = f"A{span[0]}:{get_column_letter(max(ws.max_column, 1))}{span[1]}"
+    ws.page_setup.cellComments = "atEnd"
 
 
 def _findings_sheet(wb: Any, file_name: str, findings: Sequence[Finding], lang: str) -> None:
@@ -122,6 +143,9 @@ def _findings_sheet(wb: Any, file_name: str, findings: Sequence[Finding], lang: 
     ws.freeze_panes = FROZEN_CELL
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
+    ws.page_margins.left = ws.page_margins.right = PRINT_MARGIN
+    ws.oddHeader.left.text, ws.oddHeader.right.text = PAGE_HEADER.removeprefix("&L").split("&R")
+    ws.oddFooter.center.text = PAGE_FOOTER.removeprefix("&C")
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"

@@ -45,8 +45,15 @@ HEADINGS = (
     HOW_TO_FIX,
     ("코드", "Code"),
 )
-WIDTHS = (8, 18, 14, 18, 60, 50, 24)
-"""Column widths of the findings sheet, one per heading."""
+WIDTHS = (8, 12, 12, 14, 38, 32, 22)
+"""Column widths of the findings sheet, one per heading: together one landscape A4 page wide at 90 % or more
+(LibreOffice prints a unit of width as about 6.4 pt), so its 11 pt text prints at 8 pt or more."""
+PRINT_MARGIN = 0.3
+"""Left and right page margins of the printed findings and marked rows, in inches."""
+PAGE_FOOTER = "&C&P / &N"
+"""Page numbers at the foot of every printed page: "2 / 3"."""
+PAGE_HEADER = "&L&F&R&A"
+"""The workbook's file name and the sheet's at the top of every printed page."""
 LAST_COLUMN = column_letter(len(HEADINGS))
 """The findings sheet's last column (G)."""
 LOCATION_COLUMN = 2
@@ -97,6 +104,14 @@ def marked_cells(findings: Sequence[Finding], sheetnames: Iterable[str]) -> list
             for cell in _cells(f):
                 marks.setdefault((f.sheet, cell), []).append(f)
     return [(sheet, ref, found) for (sheet, ref), found in list(marks.items())[:MAX_MARKED_CELLS]]
+
+
+def printed_rows(rows: Iterable[int], heading_row: int) -> tuple[int, int] | None:
+    """(first, last) 1-based rows of a marked sheet that print: from the first marked row below the heading rows
+    to the last one, so an agency's copy prints what was found and not its sixty empty goal rows. None when no
+    marked row is below the headings (the sheet prints as it did)."""
+    below = [r for r in rows if r > heading_row]
+    return (min(below), max(below)) if below else None
 
 
 def mark_color(found: Sequence[Finding]) -> str:

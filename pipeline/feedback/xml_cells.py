@@ -136,6 +136,9 @@ def mark_sheet(xml: str, marks: list[Mark], styles: Styles, legacy_rid: str) -> 
         else f'<legacyDrawing {r}:id="{legacy_rid}"/>'
     )
     edits.append((at, at, element))
+    setup = [m for m in start_tags("pageSetup").finditer(xml, tail_start, close)]
+    if len(setup) == 1:  # the comments print as end notes after the sheet (no pageSetup: printed as it was)
+        edits.append((setup[0].start(), setup[0].end(), set_attrs(setup[0].group(0), {"cellComments": "atEnd"})))
     if marks:
         columns = _column_styles(xml[: data_tag.start()])
         edits += _mark_cells(xml, data_tag, data_end, marks, styles, columns)

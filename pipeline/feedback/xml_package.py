@@ -177,9 +177,13 @@ def add_relationships(xml: str | None, name: str, new: list[tuple[str, str, str]
 # --- the workbook part and the content types ---------------------------------------------------------------------------
 
 
-def patch_workbook_xml(xml: str, sheet: str, sheet_id: int, rid: str, filter_ref: str | None) -> str:
+def patch_workbook_xml(
+    xml: str, sheet: str, sheet_id: int, rid: str, filter_ref: str | None, print_areas: dict[int, str] | None = None
+) -> str:
     """xl/workbook.xml with the findings sheet first and active, the sheet-local defined names shifted by one
-    (their sheet moved right) and the findings sheet's print titles and filter range added."""
+    (their sheet moved right), the findings sheet's print titles and filter range added, and `print_areas`
+    (sheet index before the shift → its print area, e.g. `'성과목표'!$A$9:$R$12`) set in place of theirs."""
+    print_areas = print_areas or {}
     root = root_tag(xml, "workbook")
     edits: list[tuple[int, int, str]] = []
     r = prefix_for(root.group(0), NS_R)
@@ -202,11 +206,21 @@ def patch_workbook_xml(xml: str, sheet: str, sheet_id: int, rid: str, filter_ref
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">{escape_text(quoted)}!{absolute(filter_ref)}'
             f"</definedName>" + names
         )
+    names += "".join(
+        f'<definedName name="_xlnm.Print_Area" localSheetId="{i + 1}">{escape_text(area)}</definedName>'
+        for i, area in sorted(print_areas.items())
+    )
     for m in start_tags("definedName").finditer(xml):
         local = get_attr(m.group(0), "localSheetId")
         if local is not None:
             if not local.strip().isdigit():
                 raise Decline("bad localSheetId")
+            if get_attr(m.group(0), "name") == "_xlnm.Print_Area" and int(local) in print_areas:
+                end = xml.find("</definedName>", m.end())
+                if m.group(0).endswith("/>") or end < 0:
+                    raise Decline("an odd print area")
+                edits.append((m.start(), end + len("</definedName>"), ""))  # replaced by the marked rows'
+                continue
             edits.append((m.start(), m.end(), set_attrs(m.group(0), {"localSheetId": str(int(local) + 1)})))
     defined = list(start_tags("definedNames").finditer(xml))
     if len(defined) > 1:

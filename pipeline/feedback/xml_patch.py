@@ -36,12 +36,22 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core.findings import Finding
-from pipeline.feedback.review import comment_author, comment_text, mark_color, marked_cells, review, wants_copy
+from pipeline.feedback.review import (
+    comment_author,
+    comment_text,
+    mark_color,
+    marked_cells,
+    printed_rows,
+    quote_sheet,
+    review,
+    wants_copy,
+)
 from pipeline.feedback.values_package import values_only_parts
 from pipeline.feedback.xml_cells import Mark, comments_part, mark_sheet, unselect_sheet, vml_part
 from pipeline.feedback.xml_edit import Decline, decode_part, parse_part, plain_cell
@@ -110,6 +120,7 @@ class _Patch:
     changed: dict[str, str] = field(default_factory=dict)
     created: dict[str, str] = field(default_factory=dict)
     content_types: list[tuple[str, str]] = field(default_factory=list)
+    marked_rows: dict[str, set[int]] = field(default_factory=dict)  # sheet → the rows of its marks made
 
 
 def patched_workbook(original: Path, findings: Sequence[Finding], lang: str, file_name: str) -> bytes:
@@ -132,7 +143,7 @@ def patched_workbook(original: Path, findings: Sequence[Finding], lang: str, fil
         [(rid, REL_WORKSHEET, posixpath.relpath(new_sheet, "xl"))],
     )
     patch.changed[WORKBOOK_PART] = patch_workbook_xml(
-        book.xml, content.sheet, max(book.sheet_ids) + 1, rid, content.filter_ref
+        book.xml, content.sheet, max(book.sheet_ids) + 1, rid, content.filter_ref, _print_areas(pkg, book, patch)
     )
     patch.changed[CONTENT_TYPES] = patch_content_types(
         decode_part(CONTENT_TYPES, pkg.parts[CONTENT_TYPES]),
@@ -140,6 +151,32 @@ def patched_workbook(original: Path, findings: Sequence[Finding], lang: str, fil
         vml_default=any(n.endswith(".vml") for n in patch.created) and "vml" not in defaults,
     )
     return zip_package(pkg, patch.changed, patch.created)
+
+
+_TITLE_ROWS = re.compile(r"!\$?\d+:\$?(\d+)\s*$")
+_DIMENSION = re.compile(r'<dimension\s+ref="[A-Z]+\d+:([A-Z]+)\d+"')
+
+
+def _print_areas(pkg: Package, book: _Workbook, patch: _Patch) -> dict[int, str]:
+    """Each marked sheet's print area (by its index): the marked rows' span (`review.printed_rows`) below its
+    print titles, across its used columns."""
+    names = list(book.sheets)
+    titles: dict[int, int] = {}
+    for m in re.finditer(r"<definedName\b([^>]*)>([^<]*)</definedName>", book.xml):
+        local = re.search(r'localSheetId="(\d+)"', m.group(1))
+        last = _TITLE_ROWS.search(m.group(2))
+        if 'name="_xlnm.Print_Titles"' in m.group(1) and local and last:
+            titles[int(local.group(1))] = int(last.group(1))
+    areas = {}
+    for sheet, rows in patch.marked_rows.items():
+        index = names.index(sheet)
+        span = printed_rows(rows, titles.get(index, 0))
+        xml = patch.changed.get(book.sheets[sheet], "")
+        dimension = _DIMENSION.search(xml[:4096])
+        if span is not None and dimension is not None:
+            last_col = dimension.group(1)
+            areas[index] = f"{quote_sheet(sheet)}!$A${span[0]}:${last_col}${span[1]}"
+    return areas
 
 
 def _vml_defaults(pkg: Package) -> dict[str, str | None]:
@@ -230,6 +267,7 @@ def _mark_sheets(
             _unselect(pkg, part, patch)
             continue
         made.sort(key=lambda m: (m.row, m.col))
+        patch.marked_rows[sheet] = {m.row for m in made}
         comments = pkg.free_name("xl/comments%d.xml")
         vml = pkg.free_name("xl/drawings/commentsDrawing%d.vml")
         patch.created[comments] = comments_part(made, author)

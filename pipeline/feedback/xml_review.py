@@ -12,6 +12,9 @@ from pipeline.feedback.review import (
     LAST_COLUMN,
     LINK_COLOR,
     LOCATION_COLUMN,
+    PAGE_FOOTER,
+    PAGE_HEADER,
+    PRINT_MARGIN,
     RED,
     TITLE_FONT_SIZE,
     WIDTHS,
@@ -74,6 +77,8 @@ def review_sheet(content: Review, styles: Styles) -> str:
         f"<cols>{cols}</cols><sheetData>{''.join(rows)}</sheetData>"
         + (f'<autoFilter ref="{content.filter_ref}"/>' if content.filter_ref else "")
         + (f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else "")
-        + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
-        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>'
+        + f'<pageMargins left="{PRINT_MARGIN}" right="{PRINT_MARGIN}" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        f"<headerFooter><oddHeader>{escape_text(PAGE_HEADER)}</oddHeader>"
+        f"<oddFooter>{escape_text(PAGE_FOOTER)}</oddFooter></headerFooter></worksheet>"
     )

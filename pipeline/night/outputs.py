@@ -30,6 +30,7 @@ from pipeline.night.submission_text import parse_submission
 from pipeline.night.summary import RunSummary
 from pipeline.report.agency_results import agency_result_dir, write_agency_results
 from pipeline.report.outputs import output_names, write_outputs
+from pipeline.report.pdf import print_to_pdf
 from pipeline.report.previous import read_previous
 from pipeline.scoring.agency import score_agency
 from pipeline.scoring.city import rank_city
@@ -128,9 +129,10 @@ class Outputs:
             final=committee_ledger.finalized(self.run.ledger, config.evaluation.year),
         )
 
-    def write(self, today: date, mail_next: bool = False) -> ReportInput:
-        """Tonight's consolidated workbook, results.json and feedback copies. `mail_next`: the mail step follows,
-        so the report's state digest is hashed in a forked child while the workbook is written."""
+    def write(self, today: date, mail_next: bool = False, pdf: bool | None = None) -> ReportInput:
+        """Tonight's consolidated workbook, results.json and feedback copies, and their PDFs when `pdf` (default:
+        `[report] pdf`). `mail_next`: the mail step follows, so the report's state digest is hashed in a forked
+        child while the workbook is written."""
         started = time.perf_counter()
         data = self.report_input(today)
         self.run.timing("score", time.perf_counter() - started, agencies=len(data.city.agencies))
@@ -173,11 +175,25 @@ class Outputs:
             "agency_results": str(agency_result_dir(data, out_dir)),
             "feedback": copied,
         }
+        if self.run.config.report.pdf if pdf is None else pdf:
+            self.print_pdfs(out_dir, paths.workbook)
         self.run.log("outputs", **self.run.summary.outputs)
         self.save_standings(data)
         self.run.crash("standings")
         self.run.timing("publish", time.perf_counter() - started, feedback=len(copied))
         return data
+
+    def print_pdfs(self, out_dir: Path, workbook: Path) -> None:
+        """A PDF beside the consolidated workbook and beside each workbook in the day's folders (the per-agency
+        result sheets); a conversion that fails or is impossible is a problem in the summary, never a failed run."""
+        started = time.perf_counter()
+        books = [workbook, *sorted(p for p in out_dir.glob("*/*.xlsx") if not p.name.startswith("."))]
+        made = print_to_pdf(books, self.run.config.report.pdf_timeout_seconds, self.run.lang)
+        self.run.summary.outputs["pdf"] = [str(p) for p in made.made]
+        for problem in made.problems:
+            self.run.log("pdf_failed", problem=problem)
+            self.run.summary.problems.append(problem)
+        self.run.timing("pdf", time.perf_counter() - started, pdfs=len(made.made))
 
     def save_standings(self, data: ReportInput) -> None:
         self.run.ledger.save_standings(
@@ -213,7 +229,7 @@ def read_report_input(config: Config, today: date, lang: str | None = None) -> R
             ledger.close()
 
 
-def rebuild_outputs(config: Config, lang: str) -> RunSummary:
+def rebuild_outputs(config: Config, lang: str, pdf: bool | None = None) -> RunSummary:
     """`pipeline report`'s work, the lock held by the caller: today's outputs rebuilt from the ledger, the inbox
     untouched. Raises `ConfigError` for configuration."""
     prepare_folders(config)
@@ -226,7 +242,7 @@ def rebuild_outputs(config: Config, lang: str) -> RunSummary:
         sweep_temp_files([config.paths.outbox])
         run = RunContext(config, lang, ledger, log, run_id, dry_run=False)
         with diagnostics_into(log):
-            Outputs(run, {}).write(clock.now().date())
+            Outputs(run, {}).write(clock.now().date(), pdf=pdf)
     finally:
         log.close()
         ledger.close()

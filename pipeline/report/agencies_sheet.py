@@ -23,6 +23,9 @@ from pipeline.report.shapes import Column, Table, wall_time
 
 __all__ = ["agencies_table"]
 
+PRINTED = 15
+"""The Agencies sheet's printed columns: code … provisional, not last year's nor the time of the file."""
+
 
 def signed(points: Decimal) -> str:
     """'+1.00' / '-0.50': the sign is the point of an adjustment."""
@@ -50,13 +53,14 @@ def latest_record(history: Sequence[SubmissionRecord], code: str) -> SubmissionR
 def agencies_table(data: ReportInput) -> Table:
     """Every registered agency, also those that sent nothing: the office's checklist."""
     lang = data.lang
+    # printed: code … provisional (PRINTED); last year's columns (printed on 요약 and each agency's page) and the
+    # time of the file right of the print area: the sheet has no room left on A4 at 8 pt
     cols = (
         ("code", "code"),
-        ("agency", "text"),
-        ("group", "text"),
-        ("dept", "text"),
+        ("agency", "longtext"),
+        ("group", "longtext"),
+        ("dept", "longtext"),
         ("status", "status"),
-        ("submitted_at", "datetime"),
         ("n_goals_col", "int"),
         ("score_sum", "score"),
         ("adjustment", "score"),
@@ -68,6 +72,7 @@ def agencies_table(data: ReportInput) -> Table:
         ("excellent_col", "mark"),
         ("provisional_col", "mark"),
     )
+    compared = data.previous is not None
     rows = []
     for a in in_sheet_order(data.city.agencies):
         record = data.current.get(a.code) if a.status == STATUS_ACCEPTED else latest_record(data.history, a.code)
@@ -80,7 +85,6 @@ def agencies_table(data: ReportInput) -> Table:
                 a.group,
                 a.supervising_dept,
                 status_label(a.status, lang),
-                wall_time(record.received_at) if record else None,
                 len(a.goals) if a.status == STATUS_ACCEPTED else None,
                 round_cents(a.score_sum),
                 adjustments_sum(a),
@@ -91,14 +95,17 @@ def agencies_table(data: ReportInput) -> Table:
                 a.group_rank,
                 tr(L["mark_excellent"], lang) if a.excellent else "",
                 tr(L["mark_provisional"], lang) if a.provisional else "",
-                *(comparison_values(data.previous, a) if data.previous is not None else ()),
+                *(comparison_values(data.previous, a) if compared else ()),
+                wall_time(record.received_at) if record else None,
             )
         )
     bad = (word(STATUS, STATUS_REJECTED, lang), word(STATUS, STATUS_MISSING, lang))
     return Table(
         sheet=tr(SHEETS["agencies"], lang),
         columns=tuple(Column(tr(L[key], lang), kind, warn_text=bad if key == "status" else ()) for key, kind in cols)
-        + (comparison_columns(lang) if data.previous is not None else ()),
+        + (comparison_columns(lang) if compared else ())
+        + (Column(tr(L["submitted_at"], lang), "datetime"),),
         rows=tuple(rows),
         freeze_cols=2,
+        print_cols=PRINTED,
     )

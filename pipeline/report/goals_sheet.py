@@ -17,6 +17,9 @@ from pipeline.report.shapes import Column, Table, Value
 
 __all__ = ["goals_table"]
 
+PRINTED = 12
+"""The Goals sheet's printed columns: agency … explanation (`goals_table`)."""
+
 LOW_RATE = Decimal("0.8")
 """Achievement below 80 % of the target is shaded on the Goals sheet (below 100 % is too common to stand out)."""
 LOW_POINTS = Decimal(60)
@@ -40,26 +43,28 @@ def goal_actual(result: GoalResult, lang: str) -> Value:
 def goals_table(data: ReportInput) -> Table:
     """Every goal of every accepted submission, each with the line that explains its score."""
     lang = data.lang
+    # what a printed page needs first (PRINTED columns: the explanation line shows the baseline, top and floor
+    # it used); the rest stays on screen, right of the print area
     cols = (
-        ("agency", "text"),
+        ("agency", "longtext"),
         ("number", "code"),
-        ("strategy", "longtext"),
-        ("goal", "longtext"),
         ("indicator", "longtext"),
-        ("method", "code"),
-        ("direction", "code"),
+        ("method", "longtext"),
         ("unit", "code"),
-        ("major", "code"),
         ("weight", "qty"),
-        ("baseline", "qty"),
         ("target", "qty"),
-        ("top", "qty"),
-        ("floor", "qty"),
         ("actual", "qty"),
         ("rate", "pct"),
         ("points", "score"),
         ("score", "score"),
         ("explanation", "longtext"),
+        ("goal", "longtext"),
+        ("strategy", "longtext"),
+        ("direction", "code"),
+        ("major", "code"),
+        ("baseline", "qty"),
+        ("top", "qty"),
+        ("floor", "qty"),
         ("evidence", "longtext"),
     )
     pending = tr(L["pending"], lang)
@@ -74,23 +79,23 @@ def goals_table(data: ReportInput) -> Table:
                 (
                     a.name,
                     g.number,
-                    g.strategy,
-                    g.goal,
                     g.indicator,
                     choice_label("method", g.method, lang),
-                    choice_label("direction", g.direction, lang) if quantitative else "",
                     g.unit,
-                    choice_label("major", "Y" if g.major else "N", lang),
                     g.weight,
-                    g.baseline,
                     g.target,
-                    r.top if r.top is not None else g.top,
-                    r.floor if r.floor is not None else g.floor,
                     goal_actual(r, lang),
                     round_rate(r.rate),
                     pending if r.pending else round_cents(r.points),
                     pending if r.pending else round_cents(r.score),
                     r.explanation,
+                    g.goal,
+                    g.strategy,
+                    choice_label("direction", g.direction, lang) if quantitative else "",
+                    choice_label("major", "Y" if g.major else "N", lang),
+                    g.baseline,
+                    r.top if r.top is not None else g.top,
+                    r.floor if r.floor is not None else g.floor,
                     g.evidence,
                     *([previous_actual(data.previous, a.code, g, lang)] if data.previous is not None else []),
                 )
@@ -102,4 +107,5 @@ def goals_table(data: ReportInput) -> Table:
         + ((Column(tr(M["prev_actual"], lang), "qty"),) if data.previous is not None else ()),  # same number, indicator
         rows=tuple(rows),
         freeze_cols=2,
+        print_cols=PRINTED,
     )

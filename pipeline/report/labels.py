@@ -54,7 +54,7 @@ L: dict[str, Text] = {
     "submitted_at": ("제출일시", "Submitted at"),
     "n_goals_col": ("목표 수", "Goals"),
     "score_sum": ("득점 합계", "Sum of scores"),
-    "adjustment": ("가감점", "Adjustments"),
+    "adjustment": ("가감점", "Bonus / penalty"),
     "adjustment_reasons": ("가감점 사유", "Adjustment reasons"),
     "source_committee": ("위원회", "committee"),
     "source_settings": ("설정", "settings"),

@@ -11,6 +11,9 @@ from pipeline.report.shapes import Column, Table, wall_time
 
 __all__ = ["findings_table", "submissions_table"]
 
+CODE_WIDTH = 14.0
+"""The findings' catalogue code column: narrow, its dotted code wraps."""
+
 
 def names_by_code(data: ReportInput) -> dict[str, str]:
     return {a.code: a.name for a in data.city.agencies}
@@ -21,32 +24,34 @@ def findings_table(data: ReportInput) -> Table:
     replaced are history, in Submissions) and of today's files no agency could be named for, with cell and fix."""
     lang = data.lang
     names = names_by_code(data)
+    # the problem in words first; its catalogue code in the last printed column (what a mail to the office quotes);
+    # the file and agency code on screen only
     cols = (
-        ("file", "text"),
-        ("code", "code"),
         ("agency", "text"),
         ("severity", "severity"),
-        ("finding_code", "code"),
         ("sheet", "text"),
         ("cell", "code"),
         ("field", "text"),
-        ("value", "text"),
+        ("value", "longtext"),
         ("message", "longtext"),
         ("hint", "longtext"),
+        ("finding_code", "longtext"),
+        ("file", "text"),
+        ("code", "code"),
     )
     rows = tuple(
         (
-            f.file_name,
-            f.agency_code or "",
             names.get(f.agency_code or "", ""),
             severity_label(f.severity, lang),
-            f.code,
             f.sheet,
             f.cell,
             f.field,
             f.value,
             f.message,
             f.hint,
+            f.code,
+            f.file_name,
+            f.agency_code or "",
         )
         for f in data.findings
     )
@@ -54,10 +59,17 @@ def findings_table(data: ReportInput) -> Table:
     return Table(
         sheet=tr(SHEETS["findings"], lang),
         columns=tuple(
-            Column(tr(L[key], lang), kind, warn_text=error if key == "severity" else ()) for key, kind in cols
+            Column(
+                tr(L[key], lang),
+                kind,
+                width=CODE_WIDTH if key == "finding_code" else None,
+                warn_text=error if key == "severity" else (),
+            )
+            for key, kind in cols
         ),
         rows=rows,
         freeze_cols=1,
+        print_cols=9,
     )
 
 
@@ -65,30 +77,31 @@ def submissions_table(data: ReportInput) -> Table:
     """Every file received, newest first: the trail from a score back to the archived file."""
     lang = data.lang
     names = names_by_code(data)
+    # the hashes (a machine's trail from a score to the archived file) right of the print area
     cols = (
         ("received_at", "datetime"),
-        ("file", "text"),
-        ("hash", "code"),
+        ("file", "longtext"),
         ("code", "code"),
         ("agency", "text"),
         ("outcome", "status"),
         ("errors", "int"),
         ("warnings", "int"),
-        ("superseded_by", "code"),
         ("reason", "longtext"),
+        ("hash", "code"),
+        ("superseded_by", "code"),
     )
     rows = tuple(
         (
             wall_time(r.received_at),
             r.file_name,
-            r.sha256[:12],
             r.agency_code or "",
             names.get(r.agency_code or "", ""),
             outcome_label(r.outcome, lang),
             r.errors,
             r.warnings,
-            (r.superseded_by or "")[:12],
             r.reason,
+            r.sha256[:12],
+            (r.superseded_by or "")[:12],
         )
         for r in sorted(data.history, key=lambda r: r.received_at, reverse=True)
     )
@@ -100,4 +113,5 @@ def submissions_table(data: ReportInput) -> Table:
         ),
         rows=rows,
         freeze_cols=1,
+        print_cols=8,
     )

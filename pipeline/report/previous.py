@@ -102,9 +102,9 @@ def rank_change(before: int | None, now: int | None) -> str | None:
 def comparison_columns(lang: str) -> tuple[Column, ...]:
     """전년 총점, 전년 등급, 순위 변화: the columns a sheet adds when last year's results exist."""
     return (
-        Column(tr(M["prev_total"], lang), "score", 10),
-        Column(tr(M["prev_grade"], lang), "grade", 9),
-        Column(tr(M["rank_change"], lang), "code", 9),
+        Column(tr(M["prev_total"], lang), "score"),
+        Column(tr(M["prev_grade"], lang), "grade"),
+        Column(tr(M["rank_change"], lang), "code"),
     )
 
 

@@ -44,6 +44,7 @@ class Table:
     rows: tuple[tuple[Value, ...], ...]
     freeze_cols: int = 0
     highlight: tuple[bool, ...] = ()  # rows to shade (e.g. excellent agencies in the ranking)
+    print_cols: int | None = None  # only the first columns print (None: all); the rest (hashes...) on screen only
 
 
 @dataclass(frozen=True)

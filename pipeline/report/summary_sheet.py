@@ -3,6 +3,8 @@ the grade distribution, the ranking and its chart."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipeline.core.i18n import tr
 from pipeline.core.model import STATUS_ACCEPTED, STATUS_MISSING, ReportInput
 from pipeline.core.rounding import round_cents
@@ -13,6 +15,9 @@ from pipeline.report.previous import comparison_columns, comparison_values
 from pipeline.report.shapes import Column, SummaryContent, Table, wall_time
 
 __all__ = ["summary_content"]
+
+COMPARISON_WIDTHS = (8, 6, 8)
+"""전년 총점, 전년 등급, 순위 변화 on the summary page: as narrow as their two-line headings."""
 
 
 def summary_content(data: ReportInput) -> SummaryContent:
@@ -36,15 +41,23 @@ def summary_content(data: ReportInput) -> SummaryContent:
     counts = [(g, sum(1 for a in top if a.grade == g)) for g in grade_order(agencies)]
     counts.append((tr(L["grade_total"], lang), sum(n for _, n in counts)))
     mark_x, mark_p = tr(L["mark_excellent"], lang), tr(L["mark_provisional"], lang)
+    # With last year beside this year the page has three more columns; to print one A4 page wide at 8 pt or more
+    # it gives up the group column (기관별 has it) and takes the comparison columns narrow.
+    compared = data.previous is not None
+    group = () if compared else (Column(tr(L["group"], lang), "text", 15),)
     ranking = Table(
         sheet=tr(SHEETS["summary"], lang),
         columns=(
             Column(tr(L["rank"], lang), "int", 6),
-            Column(tr(L["agency"], lang), "text", 24),
-            Column(tr(L["group"], lang), "text", 15),
+            Column(tr(L["agency"], lang), "text", 20),
+            *group,
             Column(tr(L["total"], lang), "score", 9),
             Column(tr(L["grade"], lang), "grade", 7),
-            *(comparison_columns(lang) if data.previous is not None else ()),  # last year, when it was closed
+            *(
+                replace(c, width=w)
+                for c, w in zip(comparison_columns(lang), COMPARISON_WIDTHS, strict=True)
+                if compared
+            ),
             Column(tr(L["excellent_col"], lang), "mark", 9),
             Column(tr(L["provisional_col"], lang), "mark", 11 if lang == "en" else 8),
         ),
@@ -52,10 +65,10 @@ def summary_content(data: ReportInput) -> SummaryContent:
             (
                 a.rank,
                 a.name,
-                a.group,
+                *((a.group,) if group else ()),
                 round_cents(a.total),
                 a.grade or "",
-                *(comparison_values(data.previous, a) if data.previous is not None else ()),
+                *(comparison_values(data.previous, a) if compared else ()),
                 mark_x if a.excellent else "",
                 mark_p if a.provisional else "",
             )
@@ -83,7 +96,7 @@ def summary_content(data: ReportInput) -> SummaryContent:
         ranking=ranking,
         chart_title=tr(L["chart"], lang),
         chart_name_col=1,
-        chart_value_col=3,
+        chart_value_col=2 + len(group),  # the total
         notes=tuple(notes),
         footer=tr(L["footer"], lang),
     )

@@ -13,7 +13,7 @@ from operator import itemgetter
 
 from pipeline.report.shapes import Table, Value
 
-__all__ = ["column_widths", "fit_width", "text_width", "wrapped_lines"]
+__all__ = ["column_widths", "fit_width", "heading_line", "text_width", "wrapped_lines"]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -73,9 +73,25 @@ def wrapped_lines(value: Value, width: float) -> int:
     return sum(lines(line) for line in value.splitlines() or [""])
 
 
+def heading_line(label: str) -> str:
+    """The wider line of a heading wrapped on two (the heading row has room for two): a column need not be as
+    wide as its heading on one line, which made the tables too wide to print."""
+    if text_width(label) <= 6:
+        return label
+    words = label.split()
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    if not splits:
+        if text_width(label) < 2 * len(label):  # a Latin word is not cut in two; Hangul breaks anywhere
+            return label
+        middle = (len(label) + 1) // 2
+        splits = [(label[:middle], label[middle:])]
+    return min((max(parts, key=text_width) for parts in splits), key=text_width)
+
+
 def column_widths(table: Table) -> tuple[float, ...]:
-    """Each column's width: as its content module set it, else fitted to the header and the values."""
+    """Each column's width: as its content module set it, else fitted to the header (on two lines) and the
+    values."""
     return tuple(
-        c.width if c.width is not None else fit_width([c.label, *map(itemgetter(i), table.rows)], c.kind)
+        c.width if c.width is not None else fit_width([heading_line(c.label), *map(itemgetter(i), table.rows)], c.kind)
         for i, c in enumerate(table.columns)
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from pipeline.report.print_setup import MIN_SCALE, POINTS_PER_WIDTH, STORED_EXTRA, print_setup, printable_points
 from pipeline.report.shapes import SummaryContent, Table
 from pipeline.report.widths import text_width
 from pipeline.report.xlsx_cells import (
@@ -22,13 +23,24 @@ from pipeline.report.xlsx_cells import (
     write_text,
     write_value,
 )
-from pipeline.report.xlsx_table import column_rules, print_setup
+from pipeline.report.xlsx_table import column_rules
 
 __all__ = ["write_summary"]
 
 PX_PER_WIDTH = 7  # pixels per unit of column width (xlsxwriter's default font metrics)
 PX_PER_POINT = 4 / 3
-PANEL_WIDTH = 12.0
+PANEL_WIDTH = 10.0  # six panels and the ranking fit an A4 page at 8 pt or more
+GAP_WIDTH = 2.0  # between the ranking and the panels
+
+
+def panel_width(left_units: float, left_columns: int, panels: int) -> float:
+    """PANEL_WIDTH, or less when a wider ranking (last year beside this year) leaves less of a landscape A4 page
+    at MIN_SCALE: the page stays one page wide at 8 pt or more."""
+    budget = printable_points(landscape=True) / MIN_SCALE / POINTS_PER_WIDTH
+    budget -= STORED_EXTRA * (left_columns + 1 + panels) + left_units + GAP_WIDTH
+    return min(PANEL_WIDTH, math.floor(budget / panels * 10) / 10)
+
+
 HEADER_ROW = 12
 """The ranking's header row; the panels above it take rows 0–11."""
 
@@ -42,6 +54,7 @@ class _Grid:
     last_col: int
     panel: int  # how many panel columns
     left_units: float  # the ranking table's width, in column-width units
+    width: float = PANEL_WIDTH  # each panel column's width
 
 
 def merged_height(text: str, width_units: float, rows: int) -> float:
@@ -60,9 +73,12 @@ def _grid(ws: Any, s: SummaryContent) -> _Grid:
     left_widths = [c.width or 10 for c in ranking.columns]
     for col, width in enumerate(left_widths):
         ws.set_column(col, col, width)
-    ws.set_column(gap, gap, 2)
-    ws.set_column(first_panel, last_col, PANEL_WIDTH)
-    return _Grid(left=left, first_panel=first_panel, last_col=last_col, panel=panel, left_units=sum(left_widths))
+    ws.set_column(gap, gap, GAP_WIDTH)
+    width = panel_width(sum(left_widths), left, panel)
+    ws.set_column(first_panel, last_col, width)
+    return _Grid(
+        left=left, first_panel=first_panel, last_col=last_col, panel=panel, left_units=sum(left_widths), width=width
+    )
 
 
 def _title(ws: Any, styles: Styles, s: SummaryContent, last_col: int) -> None:
@@ -140,21 +156,29 @@ def write_summary(workbook: Any, styles: Styles, s: SummaryContent) -> None:
 
     if ranking.rows:
         chart = bar_chart(workbook, s, HEADER_ROW, last_row)
-        width_px = int(grid.panel * PANEL_WIDTH * PX_PER_WIDTH + 5 * grid.panel)
+        width_px = int(grid.panel * grid.width * PX_PER_WIDTH + 5 * grid.panel)
         height_px = int((len(ranking.rows) + 1) * 15 * PX_PER_POINT) + 4
         chart.set_size({"width": width_px, "height": max(height_px, 220)})
         ws.insert_chart(HEADER_ROW, grid.first_panel, chart, {"object_position": 1})
 
-    note = styles.get(font_color="#595959", font_size=9)
+    note = styles.get(font_color="#595959", font_size=10)  # printed at MIN_SCALE still 8 pt
     chart_rows = max(len(ranking.rows) + 1, 12)  # the chart's minimum height, in rows
     row = max(last_row, HEADER_ROW + chart_rows) + 2
     for text in s.notes:
         write_text(ws, row, 0, "※ " + text, note)
         row += 1
 
-    ws.print_area(0, 0, row - 1, grid.last_col)
-    print_setup(ws, s.title, s.footer, HEADER_ROW)
-    ws.set_header("")
+    # the title is on the page itself: no header line
+    print_setup(
+        ws,
+        title="",
+        landscape=True,
+        repeat_rows=(HEADER_ROW, HEADER_ROW),
+        last_row=row - 1,
+        last_col=grid.last_col,
+        footer=s.footer,
+        sheet_name=False,
+    )
     ws.hide_gridlines(2)
     ws.activate()
 
@@ -164,7 +188,7 @@ def bar_chart(workbook: Any, s: SummaryContent, header_row: int, last_row: int) 
     chart = workbook.add_chart({"type": "bar"})
     highlight = s.ranking.highlight
     totals = [row[s.chart_value_col] for row in s.ranking.rows]
-    font = {"name": FONT, "size": 8}
+    font = {"name": FONT, "size": 10}  # printed at MIN_SCALE still 8 pt
     chart.add_series(
         {
             "name": s.chart_title,
@@ -187,7 +211,7 @@ def bar_chart(workbook: Any, s: SummaryContent, header_row: int, last_row: int) 
             "num_format": "0",
         }
     )
-    chart.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": 8}, "major_tick_mark": "none"})
+    chart.set_y_axis({"reverse": True, "num_font": font, "major_tick_mark": "none"})
     chart.set_legend({"none": True})
     chart.set_title({"none": True})  # the section heading above names it; a title would cover the top bars
     chart.set_chartarea({"border": {"color": BORDER_COLOR}})

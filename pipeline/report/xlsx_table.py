@@ -9,6 +9,7 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from pipeline.report.grades import GRADE_TONES
+from pipeline.report.print_setup import fit_scale, fit_widths, print_setup
 from pipeline.report.shapes import Table
 from pipeline.report.widths import column_widths, wrapped_lines
 from pipeline.report.xlsx_cells import (
@@ -24,7 +25,7 @@ from pipeline.report.xlsx_cells import (
 )
 from pipeline.report.xlsxwriter_private import ColumnXml, FastRows
 
-__all__ = ["column_rules", "print_setup", "write_table"]
+__all__ = ["column_rules", "printed_widths", "write_table"]
 
 TONE_COLORS = {"good": (GOOD_FILL, GOOD_FONT), "warn": (WARN_FILL, WARN_FONT), "bad": (BAD_FILL, BAD_FONT)}
 """A grade's tone (`grades.GRADE_TONES`) → its (fill, font) colours."""
@@ -75,22 +76,18 @@ def column_rules(ws: Any, styles: Styles, table: Table, first_row: int, last_row
             )
 
 
-def print_setup(ws: Any, title: str, footer: str, repeat_row: int) -> None:
-    """A4 landscape, one page wide, header row on every page, page numbers: what the office prints."""
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(repeat_row)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.center_horizontally()
-    header = title.replace("&", "&&")[:200]
-    ws.set_header(f"&L{header}&R&A")  # no font-size code: "&8" before "2026" would read as size 82026
-    ws.set_footer(footer)
+def printed_widths(table: Table, widths: tuple[float, ...]) -> tuple[tuple[float, ...], bool]:
+    """The widths with the printed columns' wrapped ones fitted to the page, and whether the page is landscape:
+    portrait when the printed columns fit it unshrunk."""
+    printed = table.print_cols or len(table.columns)
+    wrapped = [c.kind == "longtext" for c in table.columns[:printed]]
+    landscape = fit_scale(widths[:printed], landscape=False) < 1
+    return fit_widths(widths[:printed], wrapped, landscape) + widths[printed:], landscape
 
 
 def write_table(workbook: Any, styles: Styles, table: Table, title: str, footer: str, fast_rows: bool = True) -> None:
     ws = workbook.add_worksheet(table.sheet)
-    widths = column_widths(table)
+    widths, landscape = printed_widths(table, column_widths(table))
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.set_row(0, 30)
@@ -111,4 +108,12 @@ def write_table(workbook: Any, styles: Styles, table: Table, title: str, footer:
     ws.autofilter(0, 0, last, len(table.columns) - 1)
     ws.freeze_panes(1, table.freeze_cols)
     column_rules(ws, styles, table, 1, last)
-    print_setup(ws, title, footer, 0)
+    print_setup(
+        ws,
+        title=title,
+        landscape=landscape,
+        repeat_rows=(0, 0),
+        last_row=last,
+        last_col=(table.print_cols or len(table.columns)) - 1,
+        footer=footer,
+    )

@@ -36,6 +36,7 @@ from pipeline.settings.schema import (
     Mail,
     Member,
     Paths,
+    Report,
     Scoring,
     Smtp,
     default_title,
@@ -195,7 +196,18 @@ class _Parser:
     def config(self, data: dict, source: Path) -> Config:
         self.unknown_keys(
             data,
-            {"evaluation", "agencies", "scoring", "adjustments", "paths", "batch", "mail", "committee", "departments"},
+            {
+                "evaluation",
+                "agencies",
+                "scoring",
+                "adjustments",
+                "paths",
+                "batch",
+                "mail",
+                "report",
+                "committee",
+                "departments",
+            },
             tr(KEY["top_level"], self.lang),
         )
         evaluation = self.evaluation(self.table(data, "evaluation", "[evaluation]", required=True))
@@ -210,6 +222,7 @@ class _Parser:
             paths=self.paths(self.table(data, "paths", "[paths]")),
             batch=self.batch(self.table(data, "batch", "[batch]")),
             mail=self.mail(self.table(data, "mail", "[mail]")),
+            report=self.report(self.table(data, "report", "[report]")),
             committee=self.committee(self.table(data, "committee", "[committee]")),
             departments=self.departments(data.get("departments", []), agencies),
         )
@@ -423,6 +436,15 @@ class _Parser:
             raise self.fail(f"{w}.max_file_size_mb", "positive")
         folders = self.get(t, "agency_folders", bool, w, Batch.agency_folders)
         return Batch(min_file_age_seconds=float(age), max_file_size_mb=float(size), agency_folders=folders)
+
+    def report(self, t: dict) -> Report:
+        w = "[report]"
+        self.unknown_keys(t, toml_keys(Report), w)
+        pdf = self.get(t, "pdf", bool, w, Report.pdf)
+        timeout = self.get(t, "pdf_timeout_seconds", (int, float), w, Report.pdf_timeout_seconds)
+        if timeout <= 0:
+            raise self.fail(f"{w}.pdf_timeout_seconds", "positive")
+        return Report(pdf=pdf, pdf_timeout_seconds=float(timeout))
 
     def mail(self, t: dict) -> Mail:
         w = "[mail]"

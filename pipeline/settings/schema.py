@@ -274,6 +274,16 @@ class Committee:
 
 
 @dataclass(frozen=True)
+class Report:
+    pdf: bool = setting(
+        False, comment="also print each workbook to a PDF beside it, with LibreOffice (soffice) when installed"
+    )
+    pdf_timeout_seconds: float = setting(
+        180.0, comment="longest a PDF may take; then it is given up, the workbook still delivered"
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     home: Path = setting(toml=False)
     source: Path = setting(toml=False)
@@ -286,6 +296,7 @@ class Config:
     paths: Paths
     batch: Batch
     mail: Mail
+    report: Report = setting(factory=Report)
     committee: Committee = setting(factory=Committee)
     departments: tuple[Department, ...] = setting(
         (),
