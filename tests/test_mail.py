@@ -419,7 +419,7 @@ def test_eml_path_is_inside_the_folder(tmp_path: Path):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("code", list(CATALOGUE))
 def test_a_finding_in_the_feedback_mail_names_its_place_once(config, code, lang):
-    """`성과목표!N8 [오류] 성과목표!N8: …` said the place twice: the line names it once, then the message."""
+    """`성과목표!Q8 [오류] 성과목표!Q8: …` said the place twice: the line names it once, then the message."""
     from test_findings import sample
 
     found = sample(code)

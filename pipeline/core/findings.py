@@ -15,6 +15,7 @@ from typing import Any
 from pipeline.core.catalogue_cells import CELL_FINDINGS
 from pipeline.core.catalogue_files import FILE_FINDINGS
 from pipeline.core.catalogue_goals import GOAL_FINDINGS
+from pipeline.core.catalogue_plans import PLAN_FINDINGS
 from pipeline.core.catalogue_sheets import SHEET_FINDINGS
 from pipeline.core.finding_types import ERROR, FindingType
 from pipeline.core.i18n import Bilingual, tr
@@ -32,7 +33,9 @@ def _catalogue(*groups: tuple[FindingType, ...]) -> dict[str, FindingType]:
     return catalogue
 
 
-CATALOGUE: dict[str, FindingType] = _catalogue(FILE_FINDINGS, SHEET_FINDINGS, CELL_FINDINGS, GOAL_FINDINGS)
+CATALOGUE: dict[str, FindingType] = _catalogue(
+    FILE_FINDINGS, SHEET_FINDINGS, CELL_FINDINGS, GOAL_FINDINGS, PLAN_FINDINGS
+)
 """Every finding type by code, in the order of the docs page."""
 
 

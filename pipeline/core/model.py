@@ -56,6 +56,9 @@ class Goal:
     target: Decimal | None = None
     top: Decimal | None = None
     floor: Decimal | None = None
+    progress: str | None = None  # mid-year 추진상황: layout.PROGRESS key
+    midyear_actual: Decimal | None = None  # mid-year 중간실적
+    reason: str = ""  # mid-year 사유 (required when 지연 or 부진)
     actual: Decimal | None = None  # numeric actual (quantitative methods)
     achieved: bool | None = None  # milestone: 달성 / 미달성
     grade: str | None = None  # qualitative: 탁월 … 아주미흡, None = not graded yet (pending)
@@ -71,6 +74,7 @@ class Goal:
 class Submission:
     agency: AgencyInfo
     goals: tuple[Goal, ...]
+    kind: str = "results"  # layout.SUBMISSION_KINDS key: plan | midyear | results
 
 
 # --- scoring results -----------------------------------------------------------------------------------------

@@ -24,11 +24,13 @@ from pipeline.core.layout import (
     HEADER_ROW,
     METHODS,
     PAST_COLUMNS,
+    PROGRESS,
     QUALITATIVE_GRADES,
     SHEET_AGENCY,
     SHEET_GOALS,
     SHEET_GUIDE,
     SHEET_PAST,
+    SUBMISSION_KINDS,
     TEMPLATE_VERSION,
     VERSION_PROPERTY,
     Column,
@@ -109,6 +111,13 @@ GUIDE_LINES = (
     (
         "8. 실적의 근거(증빙자료)를 꼭 적어 주세요. 시트 이름과 제목 줄은 바꾸지 마세요.",
         "8. Always name the evidence. Do not rename sheets or headings.",
+    ),
+    (
+        "9. 제출구분: 연초 계획은 '계획', 중간점검은 '중간점검', 연말 실적은 '실적'. 중간점검에서는 추진상황(정상·지연·부진·완료)과"
+        " 중간실적을 적고, 지연·부진이면 사유를 적습니다.",
+        "9. Submission kind: 'plan' at the start of the year, 'mid-year check' in the middle, 'results' at the end."
+        " At the mid-year check fill in Progress (on track, delayed, lagging, completed) and the mid-year actual,"
+        " and a reason when delayed or lagging.",
     ),
 )
 
@@ -202,11 +211,15 @@ def build_template(
     goals: Iterable[Mapping[str, Any]] = (),
     past: Iterable[Sequence[Any]] = (),
     info: Mapping[str, Any] | None = None,
+    kind: str = "results",
+    open_fields: frozenset[str] | None = None,
 ) -> Workbook:
     """The template as an openpyxl Workbook, optionally prefilled.
 
     `goals` rows map goal column keys to cell values (plain values or `CellValue`); closed-list codes such as
-    "ratio" are written as the labels of the chosen language. `info` overrides agency fields by key.
+    "ratio" are written as the labels of the chosen language. `info` overrides agency fields by key. `kind` is the
+    submission kind written into 제출구분 (a layout.SUBMISSION_KINDS key). `open_fields`: only these goal columns
+    are unlocked (the others, prefilled from the confirmed plan, are locked; past results too); None = all open.
     """
     from openpyxl import Workbook
     from openpyxl.packaging.custom import StringProperty
@@ -215,7 +228,7 @@ def build_template(
     wb.remove(wb.active)
     styles = _Styles()
     _guide_sheet(wb.create_sheet(sheet_name(SHEET_GUIDE, lang)), lang, styles)
-    values = {"year": year, "group": ""}
+    values = {"year": year, "group": "", "kind": kind}
     if agency is not None:
         values.update(
             agency_code=agency.code,
@@ -226,8 +239,8 @@ def build_template(
         )
     values.update(info or {})
     _agency_sheet(wb.create_sheet(sheet_name(SHEET_AGENCY, lang)), lang, styles, values, groups)
-    _goal_sheet(wb.create_sheet(sheet_name(SHEET_GOALS, lang)), lang, styles, list(goals))
-    _past_sheet(wb.create_sheet(sheet_name(SHEET_PAST, lang)), lang, styles, list(past))
+    _goal_sheet(wb.create_sheet(sheet_name(SHEET_GOALS, lang)), lang, styles, list(goals), open_fields)
+    _past_sheet(wb.create_sheet(sheet_name(SHEET_PAST, lang)), lang, styles, list(past), open_fields is None)
     wb.active = 2 if agency is not None else 0
     wb.custom_doc_props.append(StringProperty(name=VERSION_PROPERTY, value=TEMPLATE_VERSION))
     wb.properties.title = tr(TEXTS["guide_title"], lang)
@@ -250,6 +263,7 @@ class _Styles:
         self.header_fill = PatternFill("solid", fgColor="1F4E78")
         self.input_fill = PatternFill("solid", fgColor="FFF9DB")
         self.example_fill = PatternFill("solid", fgColor="EDEDED")
+        self.locked_fill = PatternFill("solid", fgColor="F2F2F2")  # plan cells of a mid-year/results template
         self.wrap = Alignment(wrap_text=True, vertical="center")
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.unlocked = Protection(locked=False)
@@ -344,7 +358,7 @@ def _agency_sheet(ws, lang: str, styles: _Styles, values: Mapping[str, Any], gro
         row = FIRST_DATA_ROW + offset
         label = ws.cell(row=row, column=1, value=col.label(lang))
         label.font, label.border = styles.body, styles.border
-        cell = ws.cell(row=row, column=2, value=values.get(col.key) or None)
+        cell = ws.cell(row=row, column=2, value=_display(col.key, values.get(col.key), lang) or None)
         cell.font, cell.border, cell.fill, cell.protection = (
             styles.body,
             styles.border,
@@ -362,6 +376,11 @@ def _agency_sheet(ws, lang: str, styles: _Styles, values: Mapping[str, Any], gro
             )
             ws.add_data_validation(dv)
             dv.add(cell)
+        if col.key == "kind":
+            kinds = [choice_label("kind", k, lang) for k in SUBMISSION_KINDS]
+            dv = DataValidation(type="list", formula1=_list_formula(kinds), showErrorMessage=True)
+            ws.add_data_validation(dv)
+            dv.add(cell)
         if col.key == "group" and groups:
             dv = DataValidation(type="list", formula1=_list_formula(groups), showErrorMessage=True)
             ws.add_data_validation(dv)
@@ -374,7 +393,9 @@ def _list_formula(items: Iterable[str]) -> str:
     return '"' + ",".join(items) + '"'
 
 
-def _goal_sheet(ws, lang: str, styles: _Styles, goals: list[Mapping[str, Any]]) -> None:
+def _goal_sheet(
+    ws, lang: str, styles: _Styles, goals: list[Mapping[str, Any]], open_fields: frozenset[str] | None = None
+) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     _title(ws, tr(TEXTS["title_goals"], lang), tr(TEXTS["hint_goals"], lang), styles)
@@ -385,6 +406,7 @@ def _goal_sheet(ws, lang: str, styles: _Styles, goals: list[Mapping[str, Any]]) 
         "direction": [choice_label("direction", d, lang) for d in ("higher", "lower")],
         "major": ["Y", "N"],
         "grade": [choice_label("grade", g, lang) for g in QUALITATIVE_GRADES],
+        "progress": [choice_label("progress", p, lang) for p in PROGRESS],
     }
     for i, col in enumerate(GOAL_COLUMNS, start=1):
         letter = column_letter(i)
@@ -419,7 +441,11 @@ def _goal_sheet(ws, lang: str, styles: _Styles, goals: list[Mapping[str, Any]]) 
             cell = ws.cell(row=row, column=i)
             if col.key in goal:
                 _put(cell, _display(col.key, goal[col.key], lang))
-            cell.font, cell.border, cell.protection = styles.body, styles.border, styles.unlocked
+            cell.font, cell.border = styles.body, styles.border
+            if open_fields is None or col.key in open_fields:
+                cell.protection = styles.unlocked
+            else:
+                cell.fill = styles.locked_fill
             if col.kind == "number" and not cell.number_format.endswith("%"):
                 cell.number_format = "#,##0.##"
             if col.kind == "text":
@@ -429,7 +455,7 @@ def _goal_sheet(ws, lang: str, styles: _Styles, goals: list[Mapping[str, Any]]) 
     _protect(ws)
 
 
-def _past_sheet(ws, lang: str, styles: _Styles, past: list[Sequence[Any]]) -> None:
+def _past_sheet(ws, lang: str, styles: _Styles, past: list[Sequence[Any]], editable: bool = True) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     _title(ws, tr(TEXTS["title_past"], lang), tr(TEXTS["hint_past"], lang), styles)
@@ -445,7 +471,11 @@ def _past_sheet(ws, lang: str, styles: _Styles, past: list[Sequence[Any]]) -> No
             cell = ws.cell(row=row, column=i)
             if i <= len(values):
                 _put(cell, values[i - 1])
-            cell.font, cell.border, cell.protection = styles.body, styles.border, styles.unlocked
+            cell.font, cell.border = styles.body, styles.border
+            if editable:
+                cell.protection = styles.unlocked
+            else:
+                cell.fill = styles.locked_fill
         ws.cell(row=row, column=3).number_format = "#,##0.##"
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     _print_setup(ws, landscape=False)

@@ -142,7 +142,7 @@ def _run_schemas(works: Sequence[Work]) -> None:
 
     def agency_cell(position: int, column: str, code: str) -> tuple[Work, Value, dict[str, Any]]:
         work = live[position][1]
-        return work, work.agency[column], {}
+        return work, work.agency[column], choices(CHOICES[column]) if code == "value.unknown_choice" else {}
 
     def past_cell(position: int, column: str, code: str) -> tuple[Work, Value, dict[str, Any]]:
         i, _, row = past_rows[position]

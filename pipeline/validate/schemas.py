@@ -36,7 +36,19 @@ NUMERIC_KINDS = frozenset({"number", "int"})
 """Column kinds held as float64 in a frame (NaN = blank); the others are objects (None = blank)."""
 
 GOAL_CHECKED = frozenset(
-    ("number", "goal", "indicator", "method", "direction", "weight", "target", "actual", "grade", "evidence")
+    (
+        "number",
+        "goal",
+        "indicator",
+        "method",
+        "direction",
+        "weight",
+        "target",
+        "actual",
+        "grade",
+        "evidence",
+        "progress",
+    )
 )
 """The goal columns the goal schema reads (the template's others have no rule pandera checks)."""
 GOAL_FRAME: tuple[Column, ...] = tuple(c for c in GOAL_COLUMNS if c.key in GOAL_CHECKED)
