@@ -15,6 +15,7 @@ from typing import Any
 from pipeline.core.catalogue_cells import CELL_FINDINGS
 from pipeline.core.catalogue_files import FILE_FINDINGS
 from pipeline.core.catalogue_goals import GOAL_FINDINGS
+from pipeline.core.catalogue_midyear import MIDYEAR_FINDINGS
 from pipeline.core.catalogue_plans import PLAN_FINDINGS
 from pipeline.core.catalogue_sheets import SHEET_FINDINGS
 from pipeline.core.finding_types import ERROR, FindingType
@@ -34,7 +35,7 @@ def _catalogue(*groups: tuple[FindingType, ...]) -> dict[str, FindingType]:
 
 
 CATALOGUE: dict[str, FindingType] = _catalogue(
-    FILE_FINDINGS, SHEET_FINDINGS, CELL_FINDINGS, GOAL_FINDINGS, PLAN_FINDINGS
+    FILE_FINDINGS, SHEET_FINDINGS, CELL_FINDINGS, GOAL_FINDINGS, PLAN_FINDINGS, MIDYEAR_FINDINGS
 )
 """Every finding type by code, in the order of the docs page."""
 

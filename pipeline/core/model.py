@@ -174,6 +174,14 @@ class FindingRow:
 
 
 @dataclass(frozen=True, slots=True)
+class MidyearReport:
+    """An agency's current accepted mid-year check: kept and reported, never scored."""
+
+    record: SubmissionRecord
+    submission: Submission
+
+
+@dataclass(frozen=True, slots=True)
 class ReportInput:
     city: CityResult
     title: str
@@ -182,3 +190,4 @@ class ReportInput:
     current: dict[str, SubmissionRecord]  # agency code -> its current accepted submission
     findings: tuple[FindingRow, ...] = ()
     history: tuple[SubmissionRecord, ...] = ()
+    midyear: dict[str, MidyearReport] = field(default_factory=dict)  # agency code -> its current mid-year check
