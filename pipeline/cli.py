@@ -198,12 +198,16 @@ def _add_template(app: typer.Typer, lang: str) -> None:
             typer.Option("--out", help=tr(HELP["template.out"], lang), metavar="PATH", show_default=False),
         ] = None,
         force: _flag("--force", tr(HELP["template.force"], lang)) = False,
+        kind: Annotated[
+            Optional[str],  # noqa: UP045
+            typer.Option("--kind", help=tr(HELP["template.kind"], lang), metavar="plan|midyear|results"),
+        ] = None,
     ) -> None:
         from pipeline.commands.template import template_command
 
         config = _load(ctx, home, lang) if (agency or all_agencies) else _try_load(ctx, home, lang)
         chosen = _lang(ctx, lang, config)
-        raise typer.Exit(template_command(config, chosen, agency, all_agencies, out, force=force))
+        raise typer.Exit(template_command(config, chosen, agency, all_agencies, out, force=force, kind=kind))
 
 
 def _add_validate(app: typer.Typer, lang: str) -> None:
@@ -245,11 +249,16 @@ def _add_run(app: typer.Typer, lang: str) -> None:
 
 def _add_status(app: typer.Typer, lang: str) -> None:
     @app.command(cls=PipelineCommand, help=tr(HELP["status"], lang))
-    def status(ctx: typer.Context, home: _home_option(lang) = None, lang: _lang_option(lang) = None) -> None:
+    def status(
+        ctx: typer.Context,
+        home: _home_option(lang) = None,
+        lang: _lang_option(lang) = None,
+        as_json: _flag("--json", tr(HELP["status.json"], lang)) = False,
+    ) -> None:
         config = _load(ctx, home, lang)
         from pipeline.commands.status import status_command
 
-        raise typer.Exit(status_command(config, lang=_lang(ctx, lang, config)))
+        raise typer.Exit(status_command(config, lang=_lang(ctx, lang, config), as_json=as_json))
 
 
 def _add_report(app: typer.Typer, lang: str) -> None:

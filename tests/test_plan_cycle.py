@@ -186,3 +186,142 @@ def test_the_ledger_migration_keeps_old_files_as_results(tmp_path: Path) -> None
     (row,) = ledger.files()
     assert (row.submission_kind, row.late, row.plan_version) == ("results", False, None)
     assert set(ledger.current()) == {"GMRT"} and ledger.current("plan") == {} and ledger.confirmed_plans() == {}
+
+
+def test_templates_of_each_kind_carry_the_confirmed_plan(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+
+    from pipeline.core.layout import GOAL_LETTERS, PHASE_FIELDS, PLAN_FIELDS
+
+    workbook(home, "plan.xlsx", rows=plan_rows(), info={"kind": "plan"})
+    run(home, capsys)
+    cli(home, "plan", "confirm", "GMRT")
+    out = home / "t"
+    out.mkdir()
+    for kind in ("plan", "midyear", "results"):
+        made = cli(home, "template", "--kind", kind, "--agency", "GMRT", "--out", f"{out}/")
+        assert made.exit_code == 0, made.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "GMRT_성과창출계획_표준서식.xlsx",
+        "GMRT_성과창출계획_표준서식_계획.xlsx",
+        "GMRT_성과창출계획_표준서식_중간점검.xlsx",
+    ]
+    for name, kind in (("_계획", "계획"), ("_중간점검", "중간점검"), ("", "실적")):
+        wb = load_workbook(out / f"GMRT_성과창출계획_표준서식{name}.xlsx")
+        agency = wb["기관정보"]
+        assert any(agency.cell(r, 2).value == kind for r in range(5, 15)), kind
+        goals_ws = wb["성과목표"]
+        assert goals_ws.protection.sheet and not goals_ws.protection.password  # a guide, not a wall
+        phase = {"_계획": "plan", "_중간점검": "midyear", "": "results"}[name]
+        for key, letter in GOAL_LETTERS.items():
+            locked = goals_ws[f"{letter}5"].protection.locked
+            if phase == "plan":
+                assert not locked, key  # the plan template: as before, everything open
+            else:
+                assert locked == (key not in PHASE_FIELDS[phase]), (phase, key)
+        if phase != "plan":
+            assert goals_ws[f"{GOAL_LETTERS['target']}5"].value == 3500
+            assert all(goals_ws[f"{GOAL_LETTERS[k]}5"].value is not None for k in ("number", "goal", "weight"))
+            assert set(PLAN_FIELDS) <= set(GOAL_LETTERS)
+
+    # the results template filled in where it is open comes back accepted, judged against the plan
+    wb = load_workbook(out / "GMRT_성과창출계획_표준서식.xlsx")
+    ws = wb["성과목표"]
+    ws[f"{GOAL_LETTERS['actual']}5"] = 3902
+    ws[f"{GOAL_LETTERS['evidence']}5"] = "보고서"
+    ws[f"{GOAL_LETTERS['actual']}6"] = "달성"
+    ws[f"{GOAL_LETTERS['evidence']}6"] = "인증서"
+    path = home / "inbox" / "filled.xlsx"
+    wb.save(path)
+    import os
+
+    os.utime(path, (OLD + 5, OLD + 5))
+    run(home, capsys)
+    row = ledger_rows(home)[-1]
+    assert (row["outcome"], row["submission_kind"], row["plan_version"]) == ("accepted", "results", 1), findings_of(row)
+
+
+def test_the_template_kind_defaults_to_the_phase_open_today(home: Path) -> None:
+    from openpyxl import load_workbook
+
+    text = (home / "pipeline.toml").read_text(encoding="utf-8")
+    made = cli(home, "template", "--out", str(home / "a.xlsx"))
+    assert made.exit_code == 0 and _kind_of(load_workbook(home / "a.xlsx")) == "실적"  # 12-01, results due 12-31
+    (home / "pipeline.toml").write_text(
+        text.replace("[calendar]\n", "[calendar]\nplan_deadline = 2026-03-31\nmidyear_deadline = 2026-12-10\n"),
+        encoding="utf-8",
+    )
+    cli(home, "template", "--out", str(home / "b.xlsx"))
+    assert _kind_of(load_workbook(home / "b.xlsx")) == "중간점검"
+    assert cli(home, "template", "--kind", "yearly", "--out", str(home / "c.xlsx")).exit_code == 2
+
+
+def _kind_of(wb: Any) -> str:
+    ws = wb["기관정보"]
+    return next(ws.cell(r, 2).value for r in range(5, 15) if ws.cell(r, 1).value == "제출구분")
+
+
+def test_status_by_phase_table_and_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    workbook(home, "plan.xlsx", rows=plan_rows(), info={"kind": "plan"})
+    workbook(home, "ggca plan.xlsx", agency="GGCA", rows=plan_rows(), info={"kind": "plan"}, mtime=OLD + 1)
+    run(home, capsys)
+    cli(home, "plan", "confirm", "GMRT")
+    workbook(home, "plan v2.xlsx", rows=plan_rows(target=3000), info={"kind": "plan"}, mtime=OLD + 2)
+    workbook(home, "mid.xlsx", rows=plan_rows(), info={"kind": "midyear"}, mtime=OLD + 3)
+    workbook(home, "results.xlsx", rows=results_rows(), mtime=OLD + 4)
+    run(home, capsys)
+    doc = json.loads(cli(home, "status", "--json", "--lang", "en").stdout)
+    gmrt, ggca = (next(a for a in doc["agencies"] if a["code"] == c) for c in ("GMRT", "GGCA"))
+    assert (gmrt["plan"]["status"], gmrt["plan"]["label"], gmrt["plan"]["version"]) == (
+        "change_requested",
+        "change requested",
+        1,
+    )
+    (change,) = gmrt["plan"]["changes"]
+    assert (change["field"], change["old"], change["new"]) == ("target", "3500", "3000")
+    assert gmrt["midyear"]["status"] == "submitted" and gmrt["results"]["status"] == "accepted"
+    assert gmrt["results"]["plan_version"] == 1 and gmrt["results"]["late"] is False
+    assert (ggca["plan"]["status"], ggca["midyear"]["status"], ggca["results"]["status"]) == (
+        "submitted",
+        "missing",
+        "missing",
+    )
+    table = cli(home, "status").stdout
+    assert "변경요청 (제1차)" in table and "목표 1 목표치: 3500 → 3000" in table and "중간점검" in table
+
+
+@pytest.mark.parametrize("policy", ["flag", "reject", "accept"])
+def test_a_file_after_its_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, policy: str, capsys) -> None:
+    import json
+
+    monkeypatch.setenv(ENV_NOW, NOW)  # 2026-12-01
+    home = make_home(tmp_path / "home", deadline="2026-11-30")
+    text = (home / "pipeline.toml").read_text(encoding="utf-8")
+    (home / "pipeline.toml").write_text(text.replace('late = "flag"', f'late = "{policy}"'), encoding="utf-8")
+    workbook(home, "late.xlsx")
+    run(home, capsys)
+    row = ledger_rows(home)[-1]
+    doc = json.loads(cli(home, "status", "--json").stdout)
+    gmrt = next(a for a in doc["agencies"] if a["code"] == "GMRT")
+    if policy == "flag":
+        assert row["outcome"] == "accepted" and row["late"] == 1 and "submission.late" in findings_of(row)
+        assert gmrt["results"]["late"] is True and "기한 후" in cli(home, "status").stdout
+    elif policy == "reject":
+        assert row["outcome"] == "rejected" and findings_of(row)[0] == "submission.late_rejected"
+    else:
+        assert row["outcome"] == "accepted" and row["late"] == 0 and "submission.late" not in findings_of(row)
+
+
+def test_the_old_deadline_key_still_works_with_a_note(tmp_path: Path) -> None:
+    home = make_home(tmp_path / "home")
+    text = (home / "pipeline.toml").read_text(encoding="utf-8")
+    text = text.replace("results_deadline = 2026-12-31", "").replace("[evaluation]\n", "[evaluation]\ndeadline = 2026-12-20\n")
+    (home / "pipeline.toml").write_text(text, encoding="utf-8")
+    from pipeline.settings.load import load_config
+
+    assert load_config(home).calendar.results_deadline.isoformat() == "2026-12-20"
+    done = cli(home, "status", "--lang", "en")
+    assert done.exit_code == 0 and "[evaluation] deadline is now [calendar] results_deadline" in done.stderr

@@ -112,6 +112,10 @@ HELP: dict[str, Text] = {
 """Every `--help` text, by command and option (`command.option`)."""
 
 SAY: dict[str, Text] = {
+    "bad_kind": (
+        "--kind 값은 {known} 중 하나여야 합니다 (지금 값: {value})",
+        "--kind must be one of {known}, not {value}",
+    ),
     "bad_lang": (
         "{name} 값은 'ko' 또는 'en'이어야 합니다 (지금 값: {value})",
         "{name} must be 'ko' or 'en', not {value}",
