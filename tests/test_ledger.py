@@ -192,7 +192,7 @@ def test_a_version_1_ledger_keeps_its_submissions_in_their_own_table(tmp_path: P
     (row,) = ledger.received()
     assert ledger.submission_text(row.id) == '{"as": "judged"}'
     assert ledger.conn.execute("SELECT submission FROM files").fetchone()[0] is None
-    assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
     ledger.close()
 
 
@@ -217,7 +217,7 @@ def test_a_version_2_ledger_gains_the_failed_state_keeping_every_row(tmp_path: P
     ledger = Ledger.open(state)
     first, copy = ledger.received()
     assert (first.id, copy.duplicate_of, ledger.submission_text(1)) == (1, 1, "{}")
-    assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
     assert ledger.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     failed = ledger.mark_failed(copy, "EPERM: Operation not permitted")
     assert (failed.state, failed.failure) == ("failed", "EPERM: Operation not permitted")

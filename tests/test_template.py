@@ -29,13 +29,13 @@ from pipeline.core.layout import (
 from pipeline.settings.home import init_home
 from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
 from pipeline.system.atomic import save_workbook
+from pipeline.template.files import write_template
 from pipeline.template.workbook import (
     GOAL_ROWS,
     TEMPLATE_FILE,
     VERSION_PROPERTY,
     CellValue,
     build_template,
-    write_template,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -49,3 +49,29 @@ def word(table: dict[str, Text], key: str, lang: str) -> str:
     """The word for `key` in `lang`; an unknown key is shown as it is (never a KeyError in a night's output)."""
     text = table.get(key)
     return tr(text, lang) if text is not None else key
+
+
+PLAN_STATUS: dict[str, Text] = {
+    "missing": ("미제출", "not submitted"),
+    "submitted": ("제출", "submitted"),
+    "confirmed": ("확정", "confirmed"),
+    "change_requested": ("변경요청", "change requested"),
+}
+"""Where an agency's plan stands: nothing accepted, accepted but not confirmed, confirmed, or a newer plan file
+accepted after the confirmation (a change request, not applied until confirmed)."""
+
+PHASE_STATUS: dict[str, Text] = {
+    "missing": ("미제출", "not submitted"),
+    "submitted": ("제출", "submitted"),
+}
+"""Where an agency's mid-year check stands."""
+
+LATE: Text = ("기한 후", "late")
+"""A file received after its phase's deadline (`submission.late`)."""
+
+CHANGE_KIND: dict[str, Text] = {
+    "added": ("추가", "added"),
+    "removed": ("삭제", "removed"),
+    "changed": ("변경", "changed"),
+}
+"""What a plan change did to a goal (`validate.plan_diff.PlanChange.kind`)."""

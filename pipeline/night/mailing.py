@@ -27,7 +27,8 @@ from pipeline.night.records import failed_record, finding_rows, submission_recor
 from pipeline.settings.schema import Agency, Config
 from pipeline.system import clock
 from pipeline.system.child_job import Pending
-from pipeline.template.workbook import build_template, template_file_name
+from pipeline.template.files import template_file_name
+from pipeline.template.workbook import build_template
 
 
 def mail(run: RunContext, data: ReportInput, today: date, report_state: Pending[str] | None) -> None:

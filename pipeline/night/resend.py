@@ -25,6 +25,9 @@ TRANSIENT: frozenset[str] = frozenset(
         "agency.folder_mismatch",  # the same bytes dropped in the right agency's folder
         "file.internal_error",  # a bug met the file; fixed since
         "file.too_complex",  # the time or memory limit hit under load
+        "plan.changed",  # the office confirms a changed plan
+        "plan.required",  # … or confirms the agency's plan at all
+        "submission.late_rejected",  # … or moves the deadline
     }
 )
 """Finding codes of a rejection that the same bytes may not get again; every one is in the catalogue (a test)."""

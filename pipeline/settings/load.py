@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 import tomllib
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,12 +22,14 @@ from pipeline.settings.messages import FILE, KEY, either, kind_name, shown
 from pipeline.settings.schema import (
     CONFIG_NAME,
     EXCELLENCE_RULES,
+    LATE_POLICIES,
     MAIL_REPORTS,
     MAIL_TRANSPORTS,
     SMTP_PORTS,
     Adjustment,
     Agency,
     Batch,
+    Calendar,
     Config,
     Evaluation,
     Excellence,
@@ -136,6 +138,7 @@ class _Parser:
         self.file = file_name
         self.home = home
         self.lang = lang
+        self.notes: list[tuple[str, str]] = []  # accepted but worth saying (a deprecated key): Config.notes
 
     def fail(self, where: str, message: str, **values: Any) -> ConfigError:
         """The one line: `file: where: what is wrong`, `message` a key of the catalogue (`settings.messages`)."""
@@ -192,10 +195,12 @@ class _Parser:
     def config(self, data: dict, source: Path) -> Config:
         self.unknown_keys(
             data,
-            {"evaluation", "agencies", "scoring", "adjustments", "paths", "batch", "mail"},
+            {"evaluation", "agencies", "scoring", "adjustments", "paths", "batch", "mail", "calendar"},
             tr(KEY["top_level"], self.lang),
         )
         evaluation = self.evaluation(self.table(data, "evaluation", "[evaluation]", required=True))
+        calendar = self.calendar(self.table(data, "calendar", "[calendar]"), evaluation)
+        evaluation = replace(evaluation, deadline=calendar.results_deadline)
         agencies = self.agencies(data.get("agencies"))
         scoring = self.scoring(self.table(data, "scoring", "[scoring]"), data.get("adjustments", []), agencies)
         return Config(
@@ -207,11 +212,13 @@ class _Parser:
             paths=self.paths(self.table(data, "paths", "[paths]")),
             batch=self.batch(self.table(data, "batch", "[batch]")),
             mail=self.mail(self.table(data, "mail", "[mail]")),
+            calendar=calendar,
+            notes=tuple(self.notes),
         )
 
     def evaluation(self, t: dict) -> Evaluation:
         w = "[evaluation]"
-        self.unknown_keys(t, toml_keys(Evaluation), w)
+        self.unknown_keys(t, toml_keys(Evaluation) | {"deadline"}, w)
         year = self.get(t, "year", int, w)
         if not 2000 <= year <= 2100:
             raise self.fail(f"{w}.year", "year_range", year=year)
@@ -223,9 +230,28 @@ class _Parser:
             title = default_title(year, "en")
         return Evaluation(year=year, title=title, lang=lang, deadline=self.deadline(t, year))
 
-    def deadline(self, t: dict, year: int) -> date | None:
+    def calendar(self, t: dict, evaluation: Evaluation) -> Calendar:
+        """`[calendar]`; the old `[evaluation] deadline` is its results_deadline, with a note to move it."""
+        w = "[calendar]"
+        self.unknown_keys(t, toml_keys(Calendar), w)
+        year, defaults = evaluation.year, Calendar()
+        days = {
+            key: self.deadline(t, year, key, w) for key in ("plan_deadline", "midyear_deadline", "results_deadline")
+        }
+        if evaluation.deadline is not None:
+            if days["results_deadline"] is not None:
+                raise self.fail("[evaluation].deadline", "deadline_twice")
+            days["results_deadline"] = evaluation.deadline
+            self.notes.append(KEY["deadline_moved"])
+        late = self.get(t, "late", str, w, defaults.late)
+        if late not in LATE_POLICIES:
+            raise self.fail(f"{w}.late", "choice", choices=either(LATE_POLICIES, self.lang), value=repr(late))
+        require = self.get(t, "require_confirmed_plan", bool, w, defaults.require_confirmed_plan)
+        return Calendar(**days, late=late, require_confirmed_plan=require)
+
+    def deadline(self, t: dict, year: int, key: str = "deadline", w: str = "[evaluation]") -> date | None:
         """A TOML date in the evaluation's year; a quoted `"2026-12-15"` is taken as the date it plainly is."""
-        where, value = "[evaluation].deadline", t.get("deadline", Evaluation.deadline)
+        where, value = f"{w}.{key}", t.get(key)
         if isinstance(value, str):
             try:
                 value = date.fromisoformat(value.strip())

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.core.i18n import tr
@@ -38,12 +37,11 @@ from pipeline.core.layout import (
     sheet_name,
 )
 from pipeline.core.refs import column_letter
-from pipeline.system.atomic import save_workbook
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-    from pipeline.settings.schema import Agency, Config
+    from pipeline.settings.schema import Agency
 
 GOAL_ROWS = 60  # input rows prepared on 성과목표 (more can be added by inserting rows is not needed: 60 ≫ 10)
 PAST_ROWS = 100
@@ -480,15 +478,3 @@ def _past_sheet(ws, lang: str, styles: _Styles, past: list[Sequence[Any]], edita
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     _print_setup(ws, landscape=False)
     _protect(ws)
-
-
-# --- files ---------------------------------------------------------------------------------------------------
-def template_file_name(lang: str, agency: Agency | None = None) -> str:
-    base = TEMPLATE_FILE_EN if lang == "en" else TEMPLATE_FILE
-    return f"{agency.code}_{base}" if agency else base
-
-
-def write_template(path: Path, lang: str = "ko", config: Config | None = None, agency: Agency | None = None) -> Path:
-    year = config.evaluation.year if config else None
-    groups = sorted({a.group for a in config.agencies}) if config else ()
-    return save_workbook(build_template(lang=lang, year=year, agency=agency, groups=groups), path)

@@ -257,7 +257,8 @@ class Work:
     def kind(self) -> str:
         """The submission's kind (제출구분) as typed; results when it is blank or bad (checked as results)."""
         value = self.agency.get("kind")
-        return value.value if value is not None and value.ok else "results"
+        ok = value is not None and value.ok and value.value in SUBMISSION_KINDS
+        return value.value if ok else "results"
 
     def past_by_number(self) -> dict[str, list[tuple[int, Decimal]]]:
         """Past results per goal number, oldest first (only rows whose number, year and result are all good)."""

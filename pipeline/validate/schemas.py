@@ -110,7 +110,9 @@ def goal_schema() -> pa.DataFrameSchema:
         ),
         _row_check("goal.actual_required", "actual", lambda df: df["method"].isin(SCORED_METHODS) & ~df["has_actual"]),
         _row_check("goal.target_required", "target", lambda df: (df["method"] == "ratio") & df["target"].isna()),
-        _row_check("goal.evidence_blank", "evidence", lambda df: df["method"].notna() & df["evidence"].isna()),
+        _row_check(
+            "goal.evidence_blank", "evidence", lambda df: df["results"] & df["method"].notna() & df["evidence"].isna()
+        ),
     ]
     return pa.DataFrameSchema(columns, checks=checks, strict=False, coerce=False)
 
