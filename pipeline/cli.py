@@ -59,7 +59,7 @@ def build_plan(lang: str) -> typer.Typer:
         rich_markup_mode=None,
         context_settings={"obj": lang},
     )
-    for add in (_add_plan_confirm, _add_plan_show):
+    for add in (_add_plan_confirm, _add_plan_show, _add_plan_book):
         add(plan, lang)
     return plan
 
@@ -97,6 +97,19 @@ def _add_plan_show(plan: typer.Typer, lang: str) -> None:
         from pipeline.commands.plan import show_command
 
         raise typer.Exit(show_command(config, _lang(ctx, lang, config), code))
+
+
+def _add_plan_book(plan: typer.Typer, lang: str) -> None:
+    @plan.command(cls=PipelineCommand, help=tr(HELP["plan.book"], lang))
+    def book(
+        ctx: typer.Context,
+        home: _home_option(lang) = None,
+        lang: _lang_option(lang) = None,
+    ) -> None:
+        config = _load(ctx, home, lang)
+        from pipeline.commands.plan_book import plan_book_command
+
+        raise typer.Exit(plan_book_command(config, _lang(ctx, lang, config)))
 
 
 # --- options every command shares ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import factory
 from openpyxl import load_workbook
 
 from pipeline.core.layout import GOAL_LETTERS
@@ -18,7 +19,6 @@ from pipeline.report.midyear_sheet import midyear_book, progress_counts
 from pipeline.report.results_json import midyear_document
 from pipeline.settings.schema import Agency
 from pipeline.validate.check import check_file
-from tests import factory
 
 MIDYEAR_INFO = {"kind": "중간점검"}
 NOW = datetime(2026, 7, 10, 9, 30)
@@ -76,7 +76,7 @@ def test_an_unknown_progress_is_an_unknown_choice(tmp_path: Path) -> None:
 
 
 def test_a_midyear_actual_on_a_milestone_goal_is_a_warning(tmp_path: Path) -> None:
-    milestone = next(i for i, g in enumerate(factory.GOALS, start=1) if g["method"] == "달성여부")
+    milestone = next(i for i, g in enumerate(factory.GOALS, start=1) if g["method"] == "milestone")
     found = check_midyear(tmp_path, **{f"g{milestone}": {"midyear_actual": 1}})
     assert found == [("midyear.actual_unused", cell("midyear_actual", milestone))]
 

@@ -55,8 +55,8 @@ HELP: dict[str, Text] = {
         " results templates carry the confirmed plan, its columns locked.",
     ),
     "plan": (
-        "연초 성과창출계획: 기관의 계획을 확정하고(confirm) 확정된 계획을 봅니다(show).",
-        "The year-start plans: confirm an agency's plan, show the confirmed plan.",
+        "연초 성과창출계획: 기관의 계획을 확정하고(confirm) 확정된 계획을 보며(show) 책자를 만듭니다(book).",
+        "The year-start plans: confirm an agency's plan, show the confirmed plan, write the plan book.",
     ),
     "plan.confirm": (
         "기관의 현재 접수된 계획 파일을 계획으로 확정합니다(제1차, 제2차 …). 이후 실적은 이 계획과 대조합니다.",
@@ -71,6 +71,10 @@ HELP: dict[str, Text] = {
         "Print an agency's confirmed plan goal by goal, and the changes of a change request accepted since.",
     ),
     "plan.code": ("기관코드.", "Agency code."),
+    "plan.book": (
+        "연초 보고회용 성과창출계획 책자(요약, 기관별 확정 목표, 계획변경)를 outbox/<날짜>/에 씁니다.",
+        "Write the year-start plan book (summary, every confirmed goal by agency, plan changes) to outbox/<date>/.",
+    ),
     "status.json": (
         "기관별·단계별(계획, 중간점검, 실적) 현황을 JSON으로 씁니다.",
         "Write the status per agency and phase (plan, mid-year, results) as JSON.",

@@ -9,7 +9,7 @@ match the confirmed plans, except where this module says otherwise:
   (a second plan file) after its first plan was confirmed, and the office confirms it again.
 - LOWERED: after its honest results file was accepted, an agency sends another with a lower target (the
   goalposts moved): rejected with `plan.changed`, the first stays its current submission.
-- MIDYEAR: the goals reported 지연 or 부진 at the mid-year check, with their reasons; every other goal is 정상
+- BEHIND: the goals reported 지연 or 부진 at the mid-year check, with their reasons; every other goal is 정상
   (완료 for the milestones already reached). MIDYEAR_MISSING send no mid-year check.
 """
 
@@ -19,7 +19,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipeline.core.layout import FIRST_DATA_ROW, GOAL_LETTERS, PHASE_FIELDS, PLAN_FIELDS
+from pipeline.core.layout import (
+    FIRST_DATA_ROW,
+    GOAL_LETTERS,
+    KIND_MIDYEAR,
+    KIND_PLAN,
+    KIND_RESULTS,
+    PHASE_FIELDS,
+    PLAN_FIELDS,
+)
 from pipeline.demo import city
 from pipeline.demo.build import demo_workbook
 from pipeline.template.workbook import build_template
@@ -27,7 +35,6 @@ from pipeline.template.workbook import build_template
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-PLAN, MIDYEAR, RESULTS = "plan", "midyear", "results"
 
 CHANGE_AGENCY = "GCGF"
 """광주신용보증재단: its first plan said 3,000억원 for goal 1; the change request raises it to 3,500억원."""
@@ -39,7 +46,7 @@ LOWERED_AGENCY = "GSJF"
 LOWERED_GOAL = "1"
 LOWERED_TARGET = 600
 
-MIDYEAR: dict[str, dict[str, tuple[str, str, float | None]]] = {
+BEHIND: dict[str, dict[str, tuple[str, str, float | None]]] = {
     "GMRT": {"4": ("지연", "2호선 1단계 궤도 공사 자재 수급 지연, 하반기 야간 작업 확대로 만회 예정", None)},
     "ICEC": {"1": ("지연", "시공사 부도로 2개 단지 착공 3개월 지연, 대체 시공사 선정 완료", 950)},
     "GJSS": {"2": ("부진", "돌봄 인력 채용 미달(목표 대비 60%), 처우 개선 예산 추경 요청", None)},
@@ -69,16 +76,16 @@ def _name(code: str) -> str:
 
 
 PLAN_FILES: tuple[YearFile, ...] = tuple(
-    YearFile(PLAN, f"{_name(a.code)}_{city.YEAR}_성과창출계획.xlsx", a.code) for a in city.AGENCIES
+    YearFile(KIND_PLAN, f"{_name(a.code)}_{city.YEAR}_성과창출계획.xlsx", a.code) for a in city.AGENCIES
 )
-CHANGE_FILE = YearFile(PLAN, f"{_name(CHANGE_AGENCY)}_{city.YEAR}_성과창출계획_변경요청.xlsx", CHANGE_AGENCY)
+CHANGE_FILE = YearFile(KIND_PLAN, f"{_name(CHANGE_AGENCY)}_{city.YEAR}_성과창출계획_변경요청.xlsx", CHANGE_AGENCY)
 MIDYEAR_FILES: tuple[YearFile, ...] = tuple(
-    YearFile(MIDYEAR, f"{_name(a.code)}_{city.YEAR}_중간점검.xlsx", a.code)
+    YearFile(KIND_MIDYEAR, f"{_name(a.code)}_{city.YEAR}_중간점검.xlsx", a.code)
     for a in city.AGENCIES
     if a.code not in MIDYEAR_MISSING
 )
 LOWERED_FILE = YearFile(
-    RESULTS,
+    KIND_RESULTS,
     f"(재제출){_name(LOWERED_AGENCY)}_성과창출계획_{city.YEAR}.xlsx",
     LOWERED_AGENCY,
     expected="rejected",
@@ -118,14 +125,14 @@ def plan_workbook(file: YearFile, lang: str = "ko") -> Workbook:
         goals=rows,
         past=past,
         info=_info(file.agency),
-        kind=PLAN,
+        kind=KIND_PLAN,
     )
 
 
 def midyear_rows(code: str) -> list[dict[str, Any]]:
     """The confirmed plan's rows with 추진상황, 중간실적 and 사유 filled in as the agency reports them."""
     rows, _ = plan_rows(code)
-    behind = MIDYEAR.get(code, {})
+    behind = BEHIND.get(code, {})
     for row, goal in zip(rows, city.GOALS[code], strict=True):
         progress, reason, actual = behind.get(row["number"], ("정상", "", None))
         if progress == "정상" and goal["method"] == "milestone" and goal["actual"] == "달성":
@@ -144,8 +151,8 @@ def midyear_workbook(file: YearFile, lang: str = "ko") -> Workbook:
         goals=midyear_rows(file.agency),
         past=past,
         info=_info(file.agency),
-        kind=MIDYEAR,
-        open_fields=PHASE_FIELDS[MIDYEAR],
+        kind=KIND_MIDYEAR,
+        open_fields=PHASE_FIELDS[KIND_MIDYEAR],
     )
 
 
@@ -161,9 +168,9 @@ def lowered_workbook(seed: int, lang: str = "ko") -> Workbook:
 
 
 def workbook_for(file: YearFile, seed: int, lang: str = "ko") -> Workbook:
-    if file.phase == PLAN:
+    if file.phase == KIND_PLAN:
         return plan_workbook(file, lang)
-    if file.phase == MIDYEAR:
+    if file.phase == KIND_MIDYEAR:
         return midyear_workbook(file, lang)
     return lowered_workbook(seed, lang)
 
@@ -175,3 +182,9 @@ def progress_counts() -> Mapping[str, int]:
         for row in midyear_rows(f.agency):
             counts[row["progress"]] += 1
     return counts
+
+
+def results_workbooks(seed: int, lang: str = "ko") -> list[tuple[str, Workbook]]:
+    """The year-end files: the demo's results submissions, then the results file with the lowered target."""
+    named = [(f.file_name, demo_workbook(f, seed, lang)) for f in city.DEMO_SUBMISSIONS]
+    return [*named, (LOWERED_FILE.file_name, lowered_workbook(seed, lang))]

@@ -22,6 +22,7 @@ from pipeline.night import faults
 from pipeline.night.context import RunContext
 from pipeline.night.housekeeping import check_one_filesystem, prepare_folders, sweep_temp_files
 from pipeline.night.ledger import FileRow, Ledger
+from pipeline.night.midyear import midyear_reports, write_midyear
 from pipeline.night.records import finding_rows, submission_record
 from pipeline.night.runlog import LOG_DIR, RunLog, diagnostics_into, new_run_id
 from pipeline.night.scored import without_sources
@@ -105,6 +106,7 @@ class Outputs:
             current={code: submission_record(r, self.run.lang) for code, r in current.items() if code in scored},
             findings=findings,
             history=history,
+            midyear=midyear_reports(self.run.ledger, self.run.config, self.run.lang),
         )
 
     def write(self, today: date, mail_next: bool = False) -> ReportInput:
@@ -128,6 +130,7 @@ class Outputs:
         out_dir.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         paths = write_outputs(data, out_dir)
+        midyear = write_midyear(self.run.ledger, self.run.config, data, out_dir)  # when mid-year checks exist
         self.run.timing("write", time.perf_counter() - started)
         self.run.crash("outputs")
         started = time.perf_counter()
@@ -146,6 +149,7 @@ class Outputs:
             "workbook_ascii_name": paths.workbook_ascii_name,
             "results_json": str(paths.results_json),
             "feedback": copied,
+            **({"midyear": str(midyear)} if midyear is not None else {}),
         }
         self.run.log("outputs", **self.run.summary.outputs)
         self.save_standings(data)

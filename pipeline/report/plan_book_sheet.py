@@ -11,15 +11,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from pipeline.core.i18n import Text, tr
-from pipeline.core.layout import GOAL_LETTERS, METHODS, SHEET_PAST, choice_label, goal_column, sheet_name
+from pipeline.core.layout import METHODS, choice_label, goal_column
 from pipeline.core.model import Submission
+from pipeline.core.vocabulary import CHANGE_KIND, word
 from pipeline.report.labels import L
 from pipeline.report.midyear_shapes import Book, Section
 from pipeline.report.shapes import Column, Table, Value, wall_time
 from pipeline.settings.schema import Agency
+from pipeline.validate.plan_diff import PlanChange, field_label, shown
 
 __all__ = ["ChangeSet", "ConfirmedEntry", "P", "plan_book", "plan_book_file_name"]
 
@@ -54,10 +55,6 @@ P: dict[str, Text] = {
     "new": ("요청 값", "Requested value"),
     "pending": ("변경요청", "requested"),
     "applied": ("확정", "confirmed"),
-    "added": ("추가", "added"),
-    "removed": ("삭제", "removed"),
-    "changed": ("변경", "changed"),
-    "whole_goal": ("목표 전체", "whole goal"),
 }
 
 
@@ -73,12 +70,12 @@ class ConfirmedEntry:
 @dataclass(frozen=True)
 class ChangeSet:
     """One plan change of an agency: a request not yet confirmed (`pending`), or a confirmation that replaced an
-    earlier version. `changes` are the plan diff's `PlanChange`s (number, kind, field, old, new)."""
+    earlier version. `changes`: the plan diff, goal by goal and field by field."""
 
     agency: str
     from_version: int
     to_version: int | None  # None while pending
-    changes: tuple[Any, ...]
+    changes: tuple[PlanChange, ...]
 
     @property
     def pending(self) -> bool:
@@ -194,17 +191,6 @@ def _goals_table(
     )
 
 
-def field_label(field: str | None, lang: str) -> str:
-    """A plan field's heading as the template shows it (목표치, 가중치 …; 과거실적 for past values)."""
-    if field is None:
-        return tr(P["whole_goal"], lang)
-    if field in GOAL_LETTERS:
-        return goal_column(field).label(lang)
-    if field == "past":
-        return sheet_name(SHEET_PAST, lang)
-    return field
-
-
 def _changes_table(agencies: Sequence[Agency], changes: Sequence[ChangeSet], lang: str) -> Table:
     names = {a.code: a.name for a in agencies}
     rows = []
@@ -212,11 +198,9 @@ def _changes_table(agencies: Sequence[Agency], changes: Sequence[ChangeSet], lan
         state = tr(P["pending" if s.pending else "applied"], lang)
         versions = f"{s.from_version} → {s.to_version if s.to_version is not None else '?'}"
         for c in s.changes:
-            kind = tr(P[c.kind], lang) if c.kind in P else c.kind
-            rows.append(
-                (s.agency, names.get(s.agency, s.agency), state, versions, c.number, kind, field_label(c.field, lang))
-                + (c.old, c.new)
-            )
+            kind, field = word(CHANGE_KIND, c.kind, lang), field_label(c.field, lang)
+            old, new = shown(c.field, c.old, lang), shown(c.field, c.new, lang)
+            rows.append((s.agency, names.get(s.agency, s.agency), state, versions, c.number, kind, field, old, new))
     return Table(
         sheet=tr(P["changes"], lang),
         columns=(
