@@ -15,6 +15,7 @@ from pipeline.report.midyear_print import print_a4
 from pipeline.report.midyear_shapes import Book, Section
 from pipeline.report.widths import column_widths
 from pipeline.report.xlsx_cells import SECTION_COLOR, Styles, fresh_options, write_text, write_value
+from pipeline.report.xlsx_summary import merged_height
 from pipeline.report.xlsx_table import column_rules, write_table
 
 __all__ = ["render_book"]
@@ -57,8 +58,7 @@ def _write_front(workbook: Any, styles: Styles, book: Book) -> None:
         if s.table is None:
             ws.merge_range(row, 0, row, last_col, "", block)
             write_text(ws, row, 0, s.text, block)
-            lines = max(1, len(s.text) * 2 // max(int(sum(widths)), 1) + 1)
-            ws.set_row(row, 15 * lines + 3)
+            ws.set_row(row, merged_height(s.text, sum(widths), 1))
             row += 2
             continue
         ws.set_row(row, 22)
