@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.night.ledger import LEDGER_NAME, Ledger
+from pipeline.settings.load import load_config
 from pipeline.system.clock import ENV_NOW
 
 
@@ -295,6 +296,17 @@ def test_status_by_phase_table_and_json(home: Path, capsys: pytest.CaptureFixtur
     )
     table = cli(home, "status").stdout
     assert "변경요청 (제1차)" in table and "목표 1 목표치: 3500 → 3000" in table and "중간점검" in table
+    import email
+    import email.policy
+
+    from test_batch import eml_files
+
+    bodies = [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default).get_body(("plain",)).get_content()
+        for p in eml_files(home)
+    ]
+    office = [b for b in bodies if "계획 변경요청 (1개 기관)" in b]  # the office's report mail lists the request
+    assert office and "목표 1 목표치: 3500 → 3000" in office[-1]
 
 
 @pytest.mark.parametrize("policy", ["flag", "reject", "accept"])
@@ -327,8 +339,35 @@ def test_the_old_deadline_key_still_works_with_a_note(tmp_path: Path) -> None:
         "[evaluation]\n", "[evaluation]\ndeadline = 2026-12-20\n"
     )
     (home / "pipeline.toml").write_text(text, encoding="utf-8")
-    from pipeline.settings.load import load_config
-
     assert load_config(home).calendar.results_deadline.isoformat() == "2026-12-20"
     done = cli(home, "status", "--lang", "en")
     assert done.exit_code == 0 and "[evaluation] deadline is now [calendar] results_deadline" in done.stderr
+
+
+def test_reminders_follow_the_open_phase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """3 days before the plan deadline the reminder is about the plan, with the plan template attached, and only to
+    the agencies without an accepted plan (results accepted do not count)."""
+    import email
+    import email.policy
+
+    from test_batch import eml_files
+
+    monkeypatch.setenv(ENV_NOW, NOW)  # 2026-12-01
+    home = make_home(tmp_path / "home")
+    text = (home / "pipeline.toml").read_text(encoding="utf-8")
+    (home / "pipeline.toml").write_text(text.replace("[calendar]\n", "[calendar]\nplan_deadline = 2026-12-04\n"))
+    workbook(home, "results.xlsx", agency="GGCA")  # results: not what is due now
+    run(home, capsys)
+    reminders = []
+    for p in eml_files(home):
+        m = email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        if "마감" in str(m["Subject"]):
+            reminders.append(m)
+    assert sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in reminders) == sorted(
+        a.email for a in load_config(home).agencies
+    )
+    m = reminders[0]
+    assert "성과 계획 제출 마감 3일 전" in str(m["Subject"])
+    assert "2026-12-04" in m.get_body(("plain",)).get_content()
+    [part] = m.iter_attachments()
+    assert part.get_filename().endswith("_계획.xlsx")
