@@ -249,7 +249,7 @@ def test_reminders_due_from_n_days_before_until_the_deadline(config):
 def test_no_reminders_without_a_deadline(config):
     from dataclasses import replace
 
-    no_deadline = replace(config, evaluation=replace(config.evaluation, deadline=None))
+    no_deadline = replace(config, calendar=replace(config.calendar, results_deadline=None))
     assert reminders_due(no_deadline, date(2024, 12, 19), set(), set()) == []
 
 

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_batch import NOW, OLD, goals, ledger_rows, make_home, run, workbook
+from openpyxl import load_workbook
+from test_batch import NOW, OLD, TODAY, agency_doc, goals, ledger_rows, make_home, run, workbook
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.night.ledger import LEDGER_NAME, Ledger
+from pipeline.settings.load import load_config
 from pipeline.system.clock import ENV_NOW
 
 
@@ -112,6 +114,13 @@ def test_confirm_show_change_request_and_results_against_the_plan(
     low, good = ledger_rows(home)[-2:]
     assert low["outcome"] == "rejected" and findings_of(low) == ["plan.changed"]
     assert good["outcome"] == "accepted" and good["plan_version"] == 1, findings_of(good)
+    assert agency_doc(home, "GMRT")["plan_version"] == 1  # results.json says which plan judged the results
+    books = [load_workbook(p, read_only=True) for p in (home / "outbox" / TODAY).glob("*.xlsx")]
+    sheet = next(b for b in books if "기관별" in b.sheetnames)["기관별"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    heading = next(r for r in rows if "확정계획 차수" in r)
+    gmrt = next(r for r in rows if r[0] == "GMRT")
+    assert gmrt[heading.index("확정계획 차수")] == 1
     message = cli(home, "validate", str(Path(low["dest"])), "--lang", "en").output
     assert "성과목표!K5" in message and "confirmed '3500', submitted '3000'" in message
     # validate without a ledger's plans would accept it; with the home's ledger it is judged against the plan
@@ -189,8 +198,6 @@ def test_the_ledger_migration_keeps_old_files_as_results(tmp_path: Path) -> None
 
 
 def test_templates_of_each_kind_carry_the_confirmed_plan(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from openpyxl import load_workbook
-
     from pipeline.core.layout import GOAL_LETTERS, PHASE_FIELDS, PLAN_FIELDS
 
     workbook(home, "plan.xlsx", rows=plan_rows(), info={"kind": "plan"})
@@ -243,8 +250,6 @@ def test_templates_of_each_kind_carry_the_confirmed_plan(home: Path, capsys: pyt
 
 
 def test_the_template_kind_defaults_to_the_phase_open_today(home: Path) -> None:
-    from openpyxl import load_workbook
-
     text = (home / "pipeline.toml").read_text(encoding="utf-8")
     made = cli(home, "template", "--out", str(home / "a.xlsx"))
     assert made.exit_code == 0 and _kind_of(load_workbook(home / "a.xlsx")) == "실적"  # 12-01, results due 12-31
@@ -291,6 +296,17 @@ def test_status_by_phase_table_and_json(home: Path, capsys: pytest.CaptureFixtur
     )
     table = cli(home, "status").stdout
     assert "변경요청 (제1차)" in table and "목표 1 목표치: 3500 → 3000" in table and "중간점검" in table
+    import email
+    import email.policy
+
+    from test_batch import eml_files
+
+    bodies = [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default).get_body(("plain",)).get_content()
+        for p in eml_files(home)
+    ]
+    office = [b for b in bodies if "계획 변경요청 (1개 기관)" in b]  # the office's report mail lists the request
+    assert office and "목표 1 목표치: 3500 → 3000" in office[-1]
 
 
 @pytest.mark.parametrize("policy", ["flag", "reject", "accept"])
@@ -309,6 +325,7 @@ def test_a_file_after_its_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     if policy == "flag":
         assert row["outcome"] == "accepted" and row["late"] == 1 and "submission.late" in findings_of(row)
         assert gmrt["results"]["late"] is True and "기한 후" in cli(home, "status").stdout
+        assert agency_doc(home, "GMRT")["submission"]["late"] is True
     elif policy == "reject":
         assert row["outcome"] == "rejected" and findings_of(row)[0] == "submission.late_rejected"
     else:
@@ -318,10 +335,39 @@ def test_a_file_after_its_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_the_old_deadline_key_still_works_with_a_note(tmp_path: Path) -> None:
     home = make_home(tmp_path / "home")
     text = (home / "pipeline.toml").read_text(encoding="utf-8")
-    text = text.replace("results_deadline = 2026-12-31", "").replace("[evaluation]\n", "[evaluation]\ndeadline = 2026-12-20\n")
+    text = text.replace("results_deadline = 2026-12-31", "").replace(
+        "[evaluation]\n", "[evaluation]\ndeadline = 2026-12-20\n"
+    )
     (home / "pipeline.toml").write_text(text, encoding="utf-8")
-    from pipeline.settings.load import load_config
-
     assert load_config(home).calendar.results_deadline.isoformat() == "2026-12-20"
     done = cli(home, "status", "--lang", "en")
     assert done.exit_code == 0 and "[evaluation] deadline is now [calendar] results_deadline" in done.stderr
+
+
+def test_reminders_follow_the_open_phase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """3 days before the plan deadline the reminder is about the plan, with the plan template attached, and only to
+    the agencies without an accepted plan (results accepted do not count)."""
+    import email
+    import email.policy
+
+    from test_batch import eml_files
+
+    monkeypatch.setenv(ENV_NOW, NOW)  # 2026-12-01
+    home = make_home(tmp_path / "home")
+    text = (home / "pipeline.toml").read_text(encoding="utf-8")
+    (home / "pipeline.toml").write_text(text.replace("[calendar]\n", "[calendar]\nplan_deadline = 2026-12-04\n"))
+    workbook(home, "results.xlsx", agency="GGCA")  # results: not what is due now
+    run(home, capsys)
+    reminders = []
+    for p in eml_files(home):
+        m = email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        if "마감" in str(m["Subject"]):
+            reminders.append(m)
+    assert sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in reminders) == sorted(
+        a.email for a in load_config(home).agencies
+    )
+    m = reminders[0]
+    assert "성과 계획 제출 마감 3일 전" in str(m["Subject"])
+    assert "2026-12-04" in m.get_body(("plain",)).get_content()
+    [part] = m.iter_attachments()
+    assert part.get_filename().endswith("_계획.xlsx")

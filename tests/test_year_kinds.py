@@ -76,3 +76,35 @@ def test_the_old_template_is_told_apart(tmp_path: Path) -> None:
     message = result.findings[0].message("en")
     assert "2026.1" in message and TEMPLATE_VERSION in message
     assert "pipeline template" in result.findings[0].hint()
+
+
+def test_plan_changes_goal_by_goal_and_field_by_field() -> None:
+    from dataclasses import replace
+
+    from pipeline.core.model import AgencyInfo, Goal, Submission
+    from pipeline.validate.plan_diff import PlanChange, change_line, plan_changes
+
+    info = AgencyInfo("A", "a", "g", 2026)
+    one = Goal("1", "보증 확대", "공급액", "ratio", Decimal(60), "higher", target=Decimal(3500))
+    two = Goal("2", "상담", "건수", "deviation", Decimal(40), "higher", past=(Decimal(1), Decimal(2), Decimal(3)))
+    old = Submission(info, (one, two), kind="plan")
+    same = Submission(info, (replace(one, goal=" 보증  확대", target=Decimal("3500.0")), two))
+    assert plan_changes(old, same) == ()  # spacing and 3500 vs 3500.0 are no change
+    new = Submission(
+        info,
+        (
+            replace(one, target=Decimal(3000), method="range"),
+            replace(two, number="3", past=(Decimal(1), Decimal(2))),
+        ),
+    )
+    changes = plan_changes(old, new)
+    assert changes == (
+        PlanChange("1", "changed", "method", "ratio", "range"),
+        PlanChange("1", "changed", "target", "3500", "3000"),
+        PlanChange("3", "added", None, "", "상담"),
+        PlanChange("2", "removed", None, "상담", ""),
+    )
+    assert change_line(changes[0], "ko") == "목표 1 평가방법: 목표대비 → 목표부여"
+    assert change_line(changes[2], "en") == "goal 3 added: 상담"
+    past = plan_changes(old, Submission(info, (one, replace(two, past=(Decimal(1), Decimal(2), Decimal(4))))))
+    assert past == (PlanChange("2", "changed", "past", "1, 2, 3", "1, 2, 4"),)

@@ -155,6 +155,9 @@ class SubmissionRecord:
     warnings: int = 0
     superseded_by: str | None = None  # sha256 of the later accepted submission
     reason: str = ""
+    kind: str = "results"  # 제출구분: plan | midyear | results
+    late: bool = False  # received after its phase's deadline
+    plan_version: int | None = None  # results/mid-year: the confirmed plan it was judged against
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ mail once said "returned" where the rest said "rejected"; the feedback said 고�
 from __future__ import annotations
 
 from pipeline.core.i18n import Text, tr
+from pipeline.core.layout import SUBMISSION_KINDS
 from pipeline.core.model import (
     OUTCOME_ACCEPTED,
     OUTCOME_DUPLICATE,
@@ -65,6 +66,9 @@ PHASE_STATUS: dict[str, Text] = {
     "submitted": ("제출", "submitted"),
 }
 """Where an agency's mid-year check stands."""
+
+KIND_WORDS: dict[str, Text] = SUBMISSION_KINDS
+"""What a file is (제출구분): the template's own list, by another name for the readers of this table."""
 
 LATE: Text = ("기한 후", "late")
 """A file received after its phase's deadline (`submission.late`)."""

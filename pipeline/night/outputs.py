@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.core.i18n import Text, tr
+from pipeline.core.layout import KIND_RESULTS
 from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED, AgencyResult, ReportInput
 from pipeline.intake import inbox as intake
 from pipeline.mail.outbox import state_digest
@@ -83,13 +84,16 @@ class Outputs:
             result = self.scored_of(row)
             if result is not None:
                 scored[code] = result
-        rejected = {r.agency for r in rows if r.outcome == OUTCOME_REJECTED and r.agency} - set(scored)
+        rejected = {
+            r.agency for r in rows if r.outcome == OUTCOME_REJECTED and r.agency and r.submission_kind == KIND_RESULTS
+        }
+        rejected -= set(scored)  # a rejected plan or mid-year file says nothing about the results
         rejected &= set(self.run.config.agencies_by_code)
         city = rank_city(self.run.config, scored, rejected)
-        latest: dict[str, FileRow] = {}
+        latest: dict[tuple[str, str], FileRow] = {}  # each agency's latest file of each kind
         for r in rows:
             if r.agency and r.outcome != OUTCOME_DUPLICATE:
-                latest[r.agency] = r
+                latest[r.agency, r.submission_kind] = r
         shown = {
             r.id: r for r in rows if r.received_at.date() == today and r.outcome != OUTCOME_DUPLICATE and not r.agency
         }

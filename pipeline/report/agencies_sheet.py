@@ -15,7 +15,7 @@ from pipeline.core.model import (
     SubmissionRecord,
 )
 from pipeline.core.rounding import round_cents
-from pipeline.core.vocabulary import STATUS, word
+from pipeline.core.vocabulary import LATE, STATUS, word
 from pipeline.report.labels import SHEETS, L, status_label
 from pipeline.report.order import in_sheet_order
 from pipeline.report.shapes import Column, Table, wall_time
@@ -54,6 +54,8 @@ def agencies_table(data: ReportInput) -> Table:
         ("dept", "text"),
         ("status", "status"),
         ("submitted_at", "datetime"),
+        ("plan_version_col", "int"),
+        ("late_col", "mark"),
         ("n_goals_col", "int"),
         ("score_sum", "score"),
         ("adjustment", "score"),
@@ -78,6 +80,8 @@ def agencies_table(data: ReportInput) -> Table:
                 a.supervising_dept,
                 status_label(a.status, lang),
                 wall_time(record.received_at) if record else None,
+                record.plan_version if record and a.status == STATUS_ACCEPTED else None,
+                tr(LATE, lang) if record and a.status == STATUS_ACCEPTED and record.late else "",
                 len(a.goals) if a.status == STATUS_ACCEPTED else None,
                 round_cents(a.score_sum),
                 adjustments_sum(a),

@@ -56,7 +56,12 @@ def timestamp(moment: datetime | None) -> str | None:
 def submission_document(record: SubmissionRecord | None) -> dict[str, Any] | None:
     if record is None:
         return None
-    return {"file": record.file_name, "sha256": record.sha256, "received_at": timestamp(record.received_at)}
+    return {
+        "file": record.file_name,
+        "sha256": record.sha256,
+        "received_at": timestamp(record.received_at),
+        "late": record.late,
+    }
 
 
 def goal_document(code: str, result: GoalResult) -> dict[str, Any]:
@@ -118,6 +123,7 @@ def agency_document(
         "excellent": agency.excellent,
         "provisional": agency.provisional,
         "submission": submission_document(record),
+        "plan_version": record.plan_version if record is not None else None,
         "goals": [goal_document(agency.code, r) for r in agency.goals] if agency.status == STATUS_ACCEPTED else [],
         "midyear": midyear_document(midyear),
     }

@@ -12,6 +12,8 @@ from pipeline.template.prefill import plan_goal_rows, plan_past_rows
 from pipeline.template.workbook import TEMPLATE_FILE, TEMPLATE_FILE_EN, build_template
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
+
     from pipeline.core.model import Submission
     from pipeline.settings.schema import Agency, Config
 
@@ -34,6 +36,17 @@ def write_template(
     kind: str = "results",
     plan: Submission | None = None,
 ) -> Path:
+    """The template of a kind written to `path` (see `template_workbook`)."""
+    return save_workbook(template_workbook(lang, config, agency, kind, plan), path)
+
+
+def template_workbook(
+    lang: str = "ko",
+    config: Config | None = None,
+    agency: Agency | None = None,
+    kind: str = "results",
+    plan: Submission | None = None,
+) -> Workbook:
     """The template of a kind; `plan`: the agency's confirmed plan, prefilled and locked but for the phase's
     columns (mid-year and results templates)."""
     year = config.evaluation.year if config else None
@@ -41,5 +54,4 @@ def write_template(
     prefilled: dict[str, Any] = {}
     if plan is not None:
         prefilled = dict(goals=plan_goal_rows(plan), past=plan_past_rows(plan, year), open_fields=PHASE_FIELDS[kind])
-    wb = build_template(lang=lang, year=year, agency=agency, groups=groups, kind=kind, **prefilled)
-    return save_workbook(wb, path)
+    return build_template(lang=lang, year=year, agency=agency, groups=groups, kind=kind, **prefilled)
