@@ -275,7 +275,8 @@ def test_status_by_phase_table_and_json(home: Path, capsys: pytest.CaptureFixtur
     run(home, capsys)
     cli(home, "plan", "confirm", "GMRT")
     workbook(home, "plan v2.xlsx", rows=plan_rows(target=3000), info={"kind": "plan"}, mtime=OLD + 2)
-    workbook(home, "mid.xlsx", rows=plan_rows(), info={"kind": "midyear"}, mtime=OLD + 3)
+    on_track = [{**r, "progress": "정상"} for r in plan_rows()]  # a mid-year check says how every goal is going
+    workbook(home, "mid.xlsx", rows=on_track, info={"kind": "midyear"}, mtime=OLD + 3)
     workbook(home, "results.xlsx", rows=results_rows(), mtime=OLD + 4)
     run(home, capsys)
     doc = json.loads(cli(home, "status", "--json", "--lang", "en").stdout)

@@ -185,7 +185,10 @@ def test_one_year_end_to_end(tmp_path: Path, soffice: str, monkeypatch: pytest.M
     assert by_code["GGCA"]["midyear"] is None
     (consolidated,) = y.outbox("2026-12-01").glob("*_결과_2026-12-01.xlsx")
     wb = load_workbook(consolidated)
-    agencies = {r[1]: r for r in wb["기관별"].iter_rows(min_row=2, values_only=True) if r[1]}
-    assert {"광주도시철도공사", "광주그린카진흥원"} <= set(agencies)
+    sheet = list(wb["기관별"].iter_rows(values_only=True))
+    version = sheet[0].index("확정계획 차수")
+    agencies = {r[sheet[0].index("기관명")]: r for r in sheet[1:]}
+    assert agencies["광주도시철도공사"][version] == 2  # judged against the plan as changed and confirmed
+    assert agencies["광주그린카진흥원"][version] is None  # rejected: nothing was judged
     findings = [r for r in wb["검토사항"].iter_rows(min_row=2, values_only=True) if "plan.changed" in r]
     assert len(findings) == 1 and "ggca_results.xlsx" in findings[0]

@@ -12,6 +12,7 @@ from pipeline.core.layout import GOAL_LETTERS, SUBMISSION_KINDS, TEMPLATE_VERSIO
 from pipeline.validate.check import check_file
 
 CONFIG = factory.config()
+ON_TRACK = [{**g, "progress": "정상"} for g in factory.GOALS]
 
 
 def refs(result) -> list[tuple[str, str]]:
@@ -26,7 +27,8 @@ def _agency_row(wb, key: str) -> int:
 
 def test_the_template_writes_the_kind_and_the_reader_reads_it(tmp_path: Path) -> None:
     for kind in SUBMISSION_KINDS:
-        result = check_file(factory.write(tmp_path / f"{kind}.xlsx", info={"kind": kind}), CONFIG)
+        rows = ON_TRACK if kind == "midyear" else None  # a mid-year check says how every goal is going
+        result = check_file(factory.write(tmp_path / f"{kind}.xlsx", info={"kind": kind}, goal_rows=rows), CONFIG)
         assert result.submission is not None, refs(result)
         assert result.submission.kind == kind
     wb = factory.workbook()
@@ -45,7 +47,9 @@ def test_the_kind_is_required_and_from_the_list(tmp_path: Path) -> None:
     wrong = check_file(factory.write(tmp_path / "w.xlsx", edit=unknown), CONFIG)
     (found,) = [f for f in wrong.findings if f.code == "value.unknown_choice"]
     assert found.ref == "기관정보!B9" and "계획, 중간점검, 실적" in found.hint()
-    english = check_file(factory.write(tmp_path / "e.xlsx", info={"kind": "mid-year check"}), CONFIG)
+    english = check_file(
+        factory.write(tmp_path / "e.xlsx", info={"kind": "mid-year check"}, goal_rows=ON_TRACK), CONFIG
+    )
     assert english.submission is not None and english.submission.kind == "midyear"
 
 
