@@ -150,9 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="1000,5000", help="smaller runs to show growth (comma-separated)")
     parser.add_argument("--naive-files", type=int, default=None, help="files for the naive run (default: --files)")
     parser.add_argument("--no-naive", action="store_true")
-    parser.add_argument(
-        "--no-receipts", action="store_true", help="[mail] receipts = false (the default before issue 15)"
-    )
+    parser.add_argument("--no-receipts", action="store_true", help="[mail] receipts = false (the default before issue 15)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-soffice", action="store_true", help="bases saved by openpyxl, not LibreOffice")
     parser.add_argument("--work", type=Path, default=Path("/tmp/pipeline-bench"))

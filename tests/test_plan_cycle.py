@@ -47,6 +47,20 @@ def cli(home: Path, *args: str) -> Any:
     return CliRunner().invoke(app, [*args, "--home", str(home)])
 
 
+def receipts(home: Path) -> list[str]:
+    import email
+    import email.policy
+
+    from test_batch import eml_files
+
+    out = []
+    for p in eml_files(home):
+        m = email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        if "제출 접수 확인" in str(m["Subject"]):
+            out.append(m.get_body(("plain",)).get_content())
+    return out
+
+
 def findings_of(row: sqlite3.Row) -> list[str]:
     import json
 
@@ -62,6 +76,8 @@ def test_a_plan_is_accepted_stored_and_not_scored(home: Path, capsys: pytest.Cap
     assert "goal.actual_required" not in findings_of(row) and "goal.evidence_blank" not in findings_of(row)
     ledger = Ledger.snapshot(home / "state")
     assert ledger.current() == {} and set(ledger.current("plan")) == {"GMRT"}  # results: none, so nothing scored
+    (receipt,) = receipts(home)
+    assert "계획 제출로 접수했습니다" in receipt and "총점" not in receipt and "변경요청" not in receipt
 
 
 def test_plan_checks(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,6 +122,8 @@ def test_confirm_show_change_request_and_results_against_the_plan(
     assert ledger.confirmed_plans()["GMRT"].submission.goals[0].target == 3500  # not applied
     shown = cli(home, "plan", "show", "GMRT")
     assert "목표 1 목표치: 3500 → 3000" in shown.output
+    (v2,) = [r for r in receipts(home) if "plan v2.xlsx" in r]
+    assert "계획 변경요청입니다" in v2  # the agency hears that its change waits for the office
 
     # results with the confirmed target are accepted, judged against version 1; a lowered target is refused
     workbook(home, "results low.xlsx", rows=results_rows(target=3000), mtime=OLD + 2)

@@ -132,6 +132,15 @@ T_RECEIPT_CHECKED_AGAIN: Text = (
     "{at}에 받은 「{name}」과 같은 파일로, 그때는 반려했지만 다시 검사해 접수했습니다.",
     'It is the same file as "{name}" received on {at}, returned then; it was checked again and is accepted now.',
 )
+T_RECEIPT_PHASE: Text = (
+    "{kind} 제출로 접수했습니다. 점수는 연말 실적 제출에만 매깁니다.",
+    "Accepted as the {kind}. Only the year-end results are scored.",
+)
+T_RECEIPT_CHANGE_REQUEST: Text = (
+    "확정된 계획이 이미 있으므로 이 파일은 계획 변경요청입니다: 평가부서가 확정하기 전에는 적용되지 않습니다.",
+    "A plan is already confirmed, so this file is a plan change request: it does not apply until the office"
+    " confirms it.",
+)
 T_RECEIPT_NOT_YOU: Text = (
     "이 파일을 보내지 않으셨다면 평가 담당 부서에 바로 알려 주십시오.",
     "If you did not send this file, please tell the evaluation office at once.",
@@ -355,12 +364,15 @@ def receipt_message(
     agency_result: AgencyResult | None,
     lang: str,
     earlier: SubmissionRecord | None = None,
+    change_request: bool = False,
 ) -> EmailMessage:
     """A short acknowledgement with the provisional score, so an agency knows its file arrived and counted, and
     hears of a file accepted in its name that it did not send (it goes to the registered address only).
 
     `agency_result`: the agency's result from this file; None when a file received later replaces it.
-    `earlier`: the same bytes received before (`night.resend`): the receipt says this file counts again."""
+    `earlier`: the same bytes received before (`night.resend`): the receipt says this file counts again.
+    A plan or mid-year file (`record.kind`) gets no score; a plan after a confirmation (`change_request`) is told
+    that it waits for the office."""
     name = _one_line(agency.name)
     values = {
         "agency": name,
@@ -368,7 +380,7 @@ def receipt_message(
         "received": _when(record),
         "warnings": record.warnings,
     }
-    if agency_result is None:
+    if agency_result is None or record.kind != "results":
         lines = [tr(T_RECEIPT_REPLACED_BODY, lang, **values)]
     else:
         lines = [tr(T_RECEIPT_BODY, lang, goals=len(agency_result.goals), **values)]
@@ -376,7 +388,11 @@ def receipt_message(
         again = T_RECEIPT_SENT_AGAIN if earlier.outcome != OUTCOME_REJECTED else T_RECEIPT_CHECKED_AGAIN
         lines.append(tr(again, lang, name=_one_line(earlier.file_name), at=_when(earlier)))
     lines.append("")
-    if agency_result is None:
+    if record.kind != "results":
+        lines.append(tr(T_RECEIPT_PHASE, lang, kind=word(KIND_WORDS, record.kind, lang)))
+        if change_request:
+            lines.append(tr(T_RECEIPT_CHANGE_REQUEST, lang))
+    elif agency_result is None:
         lines.append(tr(T_RECEIPT_REPLACED, lang))
     elif agency_result.total is not None:
         lines.append(tr(T_RECEIPT_SCORE, lang, total=_num(agency_result.total), grade=agency_result.grade or "-"))

@@ -107,7 +107,9 @@ def _receipt(run: RunContext, agency: Agency, row: FileRow, result: AgencyResult
     """The receipt of an accepted file: with the agency's score when it is current, without when a later file
     already replaced it (the agency still hears that a file was accepted in its name); naming the earlier file
     with the same bytes when it was sent again."""
-    if row.current and result is None:
+    if row.submission_kind != KIND_RESULTS:  # a plan or mid-year file: acknowledged, never scored
+        result = None
+    elif row.current and result is None:
         return None  # no result for the current file (not scored tonight): nothing true to say about its score
     earlier = run.ledger.file(row.duplicate_of) if row.duplicate_of else None
     return messages.receipt_message(
@@ -117,6 +119,7 @@ def _receipt(run: RunContext, agency: Agency, row: FileRow, result: AgencyResult
         result if row.current else None,
         run.lang,
         submission_record(earlier, run.lang) if earlier is not None else None,
+        change_request=row.submission_kind == KIND_PLAN and row.agency in run.basis.plans,
     )
 
 
