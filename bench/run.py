@@ -45,12 +45,14 @@ def measured(cmd: list[str], **kwargs: Any) -> tuple[subprocess.CompletedProcess
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err), wall, rss
 
 
-def run_ours(corpus: corpus_mod.Corpus, n: int, work: Path, receipts: bool = True) -> dict[str, Any]:
+def run_ours(
+    corpus: corpus_mod.Corpus, n: int, work: Path, receipts: bool = True, agency_pages: str = "nightly"
+) -> dict[str, Any]:
     """`pipeline run` on a fresh home with the first n files of the corpus in its inbox."""
     home = work / f"home-{n}"
     if home.exists():
         shutil.rmtree(home)
-    init_home(home, text=corpus_mod.config_text(corpus.agencies[:n], receipts=receipts))
+    init_home(home, text=corpus_mod.config_text(corpus.agencies[:n], receipts=receipts, agency_pages=agency_pages))
     inbox = home / "inbox"
     for path in corpus.files[:n]:
         os.link(path, inbox / path.name)
@@ -153,6 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-receipts", action="store_true", help="[mail] receipts = false (the default before issue 15)"
     )
+    parser.add_argument(
+        "--agency-pages",
+        choices=("nightly", "final"),
+        default="nightly",
+        help='[report] agency_pages: "final" leaves out the per-agency result pages (the default before issue 18)',
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-soffice", action="store_true", help="bases saved by openpyxl, not LibreOffice")
     parser.add_argument("--work", type=Path, default=Path("/tmp/pipeline-bench"))
@@ -171,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     scales = [n for n in scales if n <= args.files]
     ours = []
     for n in scales:
-        figures = run_ours(corpus, n, args.work, receipts=not args.no_receipts)
+        figures = run_ours(corpus, n, args.work, receipts=not args.no_receipts, agency_pages=args.agency_pages)
         ours.append(figures)
         ok = figures["rejected"] == figures["expected_rejected"] == figures["feedback"]
         print(

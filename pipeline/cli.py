@@ -55,8 +55,73 @@ def build_app(lang: str) -> typer.Typer:
         _add_demo,
     ):
         add(app, lang)
+    app.add_typer(build_plan(lang), name="plan")
     add_committee(app, lang, _home_option(lang), _lang_option(lang), _load, _lang)
     return app
+
+
+def build_plan(lang: str) -> typer.Typer:
+    """`pipeline plan …`: the year-start plans (issue 16)."""
+    plan = typer.Typer(
+        cls=PipelineGroup,
+        help=tr(HELP["plan"], lang),
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"obj": lang},
+    )
+    for add in (_add_plan_confirm, _add_plan_show, _add_plan_book):
+        add(plan, lang)
+    return plan
+
+
+def _add_plan_confirm(plan: typer.Typer, lang: str) -> None:
+    @plan.command(cls=PipelineCommand, help=tr(HELP["plan.confirm"], lang))
+    def confirm(
+        ctx: typer.Context,
+        codes: Annotated[
+            Optional[list[str]],  # noqa: UP045
+            typer.Argument(help=tr(HELP["plan.codes"], lang), metavar="CODE", show_default=False),
+        ] = None,
+        all_agencies: _flag("--all", tr(HELP["plan.all"], lang)) = False,
+        note: Annotated[
+            str, typer.Option("--note", help=tr(HELP["plan.note"], lang), metavar="TEXT", show_default=False)
+        ] = "",
+        home: _home_option(lang) = None,
+        lang: _lang_option(lang) = None,
+    ) -> None:
+        config = _load(ctx, home, lang)
+        from pipeline.commands.plan import confirm_command
+
+        raise typer.Exit(confirm_command(config, _lang(ctx, lang, config), codes or [], all_agencies, note))
+
+
+def _add_plan_show(plan: typer.Typer, lang: str) -> None:
+    @plan.command(cls=PipelineCommand, help=tr(HELP["plan.show"], lang))
+    def show(
+        ctx: typer.Context,
+        code: Annotated[str, typer.Argument(help=tr(HELP["plan.code"], lang), metavar="CODE")],
+        home: _home_option(lang) = None,
+        lang: _lang_option(lang) = None,
+    ) -> None:
+        config = _load(ctx, home, lang)
+        from pipeline.commands.plan import show_command
+
+        raise typer.Exit(show_command(config, _lang(ctx, lang, config), code))
+
+
+def _add_plan_book(plan: typer.Typer, lang: str) -> None:
+    @plan.command(cls=PipelineCommand, help=tr(HELP["plan.book"], lang))
+    def book(
+        ctx: typer.Context,
+        home: _home_option(lang) = None,
+        lang: _lang_option(lang) = None,
+    ) -> None:
+        config = _load(ctx, home, lang)
+        from pipeline.commands.plan_book import plan_book_command
+
+        raise typer.Exit(plan_book_command(config, _lang(ctx, lang, config)))
 
 
 # --- options every command shares ------------------------------------------------------------------------------
@@ -105,10 +170,13 @@ def _lang(ctx: typer.Context, lang: str | None, config: Any = None) -> str:
 
 def _load(ctx: typer.Context, home: Path | None, lang: str | None) -> Any:
     try:
-        return load_config(home, lang=_explicit_lang(ctx, lang))
+        config = load_config(home, lang=_explicit_lang(ctx, lang))
     except ConfigError as exc:
         typer.echo(f"pipeline: {exc}", err=True)
         raise typer.Exit(Exit.CONFIG) from None
+    for note in config.notes:  # accepted, but worth saying: a deprecated key
+        typer.echo(f"pipeline: {config.source.name}: {tr(note, _lang(ctx, lang, config))}", err=True)
+    return config
 
 
 def _try_load(ctx: typer.Context, home: Path | None, lang: str | None) -> Any:
@@ -155,12 +223,16 @@ def _add_template(app: typer.Typer, lang: str) -> None:
             typer.Option("--out", help=tr(HELP["template.out"], lang), metavar="PATH", show_default=False),
         ] = None,
         force: _flag("--force", tr(HELP["template.force"], lang)) = False,
+        kind: Annotated[
+            Optional[str],  # noqa: UP045
+            typer.Option("--kind", help=tr(HELP["template.kind"], lang), metavar="plan|midyear|results"),
+        ] = None,
     ) -> None:
         from pipeline.commands.template import template_command
 
         config = _load(ctx, home, lang) if (agency or all_agencies) else _try_load(ctx, home, lang)
         chosen = _lang(ctx, lang, config)
-        raise typer.Exit(template_command(config, chosen, agency, all_agencies, out, force=force))
+        raise typer.Exit(template_command(config, chosen, agency, all_agencies, out, force=force, kind=kind))
 
 
 def _add_validate(app: typer.Typer, lang: str) -> None:
@@ -202,11 +274,16 @@ def _add_run(app: typer.Typer, lang: str) -> None:
 
 def _add_status(app: typer.Typer, lang: str) -> None:
     @app.command(cls=PipelineCommand, help=tr(HELP["status"], lang))
-    def status(ctx: typer.Context, home: _home_option(lang) = None, lang: _lang_option(lang) = None) -> None:
+    def status(
+        ctx: typer.Context,
+        home: _home_option(lang) = None,
+        lang: _lang_option(lang) = None,
+        as_json: _flag("--json", tr(HELP["status.json"], lang)) = False,
+    ) -> None:
         config = _load(ctx, home, lang)
         from pipeline.commands.status import status_command
 
-        raise typer.Exit(status_command(config, lang=_lang(ctx, lang, config)))
+        raise typer.Exit(status_command(config, lang=_lang(ctx, lang, config), as_json=as_json))
 
 
 def _add_report(app: typer.Typer, lang: str) -> None:

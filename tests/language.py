@@ -13,6 +13,7 @@ from types import ModuleType
 
 _QUOTED = re.compile(r"`[^`]*`|'[^'\n]*'|\"[^\"\n]*\"|‘[^’\n]*’")
 _CODE_WORDS = {"pipeline", "true", "false", "ko", "en", "init", "template", "validate", "run", "status", "report"}
+_CODE_WORDS |= {"rollover", "finalize", "plan", "committee", "confirm", "show", "book", "sheet", "merge"}
 _CODE_WORDS |= {"demo", "json", "xlsx", "toml", "smtp", "file", "starttls", "ssl", "none", "grades", "top_n"}
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 

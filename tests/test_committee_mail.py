@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import os
 import time
+from decimal import Decimal
 from email import policy
 from pathlib import Path
 
@@ -66,5 +67,10 @@ def test_the_sheet_to_members_and_the_final_results_to_agencies_and_office(tmp_p
     agency = by_rcpt[("gj01@example.go.kr",)]
     body = agency.get_body(("plain",)).get_content()
     assert "2025-12-20" in agency["Subject"] and "총점 72.33점" in body and "- 6 " in body
+    (page,) = list(agency.iter_attachments())  # its one-page result (기관별 결과표), as the night writes it
+    assert page.get_filename() == f"{factory.CODE}_{factory.NAME}_결과.xlsx"
+    (tmp_path / "page.xlsx").write_bytes(page.get_content())
+    texts = [v for row in load_workbook(tmp_path / "page.xlsx").worksheets[0].iter_rows(values_only=True) for v in row]
+    assert Decimal("72.33") in texts or 72.33 in texts
     office = by_rcpt[(OFFICE,)]
     assert [a.get_filename() for a in office.iter_attachments()][0].endswith(".xlsx")

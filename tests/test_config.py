@@ -262,9 +262,9 @@ SILENT_MISTAKES = [
     *(
         (
             f"deadline {day}",
-            "deadline = 2026-12-15",
-            f"deadline = {day}",
-            "[evaluation].deadline",
+            "results_deadline = 2026-12-15",
+            f"results_deadline = {day}",
+            "[calendar].results_deadline",
             "not in the evaluation year 2026",
             "평가연도 2026년 안에 있지 않습니다",
         )
@@ -273,9 +273,9 @@ SILENT_MISTAKES = [
     *(
         (
             f"deadline {value}",
-            "deadline = 2026-12-15",
-            f"deadline = {value}",
-            "[evaluation].deadline",
+            "results_deadline = 2026-12-15",
+            f"results_deadline = {value}",
+            "[calendar].results_deadline",
             "without",
             "없이",
         )

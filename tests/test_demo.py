@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from books import consolidated
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -385,7 +386,7 @@ def test_the_demo_has_last_years_results_closed_by_a_rollover(demo_run: Path) ->
     assert load_config(demo_run).evaluation.year == city.YEAR
     assert (demo_run / "pipeline.toml").read_text(encoding="utf-8") == demo_config_text()
     assert sorted(p.name for p in (demo_run / "templates" / str(city.YEAR)).glob("*.xlsx"))[:1] == [
-        "GBNL_성과창출계획_표준서식.xlsx"
+        "GBNL_성과창출계획_표준서식_계획.xlsx"  # next year starts with its plans
     ]
 
 
@@ -402,7 +403,7 @@ def test_this_years_demo_shows_last_year_beside_it(demo_run: Path) -> None:
             continue
         want = {"year": PREVIOUS_YEAR, "total": expected["total"], "grade": expected["grade"], "rank": expected["rank"]}
         assert a["previous"] == want, code
-    (workbook,) = (demo_run / "outbox").glob(f"*/{city.YEAR}년*.xlsx")
+    workbook = consolidated(now_path.parent)
     ws = load_workbook(workbook)["요약"]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     header = next(r for r in rows if r[0] == "순위")

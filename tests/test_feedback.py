@@ -68,7 +68,7 @@ def test_feedback_lists_every_finding_and_marks_the_cells(tmp_path: Path, writer
     result = check_file(original, CONFIG)
     assert [(f.code, f.ref) for f in result.findings] == [
         ("value.not_number", "성과목표!K5"),
-        ("goal.evidence_blank", "성과목표!P6"),
+        ("goal.evidence_blank", "성과목표!S6"),
     ]
     out = write_feedback(original, result.findings, tmp_path / "out" / "fb.xlsx")
     assert _digest(original) == before  # the original is never modified
@@ -82,13 +82,13 @@ def test_feedback_lists_every_finding_and_marks_the_cells(tmp_path: Path, writer
     assert rows[0][:4] == ["오류", "성과목표!K5", "목표치", "미정"]
     assert rows[0][4] == result.findings[0].message() and rows[0][5] == result.findings[0].hint()
     assert rows[0][6] == "value.not_number"
-    assert rows[1][:2] == ["경고", "성과목표!P6"]
+    assert rows[1][:2] == ["경고", "성과목표!S6"]
     assert review["B6"].hyperlink.location == "'성과목표'!K5"  # an internal link: a click goes to the cell
     assert "오류 1건, 경고 1건" in review["A3"].value
 
     goals = wb["성과목표"]
     assert goals["K5"].fill.fgColor.rgb.endswith(RED)
-    assert goals["P6"].fill.fgColor.rgb.endswith(YELLOW)
+    assert goals["S6"].fill.fgColor.rgb.endswith(YELLOW)
     assert "숫자가 아닌 값" in goals["K5"].comment.text
     assert goals["K5"].value == "미정"  # the submitted values are kept
     writer.check()
@@ -161,7 +161,7 @@ def test_libreoffice_opens_the_feedback_workbook(tmp_path: Path, soffice: str, w
     assert wb.sheetnames[0] == "검토결과"
     assert wb["검토결과"]["G6"].value == "value.not_number"
     assert "숫자가 아닌 값" in wb["성과목표"]["K5"].comment.text
-    assert wb["성과목표"]["K5"].fill.fgColor.rgb.endswith(RED) and wb["성과목표"]["P6"].fill.fgColor.rgb.endswith(
+    assert wb["성과목표"]["K5"].fill.fgColor.rgb.endswith(RED) and wb["성과목표"]["S6"].fill.fgColor.rgb.endswith(
         YELLOW
     )
     assert wb.active.title == "검토결과"

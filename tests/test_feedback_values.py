@@ -311,12 +311,12 @@ def test_the_copy_carries_values_only(tmp_path: Path, writer: str, case: str) ->
 
 @WRITERS
 def test_a_formula_without_a_cached_value_leaves_an_empty_cell_and_its_finding(tmp_path: Path, writer: str) -> None:
-    original = factory.write(tmp_path / "s.xlsx", edit=factory.set_cell("성과목표", "N6", "=K6*0.92"))
+    original = factory.write(tmp_path / "s.xlsx", edit=factory.set_cell("성과목표", "Q6", "=K6*0.92"))
     findings = list(check_file(original, CONFIG).findings)
-    assert ("cell.formula_uncached", "성과목표!N6") in [(f.code, f.ref) for f in findings]
+    assert ("cell.formula_uncached", "성과목표!Q6") in [(f.code, f.ref) for f in findings]
     out = write(writer, original, findings, tmp_path / "fb.xlsx")
     assert_values_only(out)
-    cell = load_workbook(out)["성과목표"]["N6"]
+    cell = load_workbook(out)["성과목표"]["Q6"]
     assert cell.value is None and "K6*0.92" in cell.comment.text
 
 

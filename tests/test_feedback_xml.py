@@ -176,7 +176,7 @@ def test_factory_workbook_same_as_openpyxl(tmp_path: Path, lang: str) -> None:
     assert findings
     wb = _check_both(original, findings, tmp_path, lang)
     goals = wb["Goals" if lang == "en" else GOALS]
-    assert goals["K5"].fill.fgColor.rgb.endswith(RED) and goals["P6"].fill.fgColor.rgb.endswith(YELLOW)
+    assert goals["K5"].fill.fgColor.rgb.endswith(RED) and goals["S6"].fill.fgColor.rgb.endswith(YELLOW)
 
 
 def test_many_marked_cells_on_two_sheets_same_as_openpyxl(tmp_path: Path) -> None:
@@ -203,15 +203,15 @@ def test_libreoffice_saved_workbook_same_as_openpyxl(tmp_path: Path, soffice: st
     assert [f.code for f in findings] == ["value.not_number", "goal.evidence_blank"]
     findings += [
         finding("value.not_number", sheet=GOALS, cell="B3", value="x"),  # a row LibreOffice did not write
-        finding("value.not_number", sheet=GOALS, cell="T5", value="x"),  # a cell beyond the written ones
+        finding("value.not_number", sheet=GOALS, cell="X5", value="x"),  # a cell beyond the written ones
         finding("value.not_number", sheet=GOALS, cell="C2", value="=1+1"),  # a formula-looking value stays text
     ]
     with zipfile.ZipFile(lo) as zf:
         sheet, first = zf.read("xl/worksheets/sheet3.xml"), zf.read("xl/worksheets/sheet1.xml")
-    assert b'<row r="3"' not in sheet and b'r="T5"' not in sheet and b'tabSelected="true"' in first
+    assert b'<row r="3"' not in sheet and b'r="X5"' not in sheet and b'tabSelected="true"' in first
     wb = _check_both(lo, findings, tmp_path)
     goals = wb[GOALS]
-    assert goals["B3"].fill.fgColor.rgb.endswith(RED) and goals["T5"].comment.text.startswith("[오류]")
+    assert goals["B3"].fill.fgColor.rgb.endswith(RED) and goals["X5"].comment.text.startswith("[오류]")
     assert wb["검토결과"]["D10"].value == "=1+1" and wb["검토결과"]["D10"].data_type == "s"
     assert goals.protection.sheet and not goals["K5"].protection.locked  # still editable where it must be fixed
     # and LibreOffice opens the patched file and saves it back with the findings sheet, notes and fills
@@ -219,7 +219,7 @@ def test_libreoffice_saved_workbook_same_as_openpyxl(tmp_path: Path, soffice: st
     assert again.sheetnames[0] == "검토결과" and again.active.title == "검토결과"
     assert again["검토결과"]["G6"].value == "value.not_number"
     assert "숫자가 아닌 값" in again[GOALS]["K5"].comment.text and again[GOALS]["B3"].comment is not None
-    assert again[GOALS]["K5"].fill.fgColor.rgb.endswith(RED) and again[GOALS]["P6"].fill.fgColor.rgb.endswith(YELLOW)
+    assert again[GOALS]["K5"].fill.fgColor.rgb.endswith(RED) and again[GOALS]["S6"].fill.fgColor.rgb.endswith(YELLOW)
 
 
 def test_merged_cells_rows_and_cells_absent(tmp_path: Path) -> None:
@@ -233,15 +233,15 @@ def test_merged_cells_rows_and_cells_absent(tmp_path: Path) -> None:
     original = factory.write(tmp_path / "m.xlsx", edit=merge)
     findings = [
         finding("value.not_number", sheet=GOALS, cell=cell, value="x")
-        for cell in ("C20", "B20", "D21", "A3", "T7", "F85", "A200", "XFD1048576")
+        for cell in ("C20", "B20", "D21", "A3", "X7", "F85", "A200", "XFD1048576")
     ]
     with zipfile.ZipFile(original) as zf:
         sheet = zf.read("xl/worksheets/sheet3.xml")
-    assert b'<row r="3"' not in sheet and b'<row r="85"' not in sheet and b'r="T7"' not in sheet
+    assert b'<row r="3"' not in sheet and b'<row r="85"' not in sheet and b'r="X7"' not in sheet
     wb = _check_both(original, findings, tmp_path)
     goals = wb[GOALS]
     assert goals["B20"].comment is not None and goals["B20"].fill.fgColor.rgb.endswith(RED)
-    for cell in ("A3", "T7", "F85", "A200", "XFD1048576"):
+    for cell in ("A3", "X7", "F85", "A200", "XFD1048576"):
         assert goals[cell].comment is not None and goals[cell].fill.fgColor.rgb.endswith(RED), cell
     with zipfile.ZipFile(tmp_path / "fast.xlsx") as zf:
         marked = zf.read("xl/worksheets/sheet3.xml").decode()

@@ -87,7 +87,7 @@ def test_the_demo_mistakes_give_the_findings_an_officer_expects(tmp_path: Path) 
     expected = {
         city.MISTAKE_WRONG_YEAR: ("agency.wrong_year", "기관정보!B8"),
         city.MISTAKE_WEIGHTS_95: ("goal.weights_sum", "성과목표!I5:I7"),
-        city.MISTAKE_ACTUAL_UNDECIDED: ("value.not_number", "성과목표!N5"),
+        city.MISTAKE_ACTUAL_UNDECIDED: ("value.not_number", "성과목표!Q5"),
     }
     seen = set()
     for path, sent in zip(plan.files, plan.submissions, strict=True):

@@ -26,7 +26,8 @@ from pipeline.settings.render import render_config
 from pipeline.settings.schema import Agency
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["", "init", "template", "validate", "run", "status", "report", "demo"]
+COMMANDS = ["", "init", "template", "validate", "run", "status", "report", "demo", "rollover", "finalize", "plan"]
+COMMANDS += ["plan confirm", "plan show", "plan book", "committee", "committee sheet", "committee merge"]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 AGENCIES = (  # names a person reads in either language: the data is not what is being checked
     Agency("GMRT", "Metro", "Corporations", "Transport", "eval@grtc.example.kr"),
@@ -54,7 +55,7 @@ def test_the_checks_themselves() -> None:
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("command", COMMANDS, ids=[c or "pipeline" for c in COMMANDS])
 def test_every_help_page_is_in_one_language(lang: str, command: str) -> None:
-    result = CliRunner().invoke(build_app(lang), [*([command] if command else []), "--help"])
+    result = CliRunner().invoke(build_app(lang), [*command.split(), "--help"])
     assert result.exit_code == 0, result.output
     assert_in_language(result.stdout, lang)
     assert result.stdout.startswith("사용법: pipeline" if lang == "ko" else "Usage: pipeline")

@@ -249,7 +249,7 @@ def test_reminders_due_from_n_days_before_until_the_deadline(config):
 def test_no_reminders_without_a_deadline(config):
     from dataclasses import replace
 
-    no_deadline = replace(config, evaluation=replace(config.evaluation, deadline=None))
+    no_deadline = replace(config, calendar=replace(config.calendar, results_deadline=None))
     assert reminders_due(no_deadline, date(2024, 12, 19), set(), set()) == []
 
 
@@ -419,7 +419,7 @@ def test_eml_path_is_inside_the_folder(tmp_path: Path):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("code", list(CATALOGUE))
 def test_a_finding_in_the_feedback_mail_names_its_place_once(config, code, lang):
-    """`성과목표!N8 [오류] 성과목표!N8: …` said the place twice: the line names it once, then the message."""
+    """`성과목표!Q8 [오류] 성과목표!Q8: …` said the place twice: the line names it once, then the message."""
     from test_findings import sample
 
     found = sample(code)

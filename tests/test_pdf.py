@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from books import consolidated
 
 from pipeline.commands.report import report_command
 from pipeline.report.pdf import print_to_pdf
@@ -27,11 +28,6 @@ def stand_in(directory: Path, body: str) -> str:
 def day_folder(home: Path) -> Path:
     (day,) = (home / "outbox").iterdir()
     return day
-
-
-def consolidated(day: Path) -> Path:
-    (book,) = (p for p in day.glob("*.xlsx") if not p.stem.endswith("_feedback"))
-    return book
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from books import consolidated
 
 from pipeline.report.print_setup import fit_scale, fit_widths, print_setup
 from tests.printcheck import assert_prints_on_a4, print_sheet, problems
@@ -26,11 +27,6 @@ def demo_outbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         demo_command(home, lang=request.param)
     (day,) = (home / "outbox").iterdir()
     return day
-
-
-def consolidated(day: Path) -> Path:
-    (book,) = (p for p in day.glob("*.xlsx") if not p.stem.endswith("_feedback"))
-    return book
 
 
 def test_every_sheet_of_the_consolidated_workbook_prints_on_a4(soffice: str, demo_outbox: Path, tmp_path: Path) -> None:

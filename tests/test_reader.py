@@ -115,15 +115,15 @@ def test_percent_decided_by_format_not_by_size(tmp_path: Path) -> None:
 
 
 def test_formula_without_cached_value_is_an_error(tmp_path: Path) -> None:
-    path = factory.write(tmp_path / "s.xlsx", edit=factory.set_cell("성과목표", "N6", "=K6*0.92"))
+    path = factory.write(tmp_path / "s.xlsx", edit=factory.set_cell("성과목표", "Q6", "=K6*0.92"))
     result = check(path)
-    assert [(f.code, f.ref) for f in result.findings if f.is_error] == [("cell.formula_uncached", "성과목표!N6")]
+    assert [(f.code, f.ref) for f in result.findings if f.is_error] == [("cell.formula_uncached", "성과목표!Q6")]
     assert "LibreOffice" in result.findings[0].hint() and "=K6*0.92" in result.findings[0].message()
 
 
 def test_formula_with_cached_value_is_read(tmp_path: Path) -> None:
     """A cached value (what Excel/LibreOffice store on save) is used; the formula itself is not re-evaluated."""
-    path = factory.write(tmp_path / "s.xlsx", edit=factory.set_cell("성과목표", "N6", "=K6*0.92"))
+    path = factory.write(tmp_path / "s.xlsx", edit=factory.set_cell("성과목표", "Q6", "=K6*0.92"))
     with zipfile.ZipFile(path) as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}
     sheet = next(n for n in parts if n.startswith("xl/worksheets/") and b"K6*0.92" in parts[n])
@@ -212,11 +212,11 @@ def test_columns_in_another_order(tmp_path: Path) -> None:
 
 def test_unknown_extra_column_warns(tmp_path: Path) -> None:
     def extra(wb: Any) -> None:
-        wb["성과목표"]["S4"] = "담당팀"
-        wb["성과목표"]["S5"] = "보증팀"
+        wb["성과목표"]["U4"] = "담당팀"
+        wb["성과목표"]["U5"] = "보증팀"
 
     result = check(factory.write(tmp_path / "s.xlsx", edit=extra))
-    assert refs(result) == [("column.unknown", "성과목표!S4")]
+    assert refs(result) == [("column.unknown", "성과목표!U4")]
     assert result.ok
 
 

@@ -450,8 +450,11 @@ def test_results_document_numbers_are_rounded_as_displayed() -> None:
             "file": "광주도시철도공사_성과실적.xlsx",
             "sha256": "a01" * 21 + "a",
             "received_at": "2026-11-20T10:30:00+09:00",
+            "late": False,
         },
+        "plan_version": None,
         "goals": None,
+        "midyear": None,  # no mid-year check in this city
     }
     g1 = a01["goals"][0]
     assert (g1["id"], g1["method"], g1["direction"], g1["weight"], g1["target"], g1["actual"]) == (

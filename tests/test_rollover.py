@@ -93,7 +93,7 @@ def test_the_closed_year_is_kept_read_only_and_the_next_opened(closed) -> None:
 def test_the_year_is_raised_with_the_comments_kept(closed) -> None:
     home, _ = closed
     text = (home / "pipeline.toml").read_text(encoding="utf-8")
-    assert "\nyear = 2027\n" in text and "deadline = 2027-12-31" in text and "# submission deadline" in text
+    assert "\nyear = 2027\n" in text and "results_deadline = 2027-12-31" in text and "# the year-end results" in text
 
 
 def test_next_years_templates_hold_this_years_goals_as_a_draft(closed) -> None:

@@ -29,13 +29,13 @@ from pipeline.core.layout import (
 from pipeline.settings.home import init_home
 from pipeline.settings.render import EXAMPLE_AGENCIES, render_config
 from pipeline.system.atomic import save_workbook
+from pipeline.template.files import write_template
 from pipeline.template.workbook import (
     GOAL_ROWS,
     TEMPLATE_FILE,
     VERSION_PROPERTY,
     CellValue,
     build_template,
-    write_template,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +103,9 @@ def test_korean_headings_are_the_standard() -> None:
         "목표치",
         "최고목표",
         "최저목표",
+        "추진상황",
+        "중간실적",
+        "사유",
         "실적치",
         "주요성과",
         "증빙자료",
@@ -113,6 +116,7 @@ def test_korean_headings_are_the_standard() -> None:
         "기관명",
         "기관유형",
         "평가연도",
+        "제출구분",
         "감독부서",
         "담당자",
         "연락처",

@@ -168,7 +168,7 @@ def test_zero_target_lower_is_fine(tmp_path: Path) -> None:
 
 
 def test_actual_required(tmp_path: Path) -> None:
-    assert_only(check(tmp_path, goal_rows=factory.goals(g2={"actual": None})), "goal.actual_required", "성과목표!N6")
+    assert_only(check(tmp_path, goal_rows=factory.goals(g2={"actual": None})), "goal.actual_required", "성과목표!Q6")
 
 
 def test_not_a_number(tmp_path: Path) -> None:
@@ -196,7 +196,7 @@ def test_a_target_of_1e_minus_25_is_out_of_range_naming_the_cell_and_the_range(t
     [
         ({"g3": {"top": "1.000000000000000000000000000001", "floor": 1, "actual": 1}}, None, "성과목표!L7"),
         ({}, [["4", 2020, 1], ["4", 2021, "1." + "0" * 40 + "1"], ["4", 2022, 1]], "과거실적!C6"),  # 1 + 1E-41
-        ({"g2": {"actual": "2,300.0000000000001"}}, None, "성과목표!N6"),  # 17 significant digits
+        ({"g2": {"actual": "2,300.0000000000001"}}, None, "성과목표!Q6"),  # 17 significant digits
         ({"g4": {"baseline": -0.0000009}}, None, "성과목표!J8"),
     ],
 )
@@ -247,7 +247,7 @@ def test_date_where_a_number_belongs(tmp_path: Path) -> None:
 
 def test_unit_typed_differs_from_goal_unit(tmp_path: Path) -> None:
     result = check(tmp_path, goal_rows=factory.goals(g1={"actual": "3,902백만원"}))
-    assert_only(result, "value.unit_mismatch", "성과목표!N5")
+    assert_only(result, "value.unit_mismatch", "성과목표!Q5")
 
 
 def test_unit_typed_matching_goal_unit_is_read(tmp_path: Path) -> None:
@@ -297,7 +297,7 @@ def test_deviation_needs_variation(tmp_path: Path) -> None:
 
 
 def test_milestone_needs_achieved_or_not(tmp_path: Path) -> None:
-    assert_only(check(tmp_path, goal_rows=factory.goals(g5={"actual": "진행중"})), "goal.achieved_value", "성과목표!N9")
+    assert_only(check(tmp_path, goal_rows=factory.goals(g5={"actual": "진행중"})), "goal.achieved_value", "성과목표!Q9")
 
 
 def test_milestone_accepts_o_x(tmp_path: Path) -> None:
@@ -310,9 +310,9 @@ def test_a_grade_column_added_by_hand_is_an_agency_grading_itself(tmp_path: Path
 
     def add_grade(wb: Any) -> None:
         ws = factory.goal_sheet(wb)
-        ws["S4"], ws["S10"] = "평가등급", "탁월"
+        ws["U4"], ws["U10"] = "평가등급", "탁월"
 
-    assert_only(check(tmp_path, edit=add_grade), "grade.self_assigned", "성과목표!S10")
+    assert_only(check(tmp_path, edit=add_grade), "grade.self_assigned", "성과목표!U10")
 
 
 # --- 과거실적 ---------------------------------------------------------------------------------------------------
@@ -330,20 +330,20 @@ def test_past_unknown_goal_is_a_warning(tmp_path: Path) -> None:
 # --- warnings ------------------------------------------------------------------------------------------------
 def test_blank_evidence_warns(tmp_path: Path) -> None:
     result = check(tmp_path, goal_rows=factory.goals(g2={"evidence": None}))
-    assert refs(result) == [("goal.evidence_blank", "성과목표!P6")]
+    assert refs(result) == [("goal.evidence_blank", "성과목표!S6")]
     assert result.ok and result.submission is not None
 
 
 @pytest.mark.parametrize("actual", [23000, 300])
 def test_unusual_rate_warns(tmp_path: Path, actual: int) -> None:
     result = check(tmp_path, goal_rows=factory.goals(g2={"actual": actual}))
-    assert refs(result) == [("goal.rate_unusual", "성과목표!N6")]
+    assert refs(result) == [("goal.rate_unusual", "성과목표!Q6")]
     assert result.ok
 
 
 def test_percent_format_on_a_non_percent_unit_warns(tmp_path: Path) -> None:
     goals = factory.goals(g3={"actual": CellValue(1.04, "0%")})
-    assert refs(check(tmp_path, goal_rows=goals)) == [("value.percent_format", "성과목표!N7")]
+    assert refs(check(tmp_path, goal_rows=goals)) == [("value.percent_format", "성과목표!Q7")]
 
 
 # --- the whole catalogue is documented ---------------------------------------------------------------------------

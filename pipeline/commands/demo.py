@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 from pipeline.commands.committee import into_inbox, write_sheet
+from pipeline.commands.demo_year import run_year_before_results
 from pipeline.commands.run import run_command
 from pipeline.commands.status import status_command
 from pipeline.core.i18n import Text, tr
-from pipeline.demo import city, previous_year
-from pipeline.demo.build import build_demo
+from pipeline.demo import city, previous_year, year
+from pipeline.demo.build import build_demo, drop_workbooks
 from pipeline.demo.committee import fill_sheet
 from pipeline.exit_codes import Exit
 from pipeline.settings.load import load_config
@@ -44,7 +45,7 @@ def committee_night(config: Config, lang: str) -> int:
 def demo_command(directory: Path, lang: str = "ko", seed: int = 2019) -> int:
     """`pipeline demo`: build the home, run the nightly batch on it, and show the status table."""
     try:
-        plan = build_demo(directory, lang, seed)
+        plan = build_demo(directory, lang, seed, submissions=())  # the home; the year's files come phase by phase
     except FileExistsError as exc:
         print(
             tr(
@@ -58,34 +59,36 @@ def demo_command(directory: Path, lang: str = "ko", seed: int = 2019) -> int:
             file=sys.stderr,
         )
         return Exit.CANT_CREATE
-    mistakes = sum(1 for f in plan.submissions if f.mistake)
-    agencies = len({f.agency for f in plan.submissions})
+    _previous_year(plan.home, lang, seed)  # last year evaluated and closed first
+    config = load_config(plan.home)
+    before = run_year_before_results(config, seed, lang)  # plans, their confirmation, the mid-year check
+    files = drop_workbooks(plan.inbox, year.results_workbooks(seed, lang))
+    mistakes = sum(1 for f in city.DEMO_SUBMISSIONS if f.mistake) + 1  # + the target quietly lowered
+    agencies = len({f.agency for f in city.DEMO_SUBMISSIONS})
     print(
         tr(
             (
-                "데모 기관 {n}곳 중 {sent}곳이 성과창출계획 파일 {files}개를 {inbox} 에 제출했습니다 "
+                "데모 기관 {n}곳 중 {sent}곳이 실적 파일 {files}개를 {inbox} 에 제출했습니다 "
                 "(작성 오류 {mistakes}개, 미제출 {missing}곳).",
-                "{sent} of the demo's {n} agencies sent {files} workbooks to {inbox} "
+                "{sent} of the demo's {n} agencies sent {files} results workbooks to {inbox} "
                 "({mistakes} with typical mistakes, {missing} agencies sent nothing).",
             ),
             lang,
             n=len(city.AGENCIES),
             sent=agencies,
-            files=len(plan.files),
+            files=len(files),
             inbox=plan.inbox,
             mistakes=mistakes,
             missing=len(plan.not_submitted),
         )
     )
-    _previous_year(plan.home, lang, seed)
-    config = load_config(plan.home)
     # The batch treats rejected files as normal (exit 0): the demo's mistakes are there on purpose.
     code = run_command(config, lang=lang, dry_run=False, as_json=False)
     if code == Exit.OK:
         code = committee_night(config, lang)
     print()
     status_command(config, lang=lang)
-    return code
+    return max(code, before)
 
 
 def _previous_year(home: Path, lang: str, seed: int) -> None:

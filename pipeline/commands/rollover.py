@@ -25,7 +25,7 @@ from typing import Any
 
 from pipeline.commands.run import take_lock
 from pipeline.core.i18n import Text, tr
-from pipeline.core.layout import QUANTITATIVE_METHODS
+from pipeline.core.layout import KIND_PLAN, QUANTITATIVE_METHODS
 from pipeline.core.model import Goal
 from pipeline.core.printable import printable
 from pipeline.exit_codes import Exit
@@ -38,7 +38,8 @@ from pipeline.settings.home import ROLLOVER_MARKER, year_folder
 from pipeline.settings.load import ConfigError, parse_config
 from pipeline.settings.schema import Config
 from pipeline.system.atomic import copy_atomically, write_atomically, write_bytes_atomically
-from pipeline.template.workbook import build_template, template_file_name
+from pipeline.template.files import template_file_name
+from pipeline.template.workbook import build_template
 
 __all__ = ["raise_year", "rollover_command"]
 
@@ -202,16 +203,31 @@ def _move_folder(source: Path, target: Path) -> None:
 
 
 def raise_year(text: str, year: int) -> str:
-    """pipeline.toml's text with `[evaluation]`'s year, deadline and the year in its title raised from `year` to
-    the next, everything else (comments, spacing, the other tables) as it was."""
-    found = re.search(r"(?ms)^\[evaluation\][^\n]*\n(.*?)(?=^\[)", text + "\n[")
+    """pipeline.toml's text with `[evaluation]`'s year, deadline and the year in its title, and `[calendar]`'s
+    deadlines, raised from `year` to the next, everything else (comments, spacing, the other tables) as it was."""
+    text = _in_table(text, "evaluation", year, required=True)
+    return _in_table(text, "calendar", year, required=False)
+
+
+def _in_table(text: str, table: str, year: int, required: bool) -> str:
+    found = re.search(rf"(?ms)^\[{table}\][^\n]*\n(.*?)(?=^\[)", text + "\n[")
     if found is None:
-        raise ValueError("no [evaluation] table")
+        if required:
+            raise ValueError(f"no [{table}] table")
+        return text
     body = found.group(1)
-    body = re.sub(rf"(?m)^(\s*year\s*=\s*){year}\b", rf"\g<1>{year + 1}", body, count=1)
-    body = re.sub(rf"(?m)^(\s*deadline\s*=\s*\"?){year}-(\d\d)-(\d\d)", _next_deadline(year), body, count=1)
-    body = re.sub(rf"(?m)^(\s*title\s*=\s*\"[^\"\n]*?){year}", rf"\g<1>{year + 1}", body, count=1)
+    if table == "evaluation":
+        body = re.sub(rf"(?m)^(\s*year\s*=\s*){year}\b", rf"\g<1>{year + 1}", body, count=1)
+        body = re.sub(rf"(?m)^(\s*title\s*=\s*\"[^\"\n]*?){year}", rf"\g<1>{year + 1}", body, count=1)
+    for key in DEADLINE_KEYS[table]:
+        body = re.sub(rf"(?m)^(\s*{key}\s*=\s*\"?){year}-(\d\d)-(\d\d)", _next_deadline(year), body, count=1)
     return text[: found.start(1)] + body + text[found.end(1) :]
+
+
+DEADLINE_KEYS = {
+    "evaluation": ("deadline",),  # the old key, read as [calendar] results_deadline
+    "calendar": ("plan_deadline", "midyear_deadline", "results_deadline"),
+}
 
 
 def _next_deadline(year: int) -> Any:
@@ -284,8 +300,9 @@ def _write_templates(config: Config, year: int, kept_ledger: Path) -> list[Path]
             groups=groups,
             goals=[_draft_row(g) for g in own],
             past=past,
+            kind=KIND_PLAN,
         )
-        target = folder / template_file_name(config.lang, agency)
+        target = folder / template_file_name(config.lang, agency, KIND_PLAN)
         written.append(write_atomically(target, wb.save))
     return written
 

@@ -7,14 +7,17 @@ and messages are printed through `core.printable`: a file name or a cell's text 
 
 from __future__ import annotations
 
+import json
 import sys
 import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
+from pipeline.commands.phases import phase_status, render_phases, status_json
 from pipeline.core.i18n import Text, tr
+from pipeline.core.layout import KIND_RESULTS
 from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED
-from pipeline.core.printable import printable
+from pipeline.core.printable import printable, printable_json
 from pipeline.core.vocabulary import STATUS, word
 from pipeline.exit_codes import Exit
 from pipeline.mail.outbox import status_counts
@@ -99,7 +102,7 @@ def agency_rows(config: Config, ledger: Ledger, lang: str) -> tuple[list[list[st
     standings = ledger.standings()
     latest: dict[str, FileRow] = {}
     for row in ledger.received():
-        if row.agency and row.outcome != OUTCOME_DUPLICATE:
+        if row.agency and row.outcome != OUTCOME_DUPLICATE and row.submission_kind == KIND_RESULTS:
             latest[row.agency] = row
     rows, missing = [], []
     for agency in config.agencies:
@@ -157,6 +160,7 @@ def render_status(config: Config, ledger: Ledger, lang: str, holder: dict[str, o
         parts.append(tr(T["rejected_only"], lang, n=len(rejected), names=", ".join(rejected)))
     if not missing:
         parts.append(tr(T["all_in"], lang))
+    parts += render_phases(phase_status(config, ledger), lang, render_table)
     parts += stuck_lines(ledger, lang)
     parts += ["", tr(T["runs"], lang)]
     runs = ledger.last_runs(5)
@@ -212,10 +216,14 @@ def _mail_counts(ledger: Ledger) -> dict[str, int] | None:
         return None
 
 
-def status_command(config: Config, lang: str, out: TextIO | None = None) -> int:
+def status_command(config: Config, lang: str, out: TextIO | None = None, as_json: bool = False) -> int:
     ledger = Ledger.snapshot(config.paths.state)
     try:
-        text = render_status(config, ledger, lang, runlock.holder_if_locked(config.paths.state))
+        if as_json:
+            doc = {"title": config.evaluation.title, "agencies": status_json(phase_status(config, ledger), lang)}
+            text = printable_json(json.dumps(doc, ensure_ascii=False, indent=2))
+        else:
+            text = render_status(config, ledger, lang, runlock.holder_if_locked(config.paths.state))
     finally:
         ledger.close()
     print(text, file=out or sys.stdout)

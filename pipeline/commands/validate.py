@@ -23,8 +23,10 @@ from pipeline.core.vocabulary import HOW_TO_FIX, SEVERITY, word
 from pipeline.exit_codes import Exit
 from pipeline.feedback.names import feedback_file_name
 from pipeline.feedback.write import write_feedback
+from pipeline.night.ledger import LEDGER_NAME, Ledger
 from pipeline.settings.schema import Config
 from pipeline.validate.check import CheckResult, check_file
+from pipeline.validate.plan_check import PlanBasis
 
 TEXTS = {
     "valid": ("정상", "valid"),
@@ -39,6 +41,19 @@ TEXTS = {
     ),
     "feedback": ("검토 결과 파일: {path}", "Feedback workbook: {path}"),
 }
+
+
+def plan_basis(config: Config | None) -> PlanBasis | None:
+    """The home's confirmed plans, when it has a ledger: a results file is judged against its plan as the night
+    would (read from a snapshot: validate never writes)."""
+    if config is None or not (config.paths.state / LEDGER_NAME).is_file():
+        return None
+    ledger = Ledger.snapshot(config.paths.state)
+    try:
+        plans = {code: (p.version, p.submission) for code, p in ledger.confirmed_plans().items()}
+    finally:
+        ledger.close()
+    return PlanBasis(plans, config.calendar.require_confirmed_plan)
 
 
 def validate_command(
@@ -56,7 +71,8 @@ def validate_command(
     """
     out = out or sys.stdout
     missing = {i: line for i, f in enumerate(files) if (line := not_a_file(Path(f), lang))}
-    checked = {i: check_file(Path(f), config, lang=lang) for i, f in enumerate(files) if i not in missing}
+    basis = plan_basis(config)
+    checked = {i: check_file(Path(f), config, lang=lang, basis=basis) for i, f in enumerate(files) if i not in missing}
     written: dict[int, Path] = {}
     for i, result in checked.items():
         if feedback_dir is not None:

@@ -48,6 +48,37 @@ HELP: dict[str, Text] = {
         "Default: templates/ in the home.",
     ),
     "template.force": ("이미 있는 파일을 덮어씁니다.", "Overwrite files that exist."),
+    "template.kind": (
+        "서식의 제출구분: plan(계획), midyear(중간점검), results(실적). 기본값은 [calendar]에서 오늘 열려 있는 단계입니다."
+        " 중간점검·실적 서식은 확정된 계획을 채우고 계획 열을 잠급니다.",
+        "The template's kind: plan, midyear or results. Default: the phase open today by [calendar]. Mid-year and"
+        " results templates carry the confirmed plan, its columns locked.",
+    ),
+    "plan": (
+        "연초 성과창출계획: 기관의 계획을 확정하고(confirm) 확정된 계획을 보며(show) 책자를 만듭니다(book).",
+        "The year-start plans: confirm an agency's plan, show the confirmed plan, write the plan book.",
+    ),
+    "plan.confirm": (
+        "기관의 현재 접수된 계획 파일을 계획으로 확정합니다(제1차, 제2차 …). 이후 실적은 이 계획과 대조합니다.",
+        "Confirm each agency's current accepted plan file as its plan (version 1, 2, …); results are then judged"
+        " against it.",
+    ),
+    "plan.codes": ("확정할 기관코드(여러 개 가능).", "Agency codes to confirm (one or more)."),
+    "plan.all": ("계획 파일이 접수된 모든 기관을 확정합니다.", "Confirm every agency that has an accepted plan file."),
+    "plan.note": ("확정에 남길 메모.", "A note kept with the confirmation."),
+    "plan.show": (
+        "기관의 확정된 계획을 목표별로 보여 주고, 그 뒤 접수된 변경요청이 있으면 바뀐 내용을 보여 줍니다.",
+        "Print an agency's confirmed plan goal by goal, and the changes of a change request accepted since.",
+    ),
+    "plan.code": ("기관코드.", "Agency code."),
+    "plan.book": (
+        "연초 보고회용 성과창출계획 책자(요약, 기관별 확정 목표, 계획변경)를 outbox/의 오늘 날짜 폴더에 씁니다.",
+        "Write the year-start plan book (summary, every confirmed goal by agency, plan changes) to today's folder in outbox/.",
+    ),
+    "status.json": (
+        "기관별·단계별(계획, 중간점검, 실적) 현황을 JSON으로 씁니다.",
+        "Write the status per agency and phase (plan, mid-year, results) as JSON.",
+    ),
     "validate": (
         "엑셀 파일을 검사해 모든 문제를 칸마다 알려 줍니다. 종료 코드: 0 정상, 65 오류 있음, 66 열 수 없음.",
         "Check workbooks and report every problem, cell by cell. Exit 0 clean, 65 errors, 66 unreadable.",
@@ -100,6 +131,10 @@ HELP: dict[str, Text] = {
 """Every `--help` text, by command and option (`command.option`)."""
 
 SAY: dict[str, Text] = {
+    "bad_kind": (
+        "--kind 값은 {known} 중 하나여야 합니다 (지금 값: {value})",
+        "--kind must be one of {known}, not {value}",
+    ),
     "bad_lang": (
         "{name} 값은 'ko' 또는 'en'이어야 합니다 (지금 값: {value})",
         "{name} must be 'ko' or 'en', not {value}",

@@ -84,7 +84,7 @@ SHEET_FINDINGS: tuple[FindingType, ...] = (
         ),
         description="The workbook lacks the template's `TemplateVersion` document property, or carries another version: "
         "an old or home-made template. Read as usual; a warning only.",
-        params={"expected": "2026.1", "found": "?"},
+        params={"expected": "2026.2", "found": "?"},
     ),
     SheetFinding(
         "column.unknown",

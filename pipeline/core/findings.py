@@ -16,6 +16,8 @@ from pipeline.core.catalogue_cells import CELL_FINDINGS
 from pipeline.core.catalogue_committee import COMMITTEE_FINDINGS
 from pipeline.core.catalogue_files import FILE_FINDINGS
 from pipeline.core.catalogue_goals import GOAL_FINDINGS
+from pipeline.core.catalogue_midyear import MIDYEAR_FINDINGS
+from pipeline.core.catalogue_plans import PLAN_FINDINGS
 from pipeline.core.catalogue_sheets import SHEET_FINDINGS
 from pipeline.core.finding_types import ERROR, FindingType
 from pipeline.core.i18n import Bilingual, tr
@@ -34,7 +36,7 @@ def _catalogue(*groups: tuple[FindingType, ...]) -> dict[str, FindingType]:
 
 
 CATALOGUE: dict[str, FindingType] = _catalogue(
-    FILE_FINDINGS, SHEET_FINDINGS, CELL_FINDINGS, GOAL_FINDINGS, COMMITTEE_FINDINGS
+    FILE_FINDINGS, SHEET_FINDINGS, CELL_FINDINGS, GOAL_FINDINGS, PLAN_FINDINGS, MIDYEAR_FINDINGS, COMMITTEE_FINDINGS
 )
 """Every finding type by code, in the order of the docs page."""
 

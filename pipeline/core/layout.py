@@ -12,6 +12,8 @@ from pipeline.core.refs import column_letter
 
 TEMPLATE_VERSION = "2026.2"
 """Written into the template's document properties; the reader reports an unknown or old version."""
+OLD_TEMPLATE_VERSIONS = frozenset({"2026.1"})
+"""Versions of the template handed out before this one (no 제출구분, no mid-year columns): told apart by a finding."""
 VERSION_PROPERTY = "TemplateVersion"
 """Name of the custom document property that carries TEMPLATE_VERSION."""
 
@@ -58,6 +60,7 @@ AGENCY_FIELDS: tuple[Column, ...] = (
     Column("agency_name", "기관명", "Agency name", "text", True),
     Column("group", "기관유형", "Agency group", "text", True),
     Column("year", "평가연도", "Evaluation year", "int", True),
+    Column("kind", "제출구분", "Submission kind", "choice", True),
     Column("supervising_dept", "감독부서", "Supervising department", "text"),
     Column("contact", "담당자", "Contact person", "text"),
     Column("phone", "연락처", "Phone", "text"),
@@ -79,6 +82,9 @@ GOAL_COLUMNS: tuple[Column, ...] = (
     Column("target", "목표치", "Target", "number", False, 12),
     Column("top", "최고목표", "Top target", "number", False, 12),
     Column("floor", "최저목표", "Floor target", "number", False, 12),
+    Column("progress", "추진상황", "Progress", "choice", False, 10),
+    Column("midyear_actual", "중간실적", "Mid-year actual", "number", False, 12),
+    Column("reason", "사유", "Reason", "text", False, 24),
     Column("actual", "실적치", "Actual", "number", False, 12),
     Column("highlights", "주요성과", "Highlights", "text", False, 30),
     Column("evidence", "증빙자료", "Evidence", "text", False, 24),
@@ -116,6 +122,22 @@ QUALITATIVE_GRADES: dict[str, tuple[str, str]] = {
     "아주미흡": ("아주미흡", "very poor"),
 }
 
+SUBMISSION_KINDS: dict[str, tuple[str, str]] = {
+    "plan": ("계획", "plan"),
+    "midyear": ("중간점검", "mid-year check"),
+    "results": ("실적", "results"),
+}
+"""What a submitted workbook is (기관정보 제출구분): the year-start plan, the mid-year check or the year-end results."""
+KIND_PLAN, KIND_MIDYEAR, KIND_RESULTS = SUBMISSION_KINDS
+
+PROGRESS: dict[str, tuple[str, str]] = {
+    "normal": ("정상", "on track"),
+    "delayed": ("지연", "delayed"),
+    "lagging": ("부진", "lagging"),
+    "done": ("완료", "completed"),
+}
+"""추진상황 of a goal at the mid-year check."""
+
 YES_NO: dict[str, tuple[str, str]] = {"Y": ("Y", "Y"), "N": ("N", "N")}
 
 ACHIEVED: dict[str, tuple[str, str]] = {"achieved": ("달성", "achieved"), "missed": ("미달성", "not achieved")}
@@ -125,6 +147,8 @@ CHOICES: dict[str, dict[str, tuple[str, str]]] = {
     "direction": DIRECTIONS,
     "major": YES_NO,
     "grade": QUALITATIVE_GRADES,
+    "kind": SUBMISSION_KINDS,
+    "progress": PROGRESS,
 }
 
 
@@ -142,3 +166,29 @@ def goal_column(key: str) -> Column:
 
 GOAL_LETTERS: dict[str, str] = {c.key: column_letter(i) for i, c in enumerate(GOAL_COLUMNS, start=1)}
 """Column letter of each goal field in the standard template (성과목표!N5 is the first goal's actual)."""
+
+
+PLAN_FIELDS: tuple[str, ...] = (
+    "number",
+    "strategy",
+    "goal",
+    "indicator",
+    "method",
+    "direction",
+    "unit",
+    "major",
+    "weight",
+    "baseline",
+    "target",
+    "top",
+    "floor",
+)
+"""The goal fields a confirmed plan fixes (the past values of 과거실적 are plan data too): a results or mid-year
+submission must carry them as confirmed."""
+
+PHASE_FIELDS: dict[str, frozenset[str]] = {
+    KIND_PLAN: frozenset(PLAN_FIELDS) | {"note"},
+    KIND_MIDYEAR: frozenset({"progress", "midyear_actual", "reason", "note"}),
+    KIND_RESULTS: frozenset({"actual", "highlights", "evidence", "note"}),
+}
+"""The goal columns open (unlocked) in each kind's template; the others are locked (prefilled from the plan)."""

@@ -56,6 +56,9 @@ class Goal:
     target: Decimal | None = None
     top: Decimal | None = None
     floor: Decimal | None = None
+    progress: str | None = None  # mid-year 추진상황: layout.PROGRESS key
+    midyear_actual: Decimal | None = None  # mid-year 중간실적
+    reason: str = ""  # mid-year 사유 (required when 지연 or 부진)
     actual: Decimal | None = None  # numeric actual (quantitative methods)
     achieved: bool | None = None  # milestone: 달성 / 미달성
     grade: str | None = None  # qualitative: 탁월 … 아주미흡, None = not graded yet (pending)
@@ -71,6 +74,7 @@ class Goal:
 class Submission:
     agency: AgencyInfo
     goals: tuple[Goal, ...]
+    kind: str = "results"  # layout.SUBMISSION_KINDS key: plan | midyear | results
 
 
 # --- scoring results -----------------------------------------------------------------------------------------
@@ -157,6 +161,9 @@ class SubmissionRecord:
     warnings: int = 0
     superseded_by: str | None = None  # sha256 of the later accepted submission
     reason: str = ""
+    kind: str = "results"  # 제출구분: plan | midyear | results
+    late: bool = False  # received after its phase's deadline
+    plan_version: int | None = None  # results/mid-year: the confirmed plan it was judged against
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +214,14 @@ class PreviousAgency:
 
 
 @dataclass(frozen=True, slots=True)
+class MidyearReport:
+    """An agency's current accepted mid-year check: kept and reported, never scored."""
+
+    record: SubmissionRecord
+    submission: Submission
+
+
+@dataclass(frozen=True, slots=True)
 class ReportInput:
     city: CityResult
     title: str
@@ -219,3 +234,4 @@ class ReportInput:
     final: date | None = None  # the results were confirmed (확정) on this date
     previous: dict[str, PreviousAgency] | None = None  # agency code → last year's result; None: no closed year
     departments: tuple[str, ...] = ()  # the configured 감독부서, in the file's order
+    midyear: dict[str, MidyearReport] = field(default_factory=dict)  # agency code -> its current mid-year check

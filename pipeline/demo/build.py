@@ -177,15 +177,21 @@ def build_demo(
         "built by `pipeline demo`; the demo replaces this folder when re-run\n", encoding="utf-8"
     )
     inbox = load_config(directory).paths.inbox
+    written = drop_workbooks(inbox, [(f.file_name, demo_workbook(f, seed, lang)) for f in submissions])
+    return DemoPlan(directory.resolve(), config_path, inbox, tuple(written), tuple(submissions), city.NOT_SUBMITTED)
+
+
+def drop_workbooks(inbox: Path, named: Sequence[tuple[str, Workbook]]) -> list[Path]:
+    """Save the workbooks into the inbox under their names, as officers send them."""
     written = []
     # Received one minute apart, oldest first, so that a batch ordering by time sees the resubmission last.
-    start = time.time() - 60 * (len(submissions) + 1)
-    for i, file in enumerate(submissions):
-        path = save_workbook(demo_workbook(file, seed, lang), inbox / file.file_name)
+    start = time.time() - 60 * (len(named) + 1)
+    for i, (name, workbook) in enumerate(named):
+        path = save_workbook(workbook, inbox / name)
         stamp = start + 60 * i
         os.utime(path, (stamp, stamp))
         written.append(path)
-    return DemoPlan(directory.resolve(), config_path, inbox, tuple(written), tuple(submissions), city.NOT_SUBMITTED)
+    return written
 
 
 def main(argv: Sequence[str]) -> int:

@@ -1,8 +1,8 @@
 """The committee's messages: the committee sheet to each member (`pipeline committee sheet --send`), and at
 `pipeline finalize` the confirmed results to every agency (its own result) and to the office.
 
-The attachment an agency receives with its final result comes from one function, `agency_result_attachments`,
-so that a richer per-agency workbook (기관별 결과표) can take the place of today's plain-text one.
+An agency's final-result mail attaches its one-page result workbook (기관별 결과표, made by the report stage and
+handed in by `night.finalize`) and is copied to its supervising department.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pipeline.mail.mime import address, compose
 from pipeline.settings.schema import Agency, Config, Member
 
 __all__ = [
-    "agency_result_attachments",
     "committee_sheet_message",
     "final_agency_message",
     "final_office_message",
@@ -57,7 +56,6 @@ T_OFFICE_BODY: Text = (
     "The results of {title} were confirmed as of {date}. Each of {agencies} agencies was sent its own result. "
     "The confirmed workbook is attached.",
 )
-T_RESULT_FILE: Text = ("{code}_최종결과.txt", "{code}_final_result.txt")
 
 
 def committee_sheet_message(
@@ -110,23 +108,20 @@ def result_lines(result: AgencyResult, final: date, config: Config, lang: str) -
     return lines
 
 
-def agency_result_attachments(
-    result: AgencyResult, final: date, config: Config, lang: str
-) -> Sequence[tuple[bytes, str, str]]:
-    """What an agency's final-result mail attaches: (bytes, name, ASCII name). Today one plain-text copy of its
-    result; the per-agency result workbook (기관별 결과표) can replace it here alone."""
-    text = "\n".join(result_lines(result, final, config, lang)) + "\n"
-    name = tr(T_RESULT_FILE, lang, code=result.code)
-    return [(text.encode("utf-8"), name, f"{result.code}_final_result.txt")]
-
-
-def final_agency_message(config: Config, agency: Agency, result: AgencyResult, final: date, lang: str) -> EmailMessage:
-    attachments = agency_result_attachments(result, final, config, lang)
+def final_agency_message(
+    config: Config,
+    agency: Agency,
+    result: AgencyResult,
+    final: date,
+    lang: str,
+    page: tuple[bytes, str, str] | None = None,
+    cc: Sequence[str] = (),
+) -> EmailMessage:
+    """The final result to one agency: the lines in the body, its result page (bytes, name, ASCII name) attached,
+    its supervising department (`cc`) copied."""
     subject = tr(T_FINAL_SUBJECT, lang, title=_title(config), agency=_one_line(agency.name), date=final.isoformat())
     body = "\n".join(result_lines(result, final, config, lang)) + _footer(config, lang)
-    return compose(
-        config.mail.sender, [address(agency.name, agency.email)], subject, body, attachments[0] if attachments else None
-    )
+    return compose(config.mail.sender, [address(agency.name, agency.email)], subject, body, page, cc=cc)
 
 
 def final_office_message(

@@ -25,7 +25,7 @@ from pipeline.core.model import (
     SubmissionRecord,
 )
 from pipeline.core.printable import printable
-from pipeline.core.vocabulary import HOW_TO_FIX, OUTCOME, SEVERITY, STATUS, word
+from pipeline.core.vocabulary import HOW_TO_FIX, KIND_WORDS, OUTCOME, SEVERITY, STATUS, word
 from pipeline.mail.mime import address, ascii_fallback, clean_header, compose
 from pipeline.settings.schema import Agency, Config
 
@@ -132,24 +132,33 @@ T_RECEIPT_CHECKED_AGAIN: Text = (
     "{at}에 받은 「{name}」과 같은 파일로, 그때는 반려했지만 다시 검사해 접수했습니다.",
     'It is the same file as "{name}" received on {at}, returned then; it was checked again and is accepted now.',
 )
+T_RECEIPT_PHASE: Text = (
+    "{kind} 제출로 접수했습니다. 점수는 연말 실적 제출에만 매깁니다.",
+    "Accepted as the {kind}. Only the year-end results are scored.",
+)
+T_RECEIPT_CHANGE_REQUEST: Text = (
+    "확정된 계획이 이미 있으므로 이 파일은 계획 변경요청입니다: 평가부서가 확정하기 전에는 적용되지 않습니다.",
+    "A plan is already confirmed, so this file is a plan change request: it does not apply until the office"
+    " confirms it.",
+)
 T_RECEIPT_NOT_YOU: Text = (
     "이 파일을 보내지 않으셨다면 평가 담당 부서에 바로 알려 주십시오.",
     "If you did not send this file, please tell the evaluation office at once.",
 )
 
 T_REMINDER_SUBJECT: Text = (
-    "[{title}] 성과 실적 제출 마감 {days}일 전 안내: {agency}",
+    "[{title}] 성과 {kind} 제출 마감 {days}일 전 안내: {agency}",
     "[{title}] {days} {days:day|days} left to submit: {agency}",
 )
 T_REMINDER_SUBJECT_TODAY: Text = (
-    "[{title}] 성과 실적 제출 마감일 안내 (오늘 마감): {agency}",
+    "[{title}] 성과 {kind} 제출 마감일 안내 (오늘 마감): {agency}",
     "[{title}] Submission deadline is today: {agency}",
 )
 T_REMINDER_BODY: Text = (
-    "{agency} 담당자님께,\n\n{title}의 실적 제출 마감은 {deadline}입니다. 아직 접수된 제출 파일이 없습니다.\n"
+    "{agency} 담당자님께,\n\n{title}의 {kind} 제출 마감은 {deadline}입니다. 아직 접수된 제출 파일이 없습니다.\n"
     "기관 정보를 미리 채운 서식 「{file}」을 첨부합니다. 작성하여 마감일까지 제출해 주십시오.\n"
     "이미 제출하셨다면 검토 중이거나 반려된 것일 수 있으니 반려 안내 메일을 확인해 주십시오.",
-    "To {agency},\n\nThe deadline for {title} is {deadline}, and no accepted submission has been received yet.\n"
+    "To {agency},\n\nThe {kind} deadline for {title} is {deadline}, and no accepted submission has been received yet.\n"
     'The attached template "{file}" is prefilled with your agency\'s details. Please complete and submit it '
     "by the deadline.\nIf you have already submitted, please check for a message returning your file.",
 )
@@ -209,6 +218,23 @@ def _stuck_lines(config: Config, stuck: list[SubmissionRecord], lang: str) -> li
 
 
 # --- the four messages ----------------------------------------------------------------------------------------
+T_PLAN_REQUESTS: Text = (
+    "계획 변경요청 ({n}개 기관): 확정(`pipeline plan confirm`) 전에는 적용되지 않습니다.",
+    "Plan change requests ({n} {n:agency|agencies}), not applied until confirmed (`pipeline plan confirm`):",
+)
+
+
+def _plan_request_lines(requests: list[tuple[str, list[str]]], lang: str) -> list[str]:
+    """Plan files accepted after their agency's confirmation: each agency with what would change."""
+    if not requests:
+        return []
+    lines = ["", tr(T_PLAN_REQUESTS, lang, n=len(requests))]
+    for name, changes in requests:
+        lines.append(f"- {_one_line(name)}")
+        lines += [f"  {_one_line(c)}" for c in changes]
+    return lines
+
+
 def report_message(
     config: Config,
     city: CityResult,
@@ -218,11 +244,13 @@ def report_message(
     ascii_name: str,
     lang: str,
     stuck: list[SubmissionRecord] | None = None,
+    plan_requests: list[tuple[str, list[str]]] | None = None,
 ) -> EmailMessage:
     """The consolidated workbook to the evaluation office, with what changed summed up in the body: where the
     city stands, then `run_files`, the files this run told of first (each file is in one report only, so an
     earlier run's rejections never come back in a report after they were resubmitted and accepted), then `stuck`,
-    the files still in the inbox because their move failed, with why (until they are moved).
+    the files still in the inbox because their move failed, with why (until they are moved), then
+    `plan_requests`: (agency name, its change lines) of plan files accepted after a confirmation, not applied.
 
     `attachment` is the workbook's bytes, or the path of a workbook over `[mail].max_attachment_mb`: servers
     refuse large messages (Postfix's default limit is 10 MB, and base64 makes an attachment a third larger), so
@@ -270,6 +298,7 @@ def report_message(
     lines.append("")
     lines += _run_lines(config, run_files, lang)
     lines += _stuck_lines(config, stuck or [], lang)
+    lines += _plan_request_lines(plan_requests or [], lang)
     to = [address(*parseaddr(a)) for a in config.mail.to]
     subject = tr(T_REPORT_SUBJECT, lang, title=title, accepted=accepted, total=total)
     body = "\n".join(lines) + _footer(config, lang)
@@ -335,12 +364,15 @@ def receipt_message(
     agency_result: AgencyResult | None,
     lang: str,
     earlier: SubmissionRecord | None = None,
+    change_request: bool = False,
 ) -> EmailMessage:
     """A short acknowledgement with the provisional score, so an agency knows its file arrived and counted, and
     hears of a file accepted in its name that it did not send (it goes to the registered address only).
 
     `agency_result`: the agency's result from this file; None when a file received later replaces it.
-    `earlier`: the same bytes received before (`night.resend`): the receipt says this file counts again."""
+    `earlier`: the same bytes received before (`night.resend`): the receipt says this file counts again.
+    A plan or mid-year file (`record.kind`) gets no score; a plan after a confirmation (`change_request`) is told
+    that it waits for the office."""
     name = _one_line(agency.name)
     values = {
         "agency": name,
@@ -348,7 +380,7 @@ def receipt_message(
         "received": _when(record),
         "warnings": record.warnings,
     }
-    if agency_result is None:
+    if agency_result is None or record.kind != "results":
         lines = [tr(T_RECEIPT_REPLACED_BODY, lang, **values)]
     else:
         lines = [tr(T_RECEIPT_BODY, lang, goals=len(agency_result.goals), **values)]
@@ -356,7 +388,11 @@ def receipt_message(
         again = T_RECEIPT_SENT_AGAIN if earlier.outcome != OUTCOME_REJECTED else T_RECEIPT_CHECKED_AGAIN
         lines.append(tr(again, lang, name=_one_line(earlier.file_name), at=_when(earlier)))
     lines.append("")
-    if agency_result is None:
+    if record.kind != "results":
+        lines.append(tr(T_RECEIPT_PHASE, lang, kind=word(KIND_WORDS, record.kind, lang)))
+        if change_request:
+            lines.append(tr(T_RECEIPT_CHANGE_REQUEST, lang))
+    elif agency_result is None:
         lines.append(tr(T_RECEIPT_REPLACED, lang))
     elif agency_result.total is not None:
         lines.append(tr(T_RECEIPT_SCORE, lang, total=_num(agency_result.total), grade=agency_result.grade or "-"))
@@ -391,14 +427,20 @@ def reminder_message(
     attachment_name: str,
     lang: str,
     ascii_name: str | None = None,
+    today: date | None = None,
 ) -> EmailMessage:
-    """Before the deadline, the prefilled template to an agency that has no accepted submission yet."""
+    """Before the deadline of the phase open `today` (`[calendar]`), the prefilled template to an agency that has
+    no accepted submission of that phase yet."""
     name = _one_line(agency.name)
     title = _title(config)
+    phase = config.calendar.open_phase(today) if today is not None else "results"
+    kind = word(KIND_WORDS, phase, lang)
     template = T_REMINDER_SUBJECT_TODAY if days_left <= 0 else T_REMINDER_SUBJECT
-    subject = tr(template, lang, title=title, days=days_left, agency=name)
-    deadline = config.evaluation.deadline.isoformat() if config.evaluation.deadline else "-"
-    body = tr(T_REMINDER_BODY, lang, agency=name, title=title, deadline=deadline, file=_one_line(attachment_name))
+    subject = tr(template, lang, title=title, days=days_left, agency=name, kind=kind)
+    day = config.calendar.deadline(phase)
+    deadline = day.isoformat() if day else "-"
+    file = _one_line(attachment_name)
+    body = tr(T_REMINDER_BODY, lang, agency=name, title=title, deadline=deadline, file=file, kind=kind)
     fallback = ascii_name or f"{ascii_fallback(agency.code, 'agency')}-template.xlsx"
     return compose(
         config.mail.sender,
@@ -411,15 +453,16 @@ def reminder_message(
 
 # --- reminders: who, when --------------------------------------------------------------------------------------
 def days_until_deadline(config: Config, today: date) -> int | None:
-    deadline = config.evaluation.deadline
+    """Days left until the deadline of the phase open today (`[calendar]`); None without one."""
+    deadline = config.calendar.deadline(config.calendar.open_phase(today))
     return None if deadline is None else (deadline - today).days
 
 
 def reminders_due(
     config: Config, today: date, accepted_codes: set[str], already_reminded_today: set[str]
 ) -> list[Agency]:
-    """Agencies to remind today: within `remind_days_before` days of the deadline (both ends inclusive),
-    without an accepted submission, not reminded yet today.
+    """Agencies to remind today: within `remind_days_before` days of the open phase's deadline (both ends
+    inclusive), without an accepted submission of that phase (`accepted_codes`), not reminded yet today.
 
     After the deadline nobody is reminded: late files are the office's call, not the batch's. The ledger key of a
     reminder includes the date, so even a second run on the same day cannot send a second one.

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from pipeline.core.findings import Finding, finding
 from pipeline.core.i18n import Text, tr
+from pipeline.core.layout import KIND_PLAN, KIND_RESULTS, choice_label
 from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_DUPLICATE, OUTCOME_REJECTED, AgencyResult
 from pipeline.feedback.names import feedback_path
 from pipeline.feedback.write import write_feedback
@@ -290,12 +291,15 @@ class Batch:
         agency: str | None = None
         year: int | None = None
         findings: tuple[Finding, ...] = ()
-        if original is not None and not resend.check_again(original, self.run.ledger.last_accepted(original.agency)):
+        kind, late = (original.submission_kind if original is not None else KIND_RESULTS), False
+        agency_last = self.run.ledger.last_accepted(original.agency, kind) if original is not None else None
+        if original is not None and not resend.check_again(original, agency_last):
             outcome, agency = OUTCOME_DUPLICATE, original.agency
         elif early is not None:
             outcome, agency, findings = OUTCOME_REJECTED, folders.owner(e, self.run.config), (early,)
         else:
-            outcome, agency, year, findings = self.check(e, sha, checked)
+            outcome, agency, year, findings, kind = self.check(e, sha, checked)
+            outcome, findings, late = self.deadline(outcome, kind, findings, sha)
             if checked is not None and checked.feedback is not None:
                 self.prepared[sha] = (checked.feedback, checked.result.findings)
             if not intake.unchanged(e):
@@ -324,6 +328,11 @@ class Batch:
                 feedback=feedback,
                 duplicate_of=original.id if original else None,
                 submission_json=self.texts.pop(sha, None) if outcome == OUTCOME_ACCEPTED else None,
+                submission_kind=kind,
+                late=late,
+                plan_version=self.run.basis.version(agency)
+                if kind != KIND_PLAN and outcome == OUTCOME_ACCEPTED
+                else None,
             )
         )
         merged = self.committee.pop(sha, None)
@@ -333,24 +342,43 @@ class Batch:
             )
         return row
 
+    def deadline(
+        self, outcome: str, kind: str, findings: tuple[Finding, ...], sha: str
+    ) -> tuple[str, tuple[Finding, ...], bool]:
+        """A file after its phase's deadline (`[calendar]`): accepted as it is, accepted and flagged late, or
+        rejected, per `late`. Only an accepted file is judged late: a rejected one is sent back anyway; a committee
+        workbook has no deadline (the committee sits after the results')."""
+        calendar = self.run.config.calendar
+        if sha in self.committee or outcome != OUTCOME_ACCEPTED:
+            return outcome, findings, False
+        if not calendar.is_late(kind, clock.now().date()) or calendar.late == "accept":
+            return outcome, findings, False
+        day = calendar.deadline(kind)
+        words = {"kind_ko": choice_label("kind", kind, "ko"), "kind_en": choice_label("kind", kind, "en")}
+        if calendar.late == "reject":
+            self.texts.pop(sha, None)
+            return OUTCOME_REJECTED, (finding("submission.late_rejected", deadline=str(day), **words), *findings), False
+        return outcome, (*findings, finding("submission.late", deadline=str(day), **words)), True
+
     def check(
         self, e: intake.Entry, sha: str, checked: Checked | None = None
-    ) -> tuple[str, str | None, int | None, tuple[Finding, ...]]:
-        """The outcome of one file from the pool's check of it, or checked here (a handful of files). A committee
-        workbook is judged as one (`committee_intake`); an agency's file after the year's finalization is rejected."""
+    ) -> tuple[str, str | None, int | None, tuple[Finding, ...], str]:
+        """The outcome of one file from the pool's check of it, or checked here (a handful of files), and its kind.
+        A committee workbook is judged as one (`committee_intake`; no agency, kind results); an agency's file after
+        the year's finalization is rejected."""
         if is_committee_workbook(e.path):
             outcome, check = judge_committee_file(self.run.ledger, self.run.config, e.path)
             self.committee[sha] = check
-            return outcome, None, check.year, check.findings
+            return outcome, None, check.year, check.findings, KIND_RESULTS
         if checked is not None:
             result, acc = checked.result, checked.accepted
         else:
             try:
-                result = check_file(e.path, self.run.config, lang=self.run.lang)
+                result = check_file(e.path, self.run.config, lang=self.run.lang, basis=self.run.basis)
                 acc = accepted(result, self.run.config, self.run.lang)
             except Exception as exc:  # check_file should never raise; if it does, this file alone is rejected
                 self.run.log("check_failed", file=e.name, error=repr(exc), trace=traceback.format_exc())
-                return OUTCOME_REJECTED, None, None, (finding("file.internal_error"),)
+                return OUTCOME_REJECTED, None, None, (finding("file.internal_error"),), KIND_RESULTS
         agency = result.agency_code
         known = agency is not None and self.run.config.agency(agency) is not None
         folder = folders.owner(e, self.run.config)  # the agency whose folder holds the file; None: the root
@@ -361,13 +389,13 @@ class Batch:
         if acc is not None and known and mismatch is None and closed is None:
             self.texts[sha] = acc.text
             self.scored[sha] = acc.scored
-            return OUTCOME_ACCEPTED, agency, result.year, tuple(result.findings)
+            return OUTCOME_ACCEPTED, agency, result.year, tuple(result.findings), result.kind
         findings = tuple(result.findings) + ((closed,) if closed is not None and acc is not None else ())
         if folder is not None:  # what is wrong with a file in an agency's folder is told to that agency
             agency, findings = folder, (mismatch, *findings) if mismatch else findings
         if not any(f.is_error for f in findings):  # not ok without an error: say so rather than accept
             findings += (finding("file.internal_error"),)
-        return OUTCOME_REJECTED, agency, result.year, findings
+        return OUTCOME_REJECTED, agency, result.year, findings, result.kind
 
     def destination(
         self, outcome: str, agency: str | None, at: datetime, sha: str, e: intake.Entry, original: FileRow | None

@@ -8,6 +8,7 @@ reports what it would do.
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from typing import Any
 
 from pipeline.night.ledger import Ledger
@@ -15,6 +16,7 @@ from pipeline.night.runlog import CrashHook, RunLog, peak_rss_mb
 from pipeline.night.summary import RunSummary
 from pipeline.settings.schema import Config, Paths
 from pipeline.system import clock
+from pipeline.validate.plan_check import PlanBasis
 
 
 class RunContext:
@@ -29,6 +31,13 @@ class RunContext:
         self.timings: dict[str, float] = {}  # stage → seconds, also logged as `timing` records (benchmarks)
         self.summary = RunSummary(run_id=run_id, started_at=clock.now(), dry_run=dry_run)
         self.fault: str | None = None  # the machine stopped the run (a busy ledger, a full disk): the line saying so
+
+    @cached_property
+    def basis(self) -> PlanBasis:
+        """The confirmed plans results are judged against tonight: read from the ledger once, handed to every
+        worker (a dictionary lookup per file, not a second read of any workbook)."""
+        plans = {code: (p.version, p.submission) for code, p in self.ledger.confirmed_plans().items()}
+        return PlanBasis(plans, self.config.calendar.require_confirmed_plan)
 
     @property
     def paths(self) -> Paths:

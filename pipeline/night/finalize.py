@@ -12,12 +12,14 @@ from pathlib import Path
 from pipeline.core.model import STATUS_ACCEPTED
 from pipeline.mail import outbox
 from pipeline.mail.committee_messages import committee_sheet_message, final_agency_message, final_office_message
+from pipeline.mail.messages import department_cc
 from pipeline.mail.outbox import DeliverySummary
 from pipeline.mail.transports import make_transport
 from pipeline.night import committee_ledger
 from pipeline.night.ledger import Ledger
 from pipeline.night.outputs import read_report_input, rebuild_outputs
 from pipeline.night.summary import RunSummary
+from pipeline.report.agency_results import agency_result_bytes
 from pipeline.settings.schema import Config
 from pipeline.system import clock
 
@@ -43,7 +45,9 @@ def finalize(config: Config, lang: str, final: date) -> tuple[RunSummary, int, D
             agency = config.agency(result.code)
             if agency is None or not agency.email or result.status != STATUS_ACCEPTED:
                 continue
-            message = final_agency_message(config, agency, result, final, lang)
+            made = agency_result_bytes(data, result.code)  # its 기관별 결과표, as the night writes it
+            page = (made[0], made[1], f"{result.code}_result.xlsx") if made else None
+            message = final_agency_message(config, agency, result, final, lang, page, department_cc(config, agency))
             key = ("final", config.evaluation.year, final.isoformat(), str(result.total))
             outbox.enqueue(ledger.conn, key, message, run_id, "receipt", agency.code, now=clock.now())
             queued += 1

@@ -23,9 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.findings import Finding
+from pipeline.core.layout import KIND_PLAN, KIND_RESULTS
 from pipeline.core.model import OUTCOME_ACCEPTED
 from pipeline.core.printable import printable_json
 from pipeline.mail import outbox
+from pipeline.night import ledger_plans
+from pipeline.night.ledger_plans import ConfirmedPlan  # noqa: F401 (re-exported: `Ledger.confirmed_plans()`' type)
 from pipeline.night.ledger_schema import migrate
 
 LEDGER_NAME = "ledger.sqlite3"
@@ -62,6 +65,9 @@ class FileRow:
     state: str
     notified: bool
     failure: str | None = None  # state failed: why the move failed
+    submission_kind: str = KIND_RESULTS  # 제출구분: plan | midyear | results (layout.SUBMISSION_KINDS)
+    late: bool = False  # received after its phase's deadline ([calendar])
+    plan_version: int | None = None  # results/mid-year: the version of the confirmed plan it was judged against
 
     @property
     def current(self) -> bool:
@@ -88,6 +94,9 @@ class NewFile:
     feedback: Path | None = None
     duplicate_of: int | None = None
     submission_json: str | None = None  # `submission_text.submission_json(sub)` of an accepted file
+    submission_kind: str = KIND_RESULTS  # 제출구분 as read (results when it could not be read)
+    late: bool = False
+    plan_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,9 @@ def _file(row: sqlite3.Row) -> FileRow:
         state=row["state"],
         notified=bool(row["notified"]),
         failure=row["failure"],
+        submission_kind=row["submission_kind"],
+        late=bool(row["late"]),
+        plan_version=row["plan_version"],
     )
 
 
@@ -253,8 +265,8 @@ class Ledger:
             cur = self.conn.execute(
                 """INSERT INTO files (run_id, received_at, original_name, source_raw, kind, size, mtime_ns, sha256,
                        agency, year, outcome, findings, errors, warnings, duplicate_of, dest, feedback,
-                       state)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'moving')""",
+                       submission_kind, late, plan_version, state)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'moving')""",
                 (
                     f.run_id,
                     f.received_at.isoformat(),
@@ -273,6 +285,9 @@ class Ledger:
                     f.duplicate_of,
                     str(f.dest),
                     str(f.feedback) if f.feedback else None,
+                    f.submission_kind,
+                    int(f.late),
+                    f.plan_version,
                 ),
             )
             row_id = cur.lastrowid
@@ -288,16 +303,18 @@ class Ledger:
             if not self.grouped:
                 self.conn.execute("BEGIN IMMEDIATE")
             if row.outcome == OUTCOME_ACCEPTED and row.agency:
+                kind = row.submission_kind  # a plan never supersedes results, nor results a plan
                 self.conn.execute(
-                    """UPDATE files SET superseded_by = ? WHERE agency = ? AND outcome = 'accepted'
-                       AND state = 'done' AND superseded_by IS NULL AND id < ?""",
-                    (row.sha256, row.agency, row.id),
+                    """UPDATE files SET superseded_by = ? WHERE agency = ? AND submission_kind = ?
+                       AND outcome = 'accepted' AND state = 'done' AND superseded_by IS NULL AND id < ?""",
+                    (row.sha256, row.agency, kind, row.id),
                 )
                 self.conn.execute(  # done late (its move had failed) after a later one of its agency: that one wins
                     """UPDATE files SET superseded_by = (SELECT sha256 FROM files WHERE agency = ?
-                           AND outcome = 'accepted' AND state = 'done' AND id > ? ORDER BY id LIMIT 1)
+                           AND submission_kind = ? AND outcome = 'accepted' AND state = 'done' AND id > ?
+                           ORDER BY id LIMIT 1)
                        WHERE id = ? AND state IN ('moving', 'failed')""",
-                    (row.agency, row.id, row.id),
+                    (row.agency, kind, row.id, row.id),
                 )
             self.conn.execute(
                 "UPDATE files SET state = 'done', failure = NULL WHERE id = ? AND state IN ('moving', 'failed')",
@@ -358,15 +375,42 @@ class Ledger:
         rows = self.files("sha256 = ? AND outcome != 'duplicate' AND state NOT IN ('vanished', 'failed')", (sha256,))
         return rows[-1] if rows else None
 
-    def last_accepted(self, agency: str | None) -> FileRow | None:
-        """The agency's last accepted file, done or still moving: its current submission once the group is done."""
-        rows = self.files("agency = ? AND outcome = 'accepted' AND state NOT IN ('vanished', 'failed')", (agency,))
+    def last_accepted(self, agency: str | None, kind: str = KIND_RESULTS) -> FileRow | None:
+        """The agency's last accepted file of a kind, done or still moving: its current one once the group is done."""
+        rows = self.files(
+            "agency = ? AND submission_kind = ? AND outcome = 'accepted' AND state NOT IN ('vanished', 'failed')",
+            (agency, kind),
+        )
         return rows[-1] if rows else None
 
-    def current(self) -> dict[str, FileRow]:
-        """Agency code → its current accepted submission (the row; its text is read with `submission_text`)."""
-        rows = self.files("outcome = 'accepted' AND superseded_by IS NULL AND state = 'done'")
+    def current(self, kind: str = KIND_RESULTS) -> dict[str, FileRow]:
+        """Agency code → its current accepted submission of a kind (results: what is scored; the row, its text is
+        read with `submission_text`)."""
+        rows = self.files(
+            "outcome = 'accepted' AND superseded_by IS NULL AND state = 'done' AND submission_kind = ?", (kind,)
+        )
         return {r.agency: r for r in rows if r.agency}
+
+    # --- plans (issue 16: `ledger_plans`) ----------------------------------------------------------------------
+    def confirmed_plans(self, sources: bool = False) -> dict[str, ConfirmedPlan]:
+        """Agency code → its plan in force (the last confirmation), with the confirmed submission (`sources`: with
+        each goal's cells, for `plan show`)."""
+        return ledger_plans.confirmed_plans(self.conn, sources)
+
+    def plan_requests(self) -> dict[str, FileRow]:
+        """Agency code → its current accepted plan file when it is newer than the confirmed one: a change request,
+        stored and not applied until confirmed (agencies with nothing confirmed yet are not in it)."""
+        confirmed = self.confirmed_plans()
+        return {
+            code: row
+            for code, row in self.current(KIND_PLAN).items()
+            if code in confirmed and row.id > confirmed[code].file_id
+        }
+
+    def confirm_plan(self, row: FileRow, at: datetime, note: str) -> int:
+        """Freeze `row` (a current accepted plan file) as its agency's plan; the new version."""
+        assert row.agency is not None and row.submission_kind == KIND_PLAN
+        return ledger_plans.confirm(self.conn, row.agency, row.id, row.sha256, at, note)
 
     def submission_text(self, row_id: int) -> str | None:
         """The JSON of an accepted file's submission as judged on arrival (`submission_json`), None for others."""

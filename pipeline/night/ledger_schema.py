@@ -113,7 +113,26 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX files_sha ON files(sha256);
     CREATE INDEX files_agency ON files(agency, outcome);
     """,
-    # The evaluation committee (issue 17): a committee workbook is a row of `files` (archived and hashed like a
+    # 4: the year's cycle (issue 16). Each file knows its kind (제출구분: plan | midyear | results; files before this
+    # were all results) and whether it came after its phase's deadline; an agency has one current accepted file
+    # per kind. `plans` keeps every confirmation of an agency's plan: the file confirmed, its bytes' sha256, when,
+    # and the office's note; the highest version is the plan in force.
+    """
+    ALTER TABLE files ADD COLUMN submission_kind TEXT NOT NULL DEFAULT 'results';
+    ALTER TABLE files ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE files ADD COLUMN plan_version INTEGER;  -- results/mid-year: the confirmed plan judged against
+    CREATE INDEX files_agency_kind ON files(agency, submission_kind, outcome);
+    CREATE TABLE plans (
+        agency       TEXT NOT NULL,
+        version      INTEGER NOT NULL,
+        file_id      INTEGER NOT NULL REFERENCES files(id),
+        sha256       TEXT NOT NULL,
+        confirmed_at TEXT NOT NULL,
+        note         TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (agency, version)
+    );
+    """,
+    # 5: the evaluation committee (issue 17): a committee workbook is a row of `files` (archived and hashed like a
     # submission, agency NULL) with what it merged; the latest accepted one wins. The year's finalization (and any
     # reopening), and the 변경이력: every change of an agency's total, old → new, with why.
     """

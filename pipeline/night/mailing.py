@@ -15,7 +15,8 @@ from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 
-from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_REJECTED, AgencyResult, ReportInput
+from pipeline.core.layout import KIND_PLAN, KIND_RESULTS
+from pipeline.core.model import OUTCOME_ACCEPTED, OUTCOME_REJECTED, AgencyResult, ReportInput, Submission
 from pipeline.exit_codes import Exit
 from pipeline.feedback.names import feedback_file_name
 from pipeline.intake import inbox as intake
@@ -24,10 +25,12 @@ from pipeline.mail.transports import make_transport
 from pipeline.night.context import RunContext
 from pipeline.night.ledger import FileRow
 from pipeline.night.records import failed_record, finding_rows, submission_record
+from pipeline.night.submission_text import parse_submission
 from pipeline.settings.schema import Agency, Config
 from pipeline.system import clock
 from pipeline.system.child_job import Pending
-from pipeline.template.workbook import build_template, template_file_name
+from pipeline.template.files import template_file_name, template_workbook
+from pipeline.validate.plan_diff import change_line, plan_changes
 
 
 def mail(run: RunContext, data: ReportInput, today: date, report_state: Pending[str] | None) -> None:
@@ -104,7 +107,9 @@ def _receipt(run: RunContext, agency: Agency, row: FileRow, result: AgencyResult
     """The receipt of an accepted file: with the agency's score when it is current, without when a later file
     already replaced it (the agency still hears that a file was accepted in its name); naming the earlier file
     with the same bytes when it was sent again."""
-    if row.current and result is None:
+    if row.submission_kind != KIND_RESULTS:  # a plan or mid-year file: acknowledged, never scored
+        result = None
+    elif row.current and result is None:
         return None  # no result for the current file (not scored tonight): nothing true to say about its score
     earlier = run.ledger.file(row.duplicate_of) if row.duplicate_of else None
     return messages.receipt_message(
@@ -114,6 +119,7 @@ def _receipt(run: RunContext, agency: Agency, row: FileRow, result: AgencyResult
         result if row.current else None,
         run.lang,
         submission_record(earlier, run.lang) if earlier is not None else None,
+        change_request=row.submission_kind == KIND_PLAN and row.agency in run.basis.plans,
     )
 
 
@@ -150,10 +156,24 @@ def _queue_report(run: RunContext, data: ReportInput, report_state: Pending[str]
         run.summary.outputs.get("workbook_ascii_name", "report.xlsx"),
         run.lang,
         stuck=[failed_record(r, run.lang) for r in stuck],
+        plan_requests=plan_request_lines(run, run.lang),
     )
     before = conn.total_changes
     outbox.enqueue(conn, key, message, run.run_id, "report", None, now=clock.now())
     return int(conn.total_changes != before)
+
+
+def plan_request_lines(run: RunContext, lang: str) -> list[tuple[str, list[str]]]:
+    """Each agency's pending plan change request as the lines of its changes (`validate.plan_diff`)."""
+    confirmed = run.ledger.confirmed_plans()
+    out = []
+    for code, row in sorted(run.ledger.plan_requests().items()):
+        agency, text = run.config.agency(code), run.ledger.submission_text(row.id)
+        if agency is None or text is None or code not in confirmed:
+            continue
+        changes = plan_changes(confirmed[code].submission, parse_submission(text, sources=False))
+        out.append((agency.name, [change_line(c, lang) for c in changes]))
+    return out
 
 
 def _with_stuck(state: str, stuck: list[FileRow]) -> str:
@@ -164,12 +184,13 @@ def _with_stuck(state: str, stuck: list[FileRow]) -> str:
 def _queue_reminders(run: RunContext, data: ReportInput, today: date) -> int:
     """Before the deadline, the prefilled template to each agency without an accepted submission, once a day."""
     config, conn = run.config, run.ledger.conn
-    due = messages.reminders_due(config, today, set(data.current), outbox.reminded_on(conn, today))
+    phase = config.calendar.open_phase(today)  # the deadline reminded of, and the template attached, are its
+    accepted = set(data.current) if phase == KIND_RESULTS else set(run.ledger.current(phase))
+    due = messages.reminders_due(config, today, accepted, outbox.reminded_on(conn, today))
     for agency in due:
-        body, name = _prefilled_template(config, agency, run.lang)
-        message = messages.reminder_message(
-            config, agency, messages.days_until_deadline(config, today), body, name, run.lang
-        )
+        body, name = _prefilled_template(config, agency, run.lang, phase, run.basis.plans.get(agency.code))
+        days = messages.days_until_deadline(config, today)
+        message = messages.reminder_message(config, agency, days, body, name, run.lang, today=today)
         outbox.enqueue(conn, outbox.reminder_key(today), message, run.run_id, "reminder", agency.code, now=clock.now())
     return len(due)
 
@@ -178,9 +199,10 @@ def _feedback_attachment_name(row: FileRow) -> str:
     return feedback_file_name(intake.safe_name(row.original_name))
 
 
-def _prefilled_template(config: Config, agency: Agency, lang: str) -> tuple[bytes, str]:
-    groups = sorted({a.group for a in config.agencies})
-    wb = build_template(lang=lang, year=config.evaluation.year, agency=agency, groups=groups)
+def _prefilled_template(
+    config: Config, agency: Agency, lang: str, kind: str = KIND_RESULTS, plan: tuple[int, Submission] | None = None
+) -> tuple[bytes, str]:
+    """The open phase's template for the agency, with its confirmed plan for the mid-year check and the results."""
     buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue(), template_file_name(lang, agency)
+    template_workbook(lang, config, agency, kind, plan[1] if plan is not None and kind != KIND_PLAN else None).save(buf)
+    return buf.getvalue(), template_file_name(lang, agency, kind)

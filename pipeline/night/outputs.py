@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.core.i18n import Text, tr
+from pipeline.core.layout import KIND_RESULTS
 from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED, AgencyResult, ReportInput
 from pipeline.intake import inbox as intake
 from pipeline.mail.outbox import state_digest
@@ -23,6 +24,7 @@ from pipeline.night.changes import note_changes
 from pipeline.night.context import RunContext
 from pipeline.night.housekeeping import check_one_filesystem, prepare_folders, sweep_temp_files
 from pipeline.night.ledger import FileRow, Ledger
+from pipeline.night.midyear import midyear_reports, write_midyear
 from pipeline.night.records import finding_rows, submission_record
 from pipeline.night.runlog import LOG_DIR, RunLog, diagnostics_into, new_run_id
 from pipeline.night.scored import without_sources
@@ -94,15 +96,18 @@ class Outputs:
             code: apply_committee(r, committee, config.scoring, config.committee, self.run.lang)
             for code, r in scored.items()
         }
-        rejected = {r.agency for r in rows if r.outcome == OUTCOME_REJECTED and r.agency} - set(scored)
+        rejected = {
+            r.agency for r in rows if r.outcome == OUTCOME_REJECTED and r.agency and r.submission_kind == KIND_RESULTS
+        }
+        rejected -= set(scored)  # a rejected plan or mid-year file says nothing about the results
         rejected &= set(self.run.config.agencies_by_code)
         city = rank_city(self.run.config, scored, rejected)
         if self.record_changes:
             note_changes(self.run, city, current, committee)
-        latest: dict[str, FileRow] = {}
+        latest: dict[tuple[str, str], FileRow] = {}  # each agency's latest file of each kind
         for r in rows:
             if r.agency and r.outcome != OUTCOME_DUPLICATE:
-                latest[r.agency] = r
+                latest[r.agency, r.submission_kind] = r
         shown = {
             r.id: r for r in rows if r.received_at.date() == today and r.outcome != OUTCOME_DUPLICATE and not r.agency
         }
@@ -127,12 +132,16 @@ class Outputs:
             history=history,
             changes=committee_ledger.changes(self.run.ledger),
             final=committee_ledger.finalized(self.run.ledger, config.evaluation.year),
+            midyear=midyear_reports(self.run.ledger, self.run.config, self.run.lang),
         )
 
-    def write(self, today: date, mail_next: bool = False, pdf: bool | None = None) -> ReportInput:
-        """Tonight's consolidated workbook, results.json and feedback copies, and their PDFs when `pdf` (default:
-        `[report] pdf`). `mail_next`: the mail step follows, so the report's state digest is hashed in a forked
-        child while the workbook is written."""
+    def write(
+        self, today: date, mail_next: bool = False, pdf: bool | None = None, pages: bool | None = None
+    ) -> ReportInput:
+        """Tonight's consolidated workbook, results.json and feedback copies, each agency's result page when
+        `pages` (default: `[report] agency_pages`), and their PDFs when `pdf` (default: `[report] pdf`).
+        `mail_next`: the mail step follows, so the report's state digest is hashed in a forked child while the
+        workbook is written."""
         started = time.perf_counter()
         data = self.report_input(today)
         self.run.timing("score", time.perf_counter() - started, agencies=len(data.city.agencies))
@@ -150,11 +159,15 @@ class Outputs:
             return data
         out_dir.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        pages = in_child(lambda: write_agency_results(data, out_dir))  # 기관별 결과표, beside the workbook
+        if pages is None:  # `[report] agency_pages`; final results and `pipeline report` always have them
+            pages = self.run.config.report.agency_pages == "nightly" or data.final is not None
+        writing = in_child(lambda: write_agency_results(data, out_dir)) if pages else None  # beside the workbook
         try:
             paths = write_outputs(data, out_dir)
         finally:
-            pages.result()
+            if writing is not None:
+                writing.result()
+        midyear = write_midyear(self.run.ledger, self.run.config, data, out_dir)  # when mid-year checks exist
         self.run.timing("write", time.perf_counter() - started)
         self.run.crash("outputs")
         started = time.perf_counter()
@@ -174,6 +187,7 @@ class Outputs:
             "results_json": str(paths.results_json),
             "agency_results": str(agency_result_dir(data, out_dir)),
             "feedback": copied,
+            **({"midyear": str(midyear)} if midyear is not None else {}),
         }
         if self.run.config.report.pdf if pdf is None else pdf:
             self.print_pdfs(out_dir, paths.workbook)
@@ -242,7 +256,7 @@ def rebuild_outputs(config: Config, lang: str, pdf: bool | None = None) -> RunSu
         sweep_temp_files([config.paths.outbox])
         run = RunContext(config, lang, ledger, log, run_id, dry_run=False)
         with diagnostics_into(log):
-            Outputs(run, {}).write(clock.now().date(), pdf=pdf)
+            Outputs(run, {}).write(clock.now().date(), pdf=pdf, pages=True)
     finally:
         log.close()
         ledger.close()

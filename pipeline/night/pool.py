@@ -52,6 +52,7 @@ from pipeline.system import gc_policy
 from pipeline.system.forked import close_inherited, die_with_parent
 from pipeline.validate import schemas
 from pipeline.validate.check import CheckResult, validate_many
+from pipeline.validate.plan_check import PlanBasis
 from pipeline.xlsx.package import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
@@ -186,6 +187,7 @@ def _worker_main(
     lang: str,
     scratch: Path | None,
     parent: tuple[int, Sequence[Connection]] = (0, ()),
+    basis: PlanBasis | None = None,
 ) -> None:
     """Loop: receive a chunk, read each file under the limits, validate the chunk in one call, write feedback
     workbooks ahead for files with errors (into `scratch`), send results. `parent`: the batch's pid and its pipe
@@ -226,7 +228,7 @@ def _worker_main(
         started = time.perf_counter()
         signal.setitimer(signal.ITIMER_REAL, seconds * max(1, len(raws)))
         try:
-            results = validate_many(raws, config)
+            results = validate_many(raws, config, basis)
         except (FileTimeout, MemoryError):
             results = validate_many(
                 [RawWorkbook(r.path, findings=(finding("file.internal_error"),), unreadable=True) for r in raws],
@@ -336,8 +338,10 @@ class CheckPool:
         grace: float = 5.0,
         lang: str = "ko",
         scratch: Path | None = None,
+        basis: PlanBasis | None = None,
     ) -> None:
         self.config = config
+        self.basis = basis  # the confirmed plans, inherited by forked workers (pickled once for spawned ones)
         self.lang = lang
         self.scratch = scratch  # where feedback workbooks are written ahead (None: not at all)
         self.processes = processes or workers_wanted()
@@ -361,7 +365,7 @@ class CheckPool:
         ends = (os.getpid(), [parent, *(w.conn for w in self.workers)]) if forked else (0, [])
         process = self.context.Process(
             target=_worker_main,
-            args=(child, self.config, self.file_seconds, self.memory_bytes, self.lang, self.scratch, ends),
+            args=(child, self.config, self.file_seconds, self.memory_bytes, self.lang, self.scratch, ends, self.basis),
             daemon=True,
             name="pipeline-reader",
         )

@@ -39,7 +39,7 @@ def _results(run: RunContext, entries: list[Entry], scratch: Path | None) -> Ite
     """The pool's results as the batch takes them; once all are taken, the pool stops and its figures are logged."""
     read = validate = feedback = 0.0
     try:
-        with CheckPool(run.config, lang=run.lang, scratch=scratch) as pool:
+        with CheckPool(run.config, lang=run.lang, scratch=scratch, basis=run.basis) as pool:
             for item in pool.check(entries):
                 read += item.read_seconds
                 validate += item.validate_seconds

@@ -72,6 +72,9 @@ def submission_record(row: FileRow, lang: str, original: FileRow | None = None) 
         warnings=row.warnings,
         superseded_by=row.superseded_by,
         reason=reason_text(row, lang, original),
+        kind=row.submission_kind,
+        late=row.late,
+        plan_version=row.plan_version,
     )
 
 

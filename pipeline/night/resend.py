@@ -29,6 +29,9 @@ TRANSIENT: frozenset[str] = frozenset(
         "committee.unknown_agency",  # a committee row's agency registered since
         "committee.unknown_goal",  # … or its goal submitted since
         "committee.bonus_cap",  # [scoring] max_bonus or [[adjustments]] changed
+        "plan.changed",  # the office confirms a changed plan
+        "plan.required",  # … or confirms the agency's plan at all
+        "submission.late_rejected",  # … or moves the deadline
     }
 )
 """Finding codes of a rejection that the same bytes may not get again; every one is in the catalogue (a test)."""

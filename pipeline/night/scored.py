@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from pipeline.core.layout import KIND_RESULTS
 from pipeline.core.model import AgencyResult, Submission
 from pipeline.night.submission_text import submission_json
 from pipeline.scoring.agency import score_agency
@@ -36,7 +37,7 @@ def accepted(result: CheckResult, config: Config | None, lang: str) -> Accepted 
         return None
     agency = config.agency(sub.agency.code) if config is not None else None
     scored = None
-    if agency is not None:
+    if agency is not None and sub.kind == KIND_RESULTS:  # a plan or a mid-year check is stored, never scored
         try:
             scored = score_agency(agency, without_sources(sub), config.scoring, lang)
         except ScoringError:

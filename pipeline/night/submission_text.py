@@ -27,6 +27,7 @@ def submission_json(sub: Submission) -> str:
     doc = {
         "agency": {name: getattr(sub.agency, name) for name in _AGENCY_FIELDS},
         "goals": [goal(g) for g in sub.goals],
+        "kind": sub.kind,
     }
     return printable_json(_ENCODER.encode(doc))  # SQLite refuses a lone surrogate; the value is the same
 
@@ -61,4 +62,4 @@ def parse_submission(text: str, sources: bool = True) -> Submission:
         goals.append(Goal(**g))
     agency_known = {f.name for f in fields(AgencyInfo)}
     agency = AgencyInfo(**{k: v for k, v in doc["agency"].items() if k in agency_known})
-    return Submission(agency=agency, goals=tuple(goals))
+    return Submission(agency=agency, goals=tuple(goals), kind=doc.get("kind", "results"))  # before kinds: results

@@ -32,6 +32,7 @@ from pipeline.core.i18n import Bilingual, Text
 from pipeline.core.layout import (
     AGENCY_FIELDS,
     GOAL_COLUMNS,
+    OLD_TEMPLATE_VERSIONS,
     PAST_COLUMNS,
     SHEET_AGENCY,
     SHEET_GOALS,
@@ -224,7 +225,9 @@ def _labels(columns: tuple[Column, ...], aliases: Mapping[str, str]) -> dict[str
 
 GOAL_LABELS = _labels(GOAL_COLUMNS, GOAL_ALIASES)
 PAST_LABELS = _labels(PAST_COLUMNS, PAST_ALIASES)
-AGENCY_LABELS = _labels(AGENCY_FIELDS, {"기관": "agency_name", "연도": "year", "평가년도": "year"})
+AGENCY_LABELS = _labels(
+    AGENCY_FIELDS, {"기관": "agency_name", "연도": "year", "평가년도": "year", "구분": "kind", "제출유형": "kind"}
+)
 SHEET_LABELS = {canon(name): key for key, names in SHEET_NAMES.items() for name in (*names, key)}
 
 
@@ -276,7 +279,9 @@ class _Reader:
                         finding("sheet.too_many_rows", sheet=name, limit=MAX_ROWS, columns=MAX_COLUMNS)
                     )
         version = self._template_version()
-        if version != TEMPLATE_VERSION:
+        if version in OLD_TEMPLATE_VERSIONS:
+            self.findings.append(finding("file.template_old", value=version, expected=TEMPLATE_VERSION, found=version))
+        elif version != TEMPLATE_VERSION:
             self.findings.append(
                 finding("file.template_version", value=version or "", expected=TEMPLATE_VERSION, found=version or "?")
             )

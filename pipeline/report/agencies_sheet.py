@@ -15,7 +15,7 @@ from pipeline.core.model import (
     SubmissionRecord,
 )
 from pipeline.core.rounding import round_cents
-from pipeline.core.vocabulary import STATUS, word
+from pipeline.core.vocabulary import LATE, STATUS, word
 from pipeline.report.labels import SHEETS, L, status_label
 from pipeline.report.order import in_sheet_order
 from pipeline.report.previous import comparison_columns, comparison_values
@@ -24,7 +24,9 @@ from pipeline.report.shapes import Column, Table, wall_time
 __all__ = ["agencies_table"]
 
 PRINTED = 15
-"""The Agencies sheet's printed columns: code … provisional, not last year's nor the time of the file."""
+"""The Agencies sheet's printed columns: code … provisional. Group and department (on 감독부서별 and each agency's
+page), last year's columns (on 요약 and each agency's page) and the time of the file are right of the print area:
+the sheet has no more room on A4 at 8 pt."""
 
 
 def signed(points: Decimal) -> str:
@@ -53,14 +55,13 @@ def latest_record(history: Sequence[SubmissionRecord], code: str) -> SubmissionR
 def agencies_table(data: ReportInput) -> Table:
     """Every registered agency, also those that sent nothing: the office's checklist."""
     lang = data.lang
-    # printed: code … provisional (PRINTED); last year's columns (printed on 요약 and each agency's page) and the
-    # time of the file right of the print area: the sheet has no room left on A4 at 8 pt
+    # printed: code … provisional (PRINTED); the rest right of the print area
     cols = (
         ("code", "code"),
         ("agency", "longtext"),
-        ("group", "longtext"),
-        ("dept", "longtext"),
         ("status", "status"),
+        ("plan_version_col", "int"),
+        ("late_col", "mark"),
         ("n_goals_col", "int"),
         ("score_sum", "score"),
         ("adjustment", "score"),
@@ -71,6 +72,8 @@ def agencies_table(data: ReportInput) -> Table:
         ("group_rank", "int"),
         ("excellent_col", "mark"),
         ("provisional_col", "mark"),
+        ("group", "longtext"),
+        ("dept", "longtext"),
     )
     compared = data.previous is not None
     rows = []
@@ -82,9 +85,9 @@ def agencies_table(data: ReportInput) -> Table:
             (
                 a.code,
                 a.name,
-                a.group,
-                a.supervising_dept,
                 status_label(a.status, lang),
+                record.plan_version if record and a.status == STATUS_ACCEPTED else None,
+                tr(LATE, lang) if record and a.status == STATUS_ACCEPTED and record.late else "",
                 len(a.goals) if a.status == STATUS_ACCEPTED else None,
                 round_cents(a.score_sum),
                 adjustments_sum(a),
@@ -95,6 +98,8 @@ def agencies_table(data: ReportInput) -> Table:
                 a.group_rank,
                 tr(L["mark_excellent"], lang) if a.excellent else "",
                 tr(L["mark_provisional"], lang) if a.provisional else "",
+                a.group,
+                a.supervising_dept,
                 *(comparison_values(data.previous, a) if compared else ()),
                 wall_time(record.received_at) if record else None,
             )

@@ -62,6 +62,8 @@ L: dict[str, Text] = {
     "grade": ("등급", "Grade"),
     "excellent_col": ("우수기관", "Excellent"),
     "provisional_col": ("잠정", "Provisional"),
+    "plan_version_col": ("확정계획 차수", "Plan version"),
+    "late_col": ("기한 후 제출", "Late"),
     # the goal columns: the template's headings
     **{
         key: (goal_column(key).ko, goal_column(key).en)

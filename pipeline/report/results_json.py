@@ -14,10 +14,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pipeline.core.model import STATUS_ACCEPTED, AgencyResult, GoalResult, ReportInput, SubmissionRecord
+from pipeline.core.model import (
+    STATUS_ACCEPTED,
+    AgencyResult,
+    GoalResult,
+    MidyearReport,
+    ReportInput,
+    SubmissionRecord,
+)
 from pipeline.core.printable import printable_json
 from pipeline.core.rounding import round_cents, round_rate
 from pipeline.report.json_private import indented_json
+from pipeline.report.midyear_sheet import progress_counts
 
 __all__ = ["results_document", "write_results"]
 
@@ -48,7 +56,12 @@ def timestamp(moment: datetime | None) -> str | None:
 def submission_document(record: SubmissionRecord | None) -> dict[str, Any] | None:
     if record is None:
         return None
-    return {"file": record.file_name, "sha256": record.sha256, "received_at": timestamp(record.received_at)}
+    return {
+        "file": record.file_name,
+        "sha256": record.sha256,
+        "received_at": timestamp(record.received_at),
+        "late": record.late,
+    }
 
 
 def goal_document(code: str, result: GoalResult) -> dict[str, Any]:
@@ -78,7 +91,23 @@ def goal_document(code: str, result: GoalResult) -> dict[str, Any]:
     }
 
 
-def agency_document(agency: AgencyResult, record: SubmissionRecord | None) -> dict[str, Any]:
+def midyear_document(report: MidyearReport | None) -> dict[str, Any] | None:
+    """The agency's current mid-year check (codes, not labels), or None when it has none accepted."""
+    if report is None:
+        return None
+    return {
+        "submission": submission_document(report.record),
+        "counts": progress_counts(report),
+        "goals": [
+            {"number": g.number, "progress": g.progress, "midyear_actual": number(g.midyear_actual), "reason": g.reason}
+            for g in report.submission.goals
+        ],
+    }
+
+
+def agency_document(
+    agency: AgencyResult, record: SubmissionRecord | None, midyear: MidyearReport | None = None
+) -> dict[str, Any]:
     return {
         "code": agency.code,
         "name": agency.name,
@@ -97,7 +126,9 @@ def agency_document(agency: AgencyResult, record: SubmissionRecord | None) -> di
         "excellent": agency.excellent,
         "provisional": agency.provisional,
         "submission": submission_document(record),
+        "plan_version": record.plan_version if record is not None else None,
         "goals": [goal_document(agency.code, r) for r in agency.goals] if agency.status == STATUS_ACCEPTED else [],
+        "midyear": midyear_document(midyear),
     }
 
 
@@ -123,7 +154,9 @@ def results_document(data: ReportInput) -> dict[str, Any]:
         "final": data.final is not None,
         "final_date": data.final.isoformat() if data.final else None,
         "agencies": [
-            agency_document(a, data.current.get(a.code) if a.status == STATUS_ACCEPTED else None)
+            agency_document(
+                a, data.current.get(a.code) if a.status == STATUS_ACCEPTED else None, data.midyear.get(a.code)
+            )
             | ({"previous": previous_document(data, a.code)} if data.previous is not None else {})
             for a in agencies
         ],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 import tomllib
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,6 +18,8 @@ from typing import Any
 from pipeline.core.i18n import LANGS, tr
 from pipeline.core.layout import QUALITATIVE_GRADES
 from pipeline.settings.home import resolve_home
+from pipeline.settings.load_year import YearSections
+from pipeline.settings.load_year import listed as _listed
 from pipeline.settings.messages import FILE, KEY, either, kind_name, shown
 from pipeline.settings.schema import (
     CONFIG_NAME,
@@ -28,15 +30,11 @@ from pipeline.settings.schema import (
     Adjustment,
     Agency,
     Batch,
-    Committee,
     Config,
-    Department,
     Evaluation,
     Excellence,
     Mail,
-    Member,
     Paths,
-    Report,
     Scoring,
     Smtp,
     default_title,
@@ -106,11 +104,6 @@ def parse_config(text: str, home: Path, source: Path | None = None, lang: str | 
     return _Parser(src.name, home, lang if lang in LANGS else "ko").config(data, src)
 
 
-def _listed(names: Any) -> str:
-    """Names as they are typed in the file: quoted, so that a key never reads as a word of the sentence."""
-    return ", ".join(repr(name) for name in names)
-
-
 def _lang_hint(text: str) -> str:
     """The language a file that cannot be parsed asks for, if a line says so plainly."""
     return "en" if re.search(r'^\s*lang\s*=\s*["\']en["\']', text, re.MULTILINE) else "ko"
@@ -133,13 +126,14 @@ def _os_reason(exc: OSError, lang: str) -> str:
     return tr(FILE["os_error"], lang, errno=exc.errno)
 
 
-class _Parser:
+class _Parser(YearSections):
     """Reads the TOML tree; each accessor names the key it complains about, in the reader's language."""
 
     def __init__(self, file_name: str, home: Path, lang: str) -> None:
         self.file = file_name
         self.home = home
         self.lang = lang
+        self.notes: list[tuple[str, str]] = []  # accepted but worth saying (a deprecated key): Config.notes
 
     def fail(self, where: str, message: str, **values: Any) -> ConfigError:
         """The one line: `file: where: what is wrong`, `message` a key of the catalogue (`settings.messages`)."""
@@ -207,10 +201,13 @@ class _Parser:
                 "report",
                 "committee",
                 "departments",
+                "calendar",
             },
             tr(KEY["top_level"], self.lang),
         )
         evaluation = self.evaluation(self.table(data, "evaluation", "[evaluation]", required=True))
+        calendar = self.calendar(self.table(data, "calendar", "[calendar]"), evaluation)
+        evaluation = replace(evaluation, deadline=calendar.results_deadline)
         agencies = self.agencies(data.get("agencies"))
         scoring = self.scoring(self.table(data, "scoring", "[scoring]"), data.get("adjustments", []), agencies)
         return Config(
@@ -225,11 +222,13 @@ class _Parser:
             report=self.report(self.table(data, "report", "[report]")),
             committee=self.committee(self.table(data, "committee", "[committee]")),
             departments=self.departments(data.get("departments", []), agencies),
+            calendar=calendar,
+            notes=tuple(self.notes),
         )
 
     def evaluation(self, t: dict) -> Evaluation:
         w = "[evaluation]"
-        self.unknown_keys(t, toml_keys(Evaluation), w)
+        self.unknown_keys(t, toml_keys(Evaluation) | {"deadline"}, w)
         year = self.get(t, "year", int, w)
         if not 2000 <= year <= 2100:
             raise self.fail(f"{w}.year", "year_range", year=year)
@@ -241,9 +240,9 @@ class _Parser:
             title = default_title(year, "en")
         return Evaluation(year=year, title=title, lang=lang, deadline=self.deadline(t, year))
 
-    def deadline(self, t: dict, year: int) -> date | None:
+    def deadline(self, t: dict, year: int, key: str = "deadline", w: str = "[evaluation]") -> date | None:
         """A TOML date in the evaluation's year; a quoted `"2026-12-15"` is taken as the date it plainly is."""
-        where, value = "[evaluation].deadline", t.get("deadline", Evaluation.deadline)
+        where, value = f"{w}.{key}", t.get(key)
         if isinstance(value, str):
             try:
                 value = date.fromisoformat(value.strip())
@@ -388,33 +387,6 @@ class _Parser:
             out.append(Adjustment(agency=code, points=points, reason=reason))
         return tuple(out)
 
-    def departments(self, items: Any, agencies: tuple[Agency, ...]) -> tuple[Department, ...]:
-        """`[[departments]]`: when any is listed, every agency's supervising_dept must name one (a typo would
-        silently drop the department from its agencies' mails)."""
-        if not isinstance(items, list):
-            raise self.fail("[[departments]]", "list_of_tables")
-        out: dict[str, Department] = {}
-        for i, t in enumerate(items, start=1):
-            w = f"[[departments]] #{i}"
-            if not isinstance(t, dict):
-                raise self.fail(w, "not_table")
-            self.unknown_keys(t, toml_keys(Department), w)
-            name = self.get(t, "name", str, w).strip()
-            if not name:
-                raise self.fail(f"{w}.name", "empty")
-            if name in out:
-                raise self.fail(f"{w}.name", "duplicate_department", name=repr(name))
-            out[name] = Department(name=name, email=self.email(self.get(t, "email", str, w), f"{w}.email"))
-        for i, a in enumerate(agencies, start=1):
-            if out and a.supervising_dept not in out:
-                raise self.fail(
-                    f"[[agencies]] #{i}.supervising_dept",
-                    "unknown_department",
-                    name=repr(a.supervising_dept),
-                    known=_listed(out),
-                )
-        return tuple(out.values())
-
     def paths(self, t: dict) -> Paths:
         w = "[paths]"
         self.unknown_keys(t, toml_keys(Paths), w)
@@ -436,15 +408,6 @@ class _Parser:
             raise self.fail(f"{w}.max_file_size_mb", "positive")
         folders = self.get(t, "agency_folders", bool, w, Batch.agency_folders)
         return Batch(min_file_age_seconds=float(age), max_file_size_mb=float(size), agency_folders=folders)
-
-    def report(self, t: dict) -> Report:
-        w = "[report]"
-        self.unknown_keys(t, toml_keys(Report), w)
-        pdf = self.get(t, "pdf", bool, w, Report.pdf)
-        timeout = self.get(t, "pdf_timeout_seconds", (int, float), w, Report.pdf_timeout_seconds)
-        if timeout <= 0:
-            raise self.fail(f"{w}.pdf_timeout_seconds", "positive")
-        return Report(pdf=pdf, pdf_timeout_seconds=float(timeout))
 
     def mail(self, t: dict) -> Mail:
         w = "[mail]"
@@ -473,33 +436,6 @@ class _Parser:
             max_attachment_mb=max_attachment,
             smtp=smtp,
         )
-
-    def committee(self, t: dict) -> Committee:
-        w = "[committee]"
-        self.unknown_keys(t, toml_keys(Committee) | {"members"}, w)
-        quorum = self.get(t, "quorum", int, w, Committee.quorum)
-        trim_from = self.get(t, "trim_from", int, w, Committee.trim_from)
-        if quorum < 1:
-            raise self.fail(f"{w}.quorum", "positive")
-        if trim_from < 3:
-            raise self.fail(f"{w}.trim_from", "at_least", least=3)
-        items = t.get("members", [])
-        if not isinstance(items, list) or not all(isinstance(m, dict) for m in items):
-            raise self.fail("[[committee.members]]", "list_of_tables")
-        members = []
-        for i, m in enumerate(items, start=1):
-            wm = f"[[committee.members]] #{i}"
-            self.unknown_keys(m, toml_keys(Member), wm)
-            email = self.get(m, "email", str, wm, "")
-            members.append(
-                Member(name=self.get(m, "name", str, wm), email=self.email(email, f"{wm}.email") if email else "")
-            )
-        names = [m.name for m in members]
-        if len(set(names)) != len(names):
-            raise self.fail(
-                "[[committee.members]]", "duplicate_member", value=repr(next(n for n in names if names.count(n) > 1))
-            )
-        return Committee(quorum=quorum, trim_from=trim_from, members=tuple(members))
 
     def choice(self, t: dict, key: str, choices: tuple[str, ...] | dict[str, int], where: str, default: str) -> str:
         value = self.get(t, key, str, where, default)

@@ -64,6 +64,14 @@ KEY: dict[str, Text] = {
         "시각 없이 날짜만 씁니다: deadline = {day} (지금 값: {value})",
         "write the day without a time, like deadline = {day} (not {value})",
     ),
+    "deadline_twice": (
+        "[calendar] results_deadline과 함께 쓸 수 없습니다: [evaluation]의 deadline 줄을 지우세요",
+        "cannot be given with [calendar] results_deadline: delete the deadline line from [evaluation]",
+    ),
+    "deadline_moved": (
+        "[evaluation]의 deadline은 이제 [calendar] results_deadline입니다: 그대로 읽었지만 줄을 옮겨 주세요",
+        "[evaluation] deadline is now [calendar] results_deadline: read as such, but please move the line",
+    ),
     "deadline_year": (
         "마감일 {deadline}이(가) 평가연도 {year}년 안에 있지 않습니다",
         "deadline {deadline} is not in the evaluation year {year}",

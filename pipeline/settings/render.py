@@ -22,6 +22,7 @@ from pipeline.settings.schema import (
     Adjustment,
     Agency,
     Batch,
+    Calendar,
     Committee,
     Config,
     Department,
@@ -90,8 +91,8 @@ def _settings(
         evaluation=Evaluation(
             year=year,
             title=f"{year}년 공공기관 성과창출 평가 결과",
-            deadline=date.fromisoformat(deadline) if deadline else None,
         ),
+        calendar=Calendar(results_deadline=date.fromisoformat(deadline) if deadline else None),
         agencies=agencies,
         scoring=Scoring(adjustments=adjustments),
         paths=Paths(),

@@ -74,7 +74,8 @@ class Evaluation:
     year: int
     title: str
     lang: str = setting("ko", comment='language of everything people read: "ko" or "en"')
-    deadline: date | None = setting(None, comment="submission deadline (reminders are sent before it)")
+    deadline: date | None = setting(None, toml=False)
+    """The results deadline: `[calendar] results_deadline` (read from here by the mail's reminders of old)."""
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,41 @@ class Smtp:
 
 MAIL_TRANSPORTS = ("file", "smtp")
 MAIL_REPORTS = ("on-change", "always", "never")
+LATE_POLICIES = ("accept", "flag", "reject")
+PHASES = ("plan", "midyear", "results")
+"""The year's phases in their order (layout.SUBMISSION_KINDS' keys): settings do not import the layout."""
+
+
+@dataclass(frozen=True)
+class Calendar:
+    plan_deadline: date | None = setting(None, comment="the year-start plans (계획) are due by this day")
+    midyear_deadline: date | None = setting(None, comment="the mid-year checks (중간점검) are due by this day")
+    results_deadline: date | None = setting(
+        None, comment="the year-end results (실적) are due by this day (reminders are sent before it)"
+    )
+    late: str = setting(
+        "flag", comment=one_of(LATE_POLICIES) + ": a file after its deadline is taken, taken and marked, or refused"
+    )
+    require_confirmed_plan: bool = setting(
+        False, comment="refuse results of an agency whose plan is not confirmed (else a warning)"
+    )
+
+    def deadline(self, kind: str) -> date | None:
+        """The deadline of a phase (a SUBMISSION_KINDS key)."""
+        return getattr(self, f"{kind}_deadline", None)
+
+    def open_phase(self, today: date) -> str:
+        """The phase open today: the first whose deadline is set and not past; the last set one once all are past;
+        results when no deadline is set."""
+        dated = [(kind, self.deadline(kind)) for kind in PHASES if self.deadline(kind) is not None]
+        for kind, day in dated:
+            if day is not None and today <= day:
+                return kind
+        return dated[-1][0] if dated else "results"
+
+    def is_late(self, kind: str, day: date) -> bool:
+        deadline = self.deadline(kind)
+        return deadline is not None and day > deadline
 
 
 @dataclass(frozen=True)
@@ -273,6 +309,9 @@ class Committee:
     )
 
 
+AGENCY_PAGES = ("nightly", "final")
+
+
 @dataclass(frozen=True)
 class Report:
     pdf: bool = setting(
@@ -280,6 +319,11 @@ class Report:
     )
     pdf_timeout_seconds: float = setting(
         180.0, comment="longest a PDF may take; then it is given up, the workbook still delivered"
+    )
+    agency_pages: str = setting(
+        "nightly",
+        comment='each agency\'s one-page result (기관별/): "nightly", or "final": at finalize and by pipeline report\n'
+        "(about 4 ms a page: nothing for two dozen agencies, 40 s of a core at 10,000)",
     )
 
 
@@ -296,6 +340,7 @@ class Config:
     paths: Paths
     batch: Batch
     mail: Mail
+    calendar: Calendar = setting(factory=Calendar)
     report: Report = setting(factory=Report)
     committee: Committee = setting(factory=Committee)
     departments: tuple[Department, ...] = setting(
@@ -305,6 +350,8 @@ class Config:
         above="Supervising departments (감독부서): each agency's supervising_dept must be one of them when any is\n"
         "listed; the department is copied on its agencies' result mails.",
     )
+    notes: tuple[tuple[str, str], ...] = setting((), toml=False)
+    """What the settings' reader noticed but accepted (a deprecated key), in Korean and English."""
 
     def agency(self, code: str) -> Agency | None:
         return self.agencies_by_code.get(code)

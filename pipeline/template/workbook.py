@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.core.i18n import tr
@@ -24,10 +23,12 @@ from pipeline.core.layout import (
     HEADER_ROW,
     METHODS,
     PAST_COLUMNS,
+    PROGRESS,
     SHEET_AGENCY,
     SHEET_GOALS,
     SHEET_GUIDE,
     SHEET_PAST,
+    SUBMISSION_KINDS,
     TEMPLATE_VERSION,
     VERSION_PROPERTY,
     Column,
@@ -35,12 +36,11 @@ from pipeline.core.layout import (
     sheet_name,
 )
 from pipeline.core.refs import column_letter
-from pipeline.system.atomic import save_workbook
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-    from pipeline.settings.schema import Agency, Config
+    from pipeline.settings.schema import Agency
 
 GOAL_ROWS = 60  # input rows prepared on 성과목표 (more can be added by inserting rows is not needed: 60 ≫ 10)
 PAST_ROWS = 100
@@ -108,6 +108,13 @@ GUIDE_LINES = (
     (
         "8. 실적의 근거(증빙자료)를 꼭 적어 주세요. 시트 이름과 제목 줄은 바꾸지 마세요.",
         "8. Always name the evidence. Do not rename sheets or headings.",
+    ),
+    (
+        "9. 제출구분: 연초 계획은 '계획', 중간점검은 '중간점검', 연말 실적은 '실적'. 중간점검에서는 추진상황(정상·지연·부진·완료)과"
+        " 중간실적을 적고, 지연·부진이면 사유를 적습니다.",
+        "9. Submission kind: 'plan' at the start of the year, 'mid-year check' in the middle, 'results' at the end."
+        " At the mid-year check fill in Progress (on track, delayed, lagging, completed) and the mid-year actual,"
+        " and a reason when delayed or lagging.",
     ),
 )
 
@@ -201,11 +208,15 @@ def build_template(
     goals: Iterable[Mapping[str, Any]] = (),
     past: Iterable[Sequence[Any]] = (),
     info: Mapping[str, Any] | None = None,
+    kind: str = "results",
+    open_fields: frozenset[str] | None = None,
 ) -> Workbook:
     """The template as an openpyxl Workbook, optionally prefilled.
 
     `goals` rows map goal column keys to cell values (plain values or `CellValue`); closed-list codes such as
-    "ratio" are written as the labels of the chosen language. `info` overrides agency fields by key.
+    "ratio" are written as the labels of the chosen language. `info` overrides agency fields by key. `kind` is the
+    submission kind written into 제출구분 (a layout.SUBMISSION_KINDS key). `open_fields`: only these goal columns
+    are unlocked (the others, prefilled from the confirmed plan, are locked; past results too); None = all open.
     """
     from openpyxl import Workbook
     from openpyxl.packaging.custom import StringProperty
@@ -214,7 +225,7 @@ def build_template(
     wb.remove(wb.active)
     styles = _Styles()
     _guide_sheet(wb.create_sheet(sheet_name(SHEET_GUIDE, lang)), lang, styles)
-    values = {"year": year, "group": ""}
+    values = {"year": year, "group": "", "kind": kind}
     if agency is not None:
         values.update(
             agency_code=agency.code,
@@ -225,8 +236,8 @@ def build_template(
         )
     values.update(info or {})
     _agency_sheet(wb.create_sheet(sheet_name(SHEET_AGENCY, lang)), lang, styles, values, groups)
-    _goal_sheet(wb.create_sheet(sheet_name(SHEET_GOALS, lang)), lang, styles, list(goals))
-    _past_sheet(wb.create_sheet(sheet_name(SHEET_PAST, lang)), lang, styles, list(past))
+    _goal_sheet(wb.create_sheet(sheet_name(SHEET_GOALS, lang)), lang, styles, list(goals), open_fields)
+    _past_sheet(wb.create_sheet(sheet_name(SHEET_PAST, lang)), lang, styles, list(past), open_fields is None)
     wb.active = 2 if agency is not None else 0
     wb.custom_doc_props.append(StringProperty(name=VERSION_PROPERTY, value=TEMPLATE_VERSION))
     wb.properties.title = tr(TEXTS["guide_title"], lang)
@@ -249,6 +260,7 @@ class _Styles:
         self.header_fill = PatternFill("solid", fgColor="1F4E78")
         self.input_fill = PatternFill("solid", fgColor="FFF9DB")
         self.example_fill = PatternFill("solid", fgColor="EDEDED")
+        self.locked_fill = PatternFill("solid", fgColor="F2F2F2")  # plan cells of a mid-year/results template
         self.wrap = Alignment(wrap_text=True, vertical="center")
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.unlocked = Protection(locked=False)
@@ -343,7 +355,7 @@ def _agency_sheet(ws, lang: str, styles: _Styles, values: Mapping[str, Any], gro
         row = FIRST_DATA_ROW + offset
         label = ws.cell(row=row, column=1, value=col.label(lang))
         label.font, label.border = styles.body, styles.border
-        cell = ws.cell(row=row, column=2, value=values.get(col.key) or None)
+        cell = ws.cell(row=row, column=2, value=_display(col.key, values.get(col.key), lang) or None)
         cell.font, cell.border, cell.fill, cell.protection = (
             styles.body,
             styles.border,
@@ -361,6 +373,11 @@ def _agency_sheet(ws, lang: str, styles: _Styles, values: Mapping[str, Any], gro
             )
             ws.add_data_validation(dv)
             dv.add(cell)
+        if col.key == "kind":
+            kinds = [choice_label("kind", k, lang) for k in SUBMISSION_KINDS]
+            dv = DataValidation(type="list", formula1=_list_formula(kinds), showErrorMessage=True)
+            ws.add_data_validation(dv)
+            dv.add(cell)
         if col.key == "group" and groups:
             dv = DataValidation(type="list", formula1=_list_formula(groups), showErrorMessage=True)
             ws.add_data_validation(dv)
@@ -373,7 +390,9 @@ def _list_formula(items: Iterable[str]) -> str:
     return '"' + ",".join(items) + '"'
 
 
-def _goal_sheet(ws, lang: str, styles: _Styles, goals: list[Mapping[str, Any]]) -> None:
+def _goal_sheet(
+    ws, lang: str, styles: _Styles, goals: list[Mapping[str, Any]], open_fields: frozenset[str] | None = None
+) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     _title(ws, tr(TEXTS["title_goals"], lang), tr(TEXTS["hint_goals"], lang), styles)
@@ -383,6 +402,7 @@ def _goal_sheet(ws, lang: str, styles: _Styles, goals: list[Mapping[str, Any]]) 
         "method": [choice_label("method", m, lang) for m in METHODS],
         "direction": [choice_label("direction", d, lang) for d in ("higher", "lower")],
         "major": ["Y", "N"],
+        "progress": [choice_label("progress", p, lang) for p in PROGRESS],
     }
     for i, col in enumerate(GOAL_COLUMNS, start=1):
         letter = column_letter(i)
@@ -417,7 +437,11 @@ def _goal_sheet(ws, lang: str, styles: _Styles, goals: list[Mapping[str, Any]]) 
             cell = ws.cell(row=row, column=i)
             if col.key in goal:
                 _put(cell, _display(col.key, goal[col.key], lang))
-            cell.font, cell.border, cell.protection = styles.body, styles.border, styles.unlocked
+            cell.font, cell.border = styles.body, styles.border
+            if open_fields is None or col.key in open_fields:
+                cell.protection = styles.unlocked
+            else:
+                cell.fill = styles.locked_fill
             if col.kind == "number" and not cell.number_format.endswith("%"):
                 cell.number_format = "#,##0.##"
             if col.kind == "text":
@@ -427,7 +451,7 @@ def _goal_sheet(ws, lang: str, styles: _Styles, goals: list[Mapping[str, Any]]) 
     _protect(ws)
 
 
-def _past_sheet(ws, lang: str, styles: _Styles, past: list[Sequence[Any]]) -> None:
+def _past_sheet(ws, lang: str, styles: _Styles, past: list[Sequence[Any]], editable: bool = True) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     _title(ws, tr(TEXTS["title_past"], lang), tr(TEXTS["hint_past"], lang), styles)
@@ -443,20 +467,12 @@ def _past_sheet(ws, lang: str, styles: _Styles, past: list[Sequence[Any]]) -> No
             cell = ws.cell(row=row, column=i)
             if i <= len(values):
                 _put(cell, values[i - 1])
-            cell.font, cell.border, cell.protection = styles.body, styles.border, styles.unlocked
+            cell.font, cell.border = styles.body, styles.border
+            if editable:
+                cell.protection = styles.unlocked
+            else:
+                cell.fill = styles.locked_fill
         ws.cell(row=row, column=3).number_format = "#,##0.##"
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     _print_setup(ws, landscape=False)
     _protect(ws)
-
-
-# --- files ---------------------------------------------------------------------------------------------------
-def template_file_name(lang: str, agency: Agency | None = None) -> str:
-    base = TEMPLATE_FILE_EN if lang == "en" else TEMPLATE_FILE
-    return f"{agency.code}_{base}" if agency else base
-
-
-def write_template(path: Path, lang: str = "ko", config: Config | None = None, agency: Agency | None = None) -> Path:
-    year = config.evaluation.year if config else None
-    groups = sorted({a.group for a in config.agencies}) if config else ()
-    return save_workbook(build_template(lang=lang, year=year, agency=agency, groups=groups), path)

@@ -20,7 +20,9 @@ from pipeline.core.layout import (
     GOAL_COLUMNS,
     METHODS,
     PAST_COLUMNS,
+    PROGRESS,
     QUANTITATIVE_METHODS,
+    SUBMISSION_KINDS,
     YES_NO,
 )
 from pipeline.core.model import AgencyInfo, Goal, Source, Submission
@@ -40,6 +42,16 @@ METHOD_ALIASES = {
     "targetratio": "ratio",
 }
 DIRECTION_ALIASES = {"↑": "higher", "↓": "lower", "상향(클수록좋음)": "higher", "하향(작을수록좋음)": "lower"}
+KIND_ALIASES = {
+    "성과창출계획": "plan",
+    "중간": "midyear",
+    "midyear": "midyear",
+    "중간실적": "midyear",
+    "결과": "results",
+    "연말실적": "results",
+    "result": "results",
+}
+PROGRESS_ALIASES = {"ontrack": "normal", "lagging": "lagging", "done": "done", "completed": "done"}
 
 
 @dataclass(slots=True)
@@ -144,6 +156,12 @@ class Work:
             return
         for col in AGENCY_FIELDS:
             cell = self.raw.agency[col.key]
+            if col.key == "kind":
+                parse_kind = lambda v: nz.parse_choice(SUBMISSION_KINDS, v, KIND_ALIASES)  # noqa: E731
+                self.agency[col.key] = kind = self.typed(cell, parse_kind)[0]
+                if kind.blank and any(f.code == "file.template_old" for f in self.findings):
+                    kind.bad = True  # the old template has no 제출구분: its own finding says so, not a blank cell
+                continue
             parse = nz.parse_int if col.kind == "int" else nz.parse_text
             self.agency[col.key] = self.typed(cell, parse)[0]
         for raw_row in self.raw.goals:
@@ -185,6 +203,9 @@ class Work:
                 values[col.key] = self.typed(cell, nz.parse_yes_no, **choices(YES_NO))[0]
             elif col.key == "direction":
                 values[col.key] = self.typed(cell, lambda v: nz.parse_choice(DIRECTIONS, v, DIRECTION_ALIASES))[0]
+            elif col.key == "progress":
+                parse = lambda v: nz.parse_choice(PROGRESS, v, PROGRESS_ALIASES)  # noqa: E731
+                values[col.key] = self.typed(cell, parse)[0]
             else:
                 values[col.key] = self.typed(cell, nz.parse_text)[0]
         return row
@@ -229,7 +250,14 @@ class Work:
             email=a.get("email") or "",
         )
         past = self.past_by_number()
-        return Submission(info, tuple(self.goal(g, past) for g in self.goals))
+        return Submission(info, tuple(self.goal(g, past) for g in self.goals), kind=self.kind)
+
+    @property
+    def kind(self) -> str:
+        """The submission's kind (제출구분) as typed; results when it is blank or bad (checked as results)."""
+        value = self.agency.get("kind")
+        ok = value is not None and value.ok and value.value in SUBMISSION_KINDS
+        return value.value if ok else "results"
 
     def past_by_number(self) -> dict[str, list[tuple[int, Decimal]]]:
         """Past results per goal number, oldest first (only rows whose number, year and result are all good)."""
@@ -261,6 +289,9 @@ class Work:
             target=v["target"],
             top=v["top"],
             floor=v["floor"],
+            progress=v["progress"],
+            midyear_actual=v["midyear_actual"],
+            reason=v["reason"] or "",
             actual=v["actual"] if quantitative else None,
             achieved=g.achieved.value if g.achieved is not None and g.achieved.ok else None,
             past=tuple(r for _, r in past.get(v["number"] or "", ())) if method == "deviation" else (),

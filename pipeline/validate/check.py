@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.findings import Finding, finding
-from pipeline.core.layout import CHOICES, SHEET_AGENCY, SHEET_GOALS, SHEET_PAST
+from pipeline.core.layout import CHOICES, KIND_RESULTS, SHEET_AGENCY, SHEET_GOALS, SHEET_PAST
 from pipeline.core.model import Submission
 from pipeline.read import normalize as nz
 from pipeline.read.workbook import RawCell, RawWorkbook, read_workbook
@@ -26,6 +26,7 @@ from pipeline.settings.schema import Config, Scoring
 from pipeline.validate import schemas
 from pipeline.validate.cells import GoalRow, Value, Work, choices
 from pipeline.validate.crosschecks import CROSS_CHECKS
+from pipeline.validate.plan_check import PLAN_CHECKS, PlanBasis, check_against_plan
 from pipeline.xlsx.package import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class CheckResult:
     year: int | None
     unreadable: bool = False  # the file could not be opened as a workbook at all
     sheet_names: dict[str, str] = field(default_factory=dict, compare=False)
+    kind: str = KIND_RESULTS  # 제출구분 as read (results when it could not be read)
 
     @property
     def errors(self) -> int:
@@ -55,16 +57,19 @@ class CheckResult:
         return self.errors == 0
 
 
-def check_file(path: Path, config: Config | None, lang: str = "ko") -> CheckResult:
+def check_file(path: Path, config: Config | None, lang: str = "ko", basis: PlanBasis | None = None) -> CheckResult:
     """Read and validate one file. Never raises for a bad file: every problem is a finding.
 
     `lang` is accepted for symmetry with the other stages; findings are language-free and rendered later.
+    `basis`: the confirmed plans to judge results against (None: no ledger, results judged as submitted).
     """
     max_bytes = config.batch.max_file_size_bytes if config is not None else MAX_FILE_BYTES
-    return validate_many([read_workbook(Path(path), max_bytes)], config)[0]
+    return validate_many([read_workbook(Path(path), max_bytes)], config, basis)[0]
 
 
-def validate_many(raws: Sequence[RawWorkbook], config: Config | None) -> list[CheckResult]:
+def validate_many(
+    raws: Sequence[RawWorkbook], config: Config | None, basis: PlanBasis | None = None
+) -> list[CheckResult]:
     """Validate many read workbooks with one pandera call per sheet; results in the same order."""
     try:
         works = [Work(raw) for raw in raws]
@@ -74,12 +79,14 @@ def validate_many(raws: Sequence[RawWorkbook], config: Config | None) -> list[Ch
         scoring = _scoring(config)
         for work in works:
             if work.structured:
-                for rule in CROSS_CHECKS:
+                for rule in (*CROSS_CHECKS, *PLAN_CHECKS):
                     rule(work, config, scoring)
+                if basis is not None:
+                    check_against_plan(work, basis)
         return [_result(work) for work in works]
     except Exception:  # a bug must not stop the night: report it per file, keep the traceback in the log
         if len(raws) > 1:
-            return [r for raw in raws for r in validate_many([raw], config)]
+            return [r for raw in raws for r in validate_many([raw], config, basis)]
         log.exception("validation failed on %s", raws[0].path if raws else "?")
         raw = raws[0]
         return [CheckResult(raw.path, (finding("file.internal_error"),), None, None, None, False)]
@@ -105,6 +112,7 @@ def _result(work: Work) -> CheckResult:
         year=year.value if year is not None and year.ok else None,
         unreadable=work.raw.unreadable,
         sheet_names=dict(work.raw.sheet_names),
+        kind=work.kind if work.structured else KIND_RESULTS,
     )
 
 
@@ -126,7 +134,10 @@ def _run_schemas(works: Sequence[Work]) -> None:
         [_plain_values(g.values) for _, _, g in goal_rows],
         [i for i, _, _ in goal_rows],
         schemas.GOAL_FRAME,
-        extra={"has_actual": [not g.values["actual"].blank for _, _, g in goal_rows]},
+        extra={
+            "has_actual": [not g.values["actual"].blank or works[i].kind != KIND_RESULTS for i, _, g in goal_rows],
+            "results": [works[i].kind == KIND_RESULTS for i, _, _ in goal_rows],
+        },
     )
     agency = schemas.frame([_plain_values(w.agency) for _, w in live], [i for i, _ in live], schemas.AGENCY_FRAME)
     past = schemas.frame(
@@ -142,7 +153,7 @@ def _run_schemas(works: Sequence[Work]) -> None:
 
     def agency_cell(position: int, column: str, code: str) -> tuple[Work, Value, dict[str, Any]]:
         work = live[position][1]
-        return work, work.agency[column], {}
+        return work, work.agency[column], choices(CHOICES[column]) if code == "value.unknown_choice" else {}
 
     def past_cell(position: int, column: str, code: str) -> tuple[Work, Value, dict[str, Any]]:
         i, _, row = past_rows[position]

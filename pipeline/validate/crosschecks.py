@@ -21,6 +21,7 @@ from pipeline.scoring.methods.ratio import ratio_rate
 from pipeline.scoring.rule import ScoringError
 from pipeline.settings.schema import Config, Scoring
 from pipeline.validate.cells import GoalRow, Value, Work
+from pipeline.validate.midyear import check_midyear
 
 RATE_HIGH = Decimal(2)
 RATE_LOW = Decimal("0.2")
@@ -224,5 +225,6 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
     check_range,
     check_deviation,
     check_past_rows,
+    check_midyear,
 )
 """Every cross-check, in the order findings are produced; a new rule is one function added here."""

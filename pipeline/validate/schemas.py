@@ -36,7 +36,7 @@ NUMERIC_KINDS = frozenset({"number", "int"})
 """Column kinds held as float64 in a frame (NaN = blank); the others are objects (None = blank)."""
 
 GOAL_CHECKED = frozenset(
-    ("number", "goal", "indicator", "method", "direction", "weight", "target", "actual", "evidence")
+    ("number", "goal", "indicator", "method", "direction", "weight", "target", "actual", "evidence", "progress")
 )
 """The goal columns the goal schema reads (the template's others have no rule pandera checks)."""
 GOAL_FRAME: tuple[Column, ...] = tuple(c for c in GOAL_COLUMNS if c.key in GOAL_CHECKED)
@@ -98,7 +98,9 @@ def goal_schema() -> pa.DataFrameSchema:
         ),
         _row_check("goal.actual_required", "actual", lambda df: df["method"].isin(SCORED_METHODS) & ~df["has_actual"]),
         _row_check("goal.target_required", "target", lambda df: (df["method"] == "ratio") & df["target"].isna()),
-        _row_check("goal.evidence_blank", "evidence", lambda df: df["method"].notna() & df["evidence"].isna()),
+        _row_check(
+            "goal.evidence_blank", "evidence", lambda df: df["results"] & df["method"].notna() & df["evidence"].isna()
+        ),
     ]
     return pa.DataFrameSchema(columns, checks=checks, strict=False, coerce=False)
 
