@@ -3,7 +3,8 @@ out with xlsxwriter in the consolidated workbook's look: a front sheet of titled
 text each), then table sheets written by `xlsx_table.write_table` (header, filter, frozen header, colours).
 
 The content (`Book`) is plain values made by pure modules (`midyear_sheet`, `plan_book_sheet`); this module only
-lays them out. Printing (A4, heading rows repeated, one page wide) is `midyear_print.print_a4`, one function.
+lays them out. Printing (A4, heading rows repeated, one page wide, widths fitted to stay at 8 pt or more) is
+`print_setup`, the one place every workbook of the city gets it from.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pipeline.report.midyear_print import print_a4
 from pipeline.report.midyear_shapes import Book, Section
+from pipeline.report.print_setup import fit_widths, print_setup
 from pipeline.report.widths import column_widths
 from pipeline.report.xlsx_cells import SECTION_COLOR, Styles, fresh_options, write_text, write_value
 from pipeline.report.xlsx_summary import merged_height
@@ -21,23 +22,29 @@ from pipeline.report.xlsx_table import column_rules, write_table
 __all__ = ["render_book"]
 
 
-def _front_widths(sections: tuple[Section, ...]) -> list[float]:
-    """Each column as wide as the widest of the front sheet's tables needs it."""
+def _front_widths(sections: tuple[Section, ...], landscape: bool) -> list[float]:
+    """Each column as wide as the widest of the front sheet's tables needs it, the wrapped ones (long text in
+    any table) then fitted to the page."""
     widths: list[float] = []
+    wrapped: list[bool] = []
     for s in sections:
         if s.table is None:
             continue
-        for i, w in enumerate(column_widths(s.table)):
+        for i, (w, column) in enumerate(zip(column_widths(s.table), s.table.columns, strict=True)):
             if i < len(widths):
                 widths[i] = max(widths[i], w)
+                wrapped[i] = wrapped[i] or column.kind == "longtext"
             else:
                 widths.append(w)
-    return widths or [60.0]
+                wrapped.append(column.kind == "longtext")
+    if not widths:
+        return [60.0]
+    return list(fit_widths(widths, wrapped, landscape))
 
 
 def _write_front(workbook: Any, styles: Styles, book: Book) -> None:
     ws = workbook.add_worksheet(book.front_sheet)
-    widths = _front_widths(book.sections)
+    widths = _front_widths(book.sections, book.landscape)
     last_col = len(widths) - 1
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
@@ -71,8 +78,15 @@ def _write_front(workbook: Any, styles: Styles, book: Book) -> None:
                 write_value(ws, styles, row, col, value, s.table.columns[col])
         column_rules(ws, styles, s.table, first, row)
         row += 2
-    ws.print_area(0, 0, max(row - 1, 1), last_col)
-    print_a4(ws, book.title, book.footer, repeat_rows=None, landscape=book.landscape)
+    print_setup(
+        ws,
+        title=book.title,
+        landscape=book.landscape,
+        repeat_rows=None,
+        last_row=max(row - 1, 1),
+        last_col=last_col,
+        footer=book.footer,
+    )
     ws.hide_gridlines(2)
     ws.activate()
 
@@ -94,7 +108,6 @@ def render_book(book: Book, path: Path) -> None:
         styles = Styles(workbook)
         _write_front(workbook, styles, book)
         for table in book.tables:
-            write_table(workbook, styles, table, book.title, book.footer, fast_rows=False)
-            print_a4(workbook.worksheets()[-1], book.title, book.footer, repeat_rows=0, landscape=book.landscape)
+            write_table(workbook, styles, table, book.title, book.footer, fast_rows=False)  # its own print_setup
     finally:
         workbook.close()

@@ -135,12 +135,12 @@ def _agencies_table(agencies: Sequence[Agency], plans: Mapping[str, ConfirmedEnt
         sheet=tr(P["agencies"], lang),
         columns=(
             Column(tr(L["code"], lang), "code", 9),
-            Column(tr(L["agency"], lang), "text", 24),
-            Column(tr(L["group"], lang), "text", 15),
-            Column(tr(P["version"], lang), "int", 9),
+            Column(tr(L["agency"], lang), "longtext", 24),  # wrapped: narrowed to print at 8 pt or more
+            Column(tr(L["group"], lang), "longtext", 15),
+            Column(tr(P["version"], lang), "int"),
             Column(tr(P["confirmed_at"], lang), "datetime", 17),
-            Column(tr(P["n_goals"], lang), "int", 8),
-            Column(tr(P["n_majors"], lang), "int", 10),
+            Column(tr(P["n_goals"], lang), "int"),
+            Column(tr(P["n_majors"], lang), "int"),  # as wide as its heading on two lines
             *(Column(choice_label("method", m, lang), "qty", 11) for m in METHODS),
         ),
         rows=tuple(rows),
@@ -177,12 +177,17 @@ def _goals_table(
                     *(getattr(g, k) for k in NUMBER_KEYS),
                 )
             )
-    kinds = {"goal": "longtext", "indicator": "longtext", "strategy": "longtext", "number": "code", "major": "mark"}
+    # wrapped (longtext) columns are narrowed to fit A4 landscape at 8 pt or more (print_setup.fit_widths)
+    kinds = {
+        **dict.fromkeys(("goal", "indicator", "strategy", "method"), "longtext"),
+        "number": "code",
+        "major": "mark",
+    }
     return Table(
         sheet=tr(P["majors" if majors_only else "goals"], lang),
         columns=(
             Column(tr(L["code"], lang), "code", 9),
-            Column(tr(L["agency"], lang), "text", 20),
+            Column(tr(L["agency"], lang), "longtext", 20),
             *(Column(goal_column(k).label(lang), kinds.get(k, "text")) for k in GOAL_KEYS[:-1]),
             *(Column(goal_column(k).label(lang), "qty", 10) for k in ("weight", *NUMBER_KEYS)),
         ),

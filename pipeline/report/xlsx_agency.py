@@ -11,7 +11,7 @@ from typing import Any
 import xlsxwriter
 
 from pipeline.report.agency_result_sheet import AgencySheet
-from pipeline.report.print_setup import print_setup
+from pipeline.report.print_setup import fit_widths, print_setup
 from pipeline.report.widths import wrapped_lines
 from pipeline.report.xlsx_cells import HEADER_FILL, SECTION_COLOR, ColumnCells, Styles, fresh_options, write_text
 from pipeline.report.xlsx_table import column_rules
@@ -45,13 +45,13 @@ def _section(ws: Any, styles: Styles, row: int, text: str, last_col: int) -> Non
     write_text(ws, row, 0, text, section)
 
 
-def _goals(ws: Any, styles: Styles, page: AgencySheet, row: int) -> int:
+def _goals(ws: Any, styles: Styles, page: AgencySheet, row: int, widths: tuple[float, ...]) -> int:
     table = page.goals
     for col, column in enumerate(table.columns):
         write_text(ws, row, col, column.label, styles.header())
     cells = [ColumnCells(ws, styles, column, col) for col, column in enumerate(table.columns)]
     for i, values in enumerate(table.rows, start=1):
-        lines = max(wrapped_lines(v, c.width or 10) for v, c in zip(values, table.columns, strict=True))
+        lines = max(wrapped_lines(v, w) for v, w in zip(values, widths, strict=True))
         ws.set_row(row + i, lines * 13.5 + 3)
         for col, value in enumerate(values):
             cells[col].write(row + i, col, value)
@@ -68,8 +68,10 @@ def agency_workbook_bytes(page: AgencySheet) -> bytes:
         ws = workbook.add_worksheet(page.sheet)
         columns = page.goals.columns
         last_col = len(columns) - 1
-        for col, column in enumerate(columns):
-            ws.set_column(col, col, column.width or 10)
+        # the wrapped columns (indicator, explanation) narrowed so that the page is printed at 8 pt or more
+        widths = fit_widths([c.width or 10 for c in columns], [c.kind == "longtext" for c in columns], False)
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
         title = styles.get(bold=True, font_size=15, font_color=SECTION_COLOR, valign="vcenter", text_wrap=True)
         ws.set_row(0, 40)
         ws.merge_range(0, 0, 0, last_col, "", title)
@@ -77,7 +79,7 @@ def agency_workbook_bytes(page: AgencySheet) -> bytes:
         write_text(ws, 1, 0, page.as_of, styles.get(font_color="#595959"))
         row = _facts(ws, styles, page, 3, last_col) + 1
         _section(ws, styles, row, page.goals_heading, last_col)
-        row = _goals(ws, styles, page, row + 1) + 2
+        row = _goals(ws, styles, page, row + 1, widths) + 2
         if page.adjustments:
             _section(ws, styles, row, page.adjustments_heading, last_col)
             for line in page.adjustments:

@@ -30,6 +30,7 @@ from pipeline.core.committee_layout import (
 from pipeline.core.i18n import Text, tr
 from pipeline.core.layout import QUALITATIVE_GRADES, Column
 from pipeline.core.model import Goal
+from pipeline.core.paper import BOTTOM, MARGIN, MIN_WRAPPED, PAGE_NUMBERS, TOP, fit_widths
 from pipeline.core.refs import column_letter
 from pipeline.scoring.committee import goal_fingerprint
 from pipeline.system.atomic import save_workbook
@@ -132,7 +133,7 @@ def _fonts() -> dict[str, Any]:
 
     return {
         "title": Font(name=FONT_NAME, size=14, bold=True),
-        "hint": Font(name=FONT_NAME, size=9, color="595959"),
+        "hint": Font(name=FONT_NAME, size=10, color="595959"),  # 10 pt: at 8 pt or more on paper
         "header": Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF"),
         "body": Font(name=FONT_NAME, size=10),
         "fill": PatternFill("solid", fgColor="1F4E78"),
@@ -140,7 +141,7 @@ def _fonts() -> dict[str, Any]:
     }
 
 
-def _head(ws: Any, columns: Sequence[tuple[str, int]], style: dict[str, Any]) -> None:
+def _head(ws: Any, columns: Sequence[tuple[str, float]], style: dict[str, Any]) -> None:
     from openpyxl.styles import Alignment
 
     for i, (text, width) in enumerate(columns, start=1):
@@ -167,13 +168,17 @@ def _grades(ws: Any, rows: Sequence[SheetRow], members: Sequence[str], year: int
     style = _fonts()
     _title(ws, tr(TEXTS["title"], lang, year=year), tr(TEXTS["hint"], lang), style)
     heads = [(c.label(lang), c.width) for c in GRADE_COLUMNS]
-    heads += [(m, 10) for m in members] + [(FINGERPRINT_COLUMN.label(lang), FINGERPRINT_COLUMN.width)]
-    _head(ws, heads, style)
+    heads += [(m, MEMBER_WIDTH) for m in members]
+    printed = _fitted(heads, landscape=True)  # the members grade on paper: the fingerprint is not printed
+    _head(ws, [*printed, (FINGERPRINT_COLUMN.label(lang), FINGERPRINT_COLUMN.width)], style)
+    wrap = _wrap()
     for r, row in enumerate(rows, start=FIRST_ROW):
         g = row.goal
         values = [row.agency, row.agency_name, g.number, g.goal, g.indicator, float(g.weight), g.highlights, g.evidence]
         for c, value in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=value).font = style["body"]
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.font, cell.alignment = style["body"], wrap
+        ws.row_dimensions[r].height = _height(values, [w for _, w in printed])
         for c in range(len(GRADE_COLUMNS) + 1, len(GRADE_COLUMNS) + len(members) + 1):
             ws.cell(row=r, column=c).fill = style["input"]
         ws.cell(row=r, column=len(GRADE_COLUMNS) + len(members) + 1, value=goal_fingerprint(row.agency, g))
@@ -183,6 +188,7 @@ def _grades(ws: Any, rows: Sequence[SheetRow], members: Sequence[str], year: int
         first, last = column_letter(len(GRADE_COLUMNS) + 1), column_letter(len(GRADE_COLUMNS) + len(members))
         dv.add(f"{first}{FIRST_ROW}:{last}{FIRST_ROW + len(rows) - 1}")
     ws.freeze_panes = f"{column_letter(len(GRADE_COLUMNS) + 1)}{FIRST_ROW}"
+    _print(ws, tr(TEXTS["title"], lang, year=year), len(printed), FIRST_ROW + max(len(rows), 1) - 1, landscape=True)
 
 
 def _adjustments(ws: Any, n_agencies: int, lang: str) -> None:
@@ -190,8 +196,9 @@ def _adjustments(ws: Any, n_agencies: int, lang: str) -> None:
 
     style = _fonts()
     _title(ws, tr(TEXTS["adj_title"], lang), tr(TEXTS["adj_hint"], lang), style)
-    _head(ws, [(c.label(lang), c.width) for c in ADJUSTMENT_COLUMNS], style)
+    _head(ws, _fitted([(c.label(lang), c.width) for c in ADJUSTMENT_COLUMNS], landscape=True), style)
     last = FIRST_ROW + ADJUSTMENT_ROWS - 1
+    _print(ws, tr(TEXTS["adj_title"], lang), len(ADJUSTMENT_COLUMNS), last, landscape=True)
     guide = label(SHEET_GUIDE, lang)
     if n_agencies:
         dv = _list(f"'{guide}'!$A${GUIDE_AGENCY_ROW + 1}:$A${GUIDE_AGENCY_ROW + n_agencies}", lang)
@@ -223,3 +230,51 @@ def _guide(ws: Any, agencies: Sequence[tuple[str, str]], lang: str) -> None:
         ws.cell(row=i, column=2, value=name).font = style["body"]
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 30
+    _print(ws, tr(TEXTS["guide_title"], lang), 2, GUIDE_AGENCY_ROW + len(agencies), landscape=False, heading=False)
+
+
+MEMBER_WIDTH = 7
+"""A member's grade column: a grade (S, A, ... D) under the member's name."""
+NARROW = frozenset({"agency", "number", "weight", "points"})
+"""The fixed columns that keep their width on paper (codes and numbers); the others wrap."""
+
+
+def _fitted(heads: Sequence[tuple[str, int]], landscape: bool) -> list[tuple[str, float]]:
+    """The heads with the text columns narrowed so that the sheet prints one page wide at 8 pt or more."""
+    keys = {c.label(lang): c.key for c in (*GRADE_COLUMNS, *ADJUSTMENT_COLUMNS) for lang in ("ko", "en")}
+    wrapped = [h in keys and keys[h] not in NARROW for h, _ in heads]
+    widths = fit_widths([w for _, w in heads], wrapped, landscape)
+    return [(h, round(w, 1)) for (h, _), w in zip(heads, widths, strict=True)]
+
+
+def _wrap() -> Any:
+    from openpyxl.styles import Alignment
+
+    return Alignment(wrap_text=True, vertical="top")
+
+
+def _height(values: Sequence[Any], widths: Sequence[float]) -> float:
+    """Enough lines for the longest wrapped value (a Hangul character is two digits wide): LibreOffice does not
+    grow rows on load."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        text = "" if value is None else str(value)
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+        lines = max(lines, -(-units // max(int(width), int(MIN_WRAPPED))))
+    return lines * 13.5 + 3
+
+
+def _print(ws: Any, title: str, n_cols: int, last_row: int, landscape: bool, heading: bool = True) -> None:
+    """A4, one page wide, the heading row on every page, page numbers: the sheet is a form members print."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = MARGIN
+    ws.page_margins.top, ws.page_margins.bottom = TOP, BOTTOM
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.left.text = title.replace("&", "&&")[:120]
+    ws.oddFooter.center.text = PAGE_NUMBERS.removeprefix("&C")
+    ws.print_area = f"A1:{column_letter(n_cols)}{max(last_row, HEADER_ROW)}"
+    if heading:
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
