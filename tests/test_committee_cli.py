@@ -163,8 +163,12 @@ def test_the_committee_year_through_the_cli(tmp_path: Path, soffice: str) -> Non
     assert gj02["provisional"] and gj02["grade"] in ("S", "A") and not gj02["excellent"]  # stale: still pending
     assert doc["final"] is False
 
-    # 6. finalize; then a late submission is rejected, and a committee merge needs --reopen
-    done = cli("finalize", "--home", str(home), "--date", "2025-12-20")
+    # 6. finalize refuses while GJ02 is provisional (65, says why and how); --force confirms. Then a late
+    # submission is rejected, and a committee merge needs --reopen
+    refused = cli("finalize", "--home", str(home), "--date", "2025-12-20")
+    assert refused.exit_code == 65 and "GJ02" in refused.output and "--force" in refused.output
+    assert results(home)["final"] is False
+    done = cli("finalize", "--home", str(home), "--date", "2025-12-20", "--force")
     assert done.exit_code == 0, done.output
     doc = results(home)
     assert doc["final"] is True and doc["final_date"] == "2025-12-20"

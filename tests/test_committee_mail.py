@@ -60,7 +60,7 @@ def test_the_sheet_to_members_and_the_final_results_to_agencies_and_office(tmp_p
         assert load_workbook(xlsx).worksheets[0].cell(5, 1).value == factory.CODE
         handler.received.clear()
 
-        done = CliRunner().invoke(app, ["finalize", "--home", str(h), "--date", "2025-12-20"])
+        done = CliRunner().invoke(app, ["finalize", "--home", str(h), "--date", "2025-12-20", "--force"])
         assert done.exit_code == 0, done.output
     by_rcpt = {tuple(r.rcpt_tos): m for r, m in zip(handler.received, parsed(handler), strict=True)}
     assert set(by_rcpt) == {("gj01@example.go.kr",), (OFFICE,)}  # GJ02 submitted nothing: no result to send

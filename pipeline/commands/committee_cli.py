@@ -41,6 +41,10 @@ HELP: dict[str, Text] = {
         "확정일(YYYY-MM-DD, 기본: 오늘)입니다.",
         "The date of the confirmation (YYYY-MM-DD, default today).",
     ),
+    "finalize.force": (
+        "정성평가가 끝나지 않은(잠정) 기관이 있어도 확정합니다(없으면 종료 코드 65로 거부).",
+        "Finalize even while agencies are provisional (qualitative goals not graded); without it: exit code 65.",
+    ),
 }
 
 
@@ -96,6 +100,7 @@ def add_committee(app: typer.Typer, lang: str, home_option: Any, lang_option: An
             Optional[str],  # noqa: UP045
             typer.Option("--date", help=tr(HELP["finalize.date"], lang), metavar="YYYY-MM-DD", show_default=False),
         ] = None,
+        force: Annotated[bool, typer.Option("--force", help=tr(HELP["finalize.force"], lang))] = False,
     ) -> None:
         config = load(ctx, home, lang)
         try:
@@ -105,4 +110,4 @@ def add_committee(app: typer.Typer, lang: str, home_option: Any, lang_option: An
             raise typer.Exit(64) from None
         from pipeline.commands.finalize import finalize_command
 
-        raise typer.Exit(finalize_command(config, day, pick_lang(ctx, lang, config)))
+        raise typer.Exit(finalize_command(config, day, pick_lang(ctx, lang, config), force))

@@ -13,6 +13,7 @@ from pipeline.core.printable import printable
 from pipeline.exit_codes import Exit
 from pipeline.night import faults
 from pipeline.night.finalize import finalize
+from pipeline.night.ledger import Ledger
 from pipeline.settings.load import ConfigError
 from pipeline.settings.schema import Config
 from pipeline.system import clock
@@ -25,10 +26,28 @@ T_MAIL: Text = (
     "result mail: {queued} (sent {sent}, to retry {temporary}, failed {permanent})",
 )
 T_FAILED: Text = ("확정하지 못했습니다: {error}", "could not finalize: {error}")
+T_PROVISIONAL: Text = (
+    "정성평가가 끝나지 않아 결과가 잠정인 기관이 있습니다: {agencies}. 그래도 확정하려면 --force를 붙이세요.",
+    "some agencies are still provisional (qualitative goals not graded to quorum): {agencies}."
+    " Add --force to finalize anyway.",
+)
 
 
-def finalize_command(config: Config, final: date | None, lang: str) -> int:
-    """0 done, 75 locked / mail to retry / ledger busy, 78 config, 1 unexpected."""
+def provisional_agencies(config: Config) -> list[str]:
+    """Codes of agencies whose standing is provisional: the committee has not graded them to quorum."""
+    ledger = Ledger.snapshot(config.paths.state)
+    try:
+        return sorted(code for code, row in ledger.standings().items() if row["provisional"])
+    finally:
+        ledger.close()
+
+
+def finalize_command(config: Config, final: date | None, lang: str, force: bool = False) -> int:
+    """0 done, 65 provisional agencies without --force, 75 locked / mail to retry / ledger busy, 78 config."""
+    pending = [] if force else provisional_agencies(config)
+    if pending:
+        print(f"pipeline: {tr(T_PROVISIONAL, lang, agencies=', '.join(map(printable, pending)))}", file=sys.stderr)
+        return Exit.DATA_ERROR
     lock = take_lock(config, "finalize", lang)
     if isinstance(lock, int):
         return lock
