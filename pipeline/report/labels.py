@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from pipeline.core.i18n import Text
-from pipeline.core.layout import goal_column
+from pipeline.core.layout import PLAN_FIELDS, goal_column
 from pipeline.core.vocabulary import HOW_TO_FIX, OUTCOME, SEVERITY, STATUS, word
 
 __all__ = ["L", "SHEETS", "outcome_label", "severity_label", "status_label"]
@@ -65,26 +65,7 @@ L: dict[str, Text] = {
     "plan_version_col": ("확정계획 차수", "Plan version"),
     "late_col": ("기한 후 제출", "Late"),
     # the goal columns: the template's headings
-    **{
-        key: (goal_column(key).ko, goal_column(key).en)
-        for key in (
-            "number",
-            "strategy",
-            "goal",
-            "indicator",
-            "method",
-            "direction",
-            "unit",
-            "major",
-            "weight",
-            "baseline",
-            "target",
-            "top",
-            "floor",
-            "actual",
-            "evidence",
-        )
-    },
+    **{key: (goal_column(key).ko, goal_column(key).en) for key in (*PLAN_FIELDS, "actual", "evidence")},
     "rate": ("달성률", "Achievement"),
     "points": ("평점", "Points"),
     "score": ("득점", "Score"),
