@@ -9,8 +9,8 @@ Converting 10,000 files one by one through `soffice` takes hours, so the corpus 
    actual-value cells in the goal sheet. Parts, their order, styles and every other byte LibreOffice wrote stay
    as they are; only the zip container is re-deflated by Python.
 
-The corpus and its `pipeline.toml` (one registered agency per file) are cached under a folder named by seed and
-size, so repeated benchmark runs reuse them.
+The corpus and its `pipeline.toml` (one registered agency per file) are cached under a folder named by seed,
+size and template version, so repeated benchmark runs reuse them and a new template version makes a new corpus.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.core.layout import FIRST_DATA_ROW, GOAL_LETTERS  # noqa: E402
+from pipeline.core.layout import FIRST_DATA_ROW, GOAL_LETTERS, TEMPLATE_VERSION  # noqa: E402
 from pipeline.settings.render import render_config  # noqa: E402
 
 GOALS_PER_FILE = 20
@@ -119,8 +119,7 @@ def base_goals(rng: random.Random) -> tuple[list[dict[str, Any]], list[list[Any]
             row.update(actual=start + 60)
         elif method == "milestone":
             row.update(actual="달성")
-        else:
-            row.update(grade="우수")
+        # qualitative goals carry no grade: the committee grades them in its own workbook (issue 17)
         rows.append(row)
     return rows, past
 
@@ -273,9 +272,11 @@ def build(
     year = today.year
     cache = cache or ROOT / "bench" / "corpus-cache"
     share = "" if invalid_share == INVALID_SHARE else f"-inv{invalid_share:g}"
-    folder = cache / f"seed{seed}-n{n}{share}-{'lo' if use_soffice else 'openpyxl'}"
+    # keyed by the template version: a corpus of an older template would be rejected whole (file.template_old)
+    client = f"t{TEMPLATE_VERSION}-{'lo' if use_soffice else 'openpyxl'}"
+    folder = cache / f"seed{seed}-n{n}{share}-{client}"
     marker = folder / "DONE"
-    bases_dir = cache / f"bases-seed{seed}-{year}-{'lo' if use_soffice else 'openpyxl'}"
+    bases_dir = cache / f"bases-seed{seed}-{year}-{client}"
     if (bases_dir / "SAVED_BY").is_file():
         saved_by = (bases_dir / "SAVED_BY").read_text().strip()
         sub = "libreoffice" if saved_by != "openpyxl" else "openpyxl"
