@@ -25,6 +25,7 @@ from pipeline.night.context import RunContext
 from pipeline.night.housekeeping import check_one_filesystem, prepare_folders, sweep_temp_files
 from pipeline.night.ledger import FileRow, Ledger
 from pipeline.night.midyear import midyear_reports, write_midyear
+from pipeline.night.pool import workers_wanted
 from pipeline.night.records import finding_rows, submission_record
 from pipeline.night.runlog import LOG_DIR, RunLog, diagnostics_into, new_run_id
 from pipeline.night.scored import without_sources
@@ -48,6 +49,10 @@ T_ARCHIVED_INVALID: Text = (
     "the archived submission no longer passes the checks and was left out of the scores: ask the agency to "
     "submit again.",
 )
+
+
+PAGES_PER_CHILD = 200
+"""Below this many agencies their result pages are written by one child: a fork costs more than it saves."""
 
 
 class Outputs:
@@ -161,12 +166,12 @@ class Outputs:
         started = time.perf_counter()
         if pages is None:  # `[report] agency_pages`; final results and `pipeline report` always have them
             pages = self.run.config.report.agency_pages == "nightly" or data.final is not None
-        writing = in_child(lambda: write_agency_results(data, out_dir)) if pages else None  # beside the workbook
+        writing = self.write_pages(data, out_dir) if pages else []  # in children, beside the workbook
         try:
             paths = write_outputs(data, out_dir)
         finally:
-            if writing is not None:
-                writing.result()
+            for job in writing:
+                job.result()
         midyear = write_midyear(self.run.ledger, self.run.config, data, out_dir)  # when mid-year checks exist
         self.run.timing("write", time.perf_counter() - started)
         self.run.crash("outputs")
@@ -196,6 +201,14 @@ class Outputs:
         self.run.crash("standings")
         self.run.timing("publish", time.perf_counter() - started, feedback=len(copied))
         return data
+
+    @staticmethod
+    def write_pages(data: ReportInput, out_dir: Path) -> list[Pending[list[Path]]]:
+        """The agencies' result pages, shared among one forked child per core (one child for a few pages): at
+        10,000 agencies they are some 40 s of CPU, three times the consolidated workbook's, which this process
+        writes meanwhile."""
+        n = workers_wanted() if len(data.city.agencies) >= PAGES_PER_CHILD else 1
+        return [in_child(lambda k=k: write_agency_results(data, out_dir, (k, n))) for k in range(n)]
 
     def print_pdfs(self, out_dir: Path, workbook: Path) -> None:
         """A PDF beside the consolidated workbook and beside each workbook in the day's folders (the per-agency
