@@ -30,14 +30,12 @@ def demo_outbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
 
 
 def test_every_sheet_of_the_consolidated_workbook_prints_on_a4(soffice: str, demo_outbox: Path, tmp_path: Path) -> None:
-    from pipeline.report.changes_sheet import SHEET as CHANGES
     from pipeline.report.labels import SHEETS, L
-    from pipeline.report.meeting_labels import SHEETS_MEETING
 
     printed = assert_prints_on_a4(soffice, consolidated(demo_outbox), tmp_path)
     by_name = {p.sheet: p for p in printed}
     order = ("summary", "best", "agencies", "departments", "goals", "findings", "submissions", "changes")
-    words = {**SHEETS, **SHEETS_MEETING, "changes": CHANGES}
+    words = SHEETS
     assert list(by_name) in ([words[k][0] for k in order], [words[k][1] for k in order])
     lang = 0 if "요약" in by_name else 1
     tables = [by_name[words[k][lang]] for k in order if k not in ("summary", "best")]

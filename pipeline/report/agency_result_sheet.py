@@ -11,8 +11,8 @@ from pipeline.core.model import STATUS_ACCEPTED, AgencyResult, ReportInput
 from pipeline.core.rounding import round_cents
 from pipeline.report.agencies_sheet import signed
 from pipeline.report.goals_sheet import LOW_POINTS, goal_actual
-from pipeline.report.labels import L, status_label
-from pipeline.report.meeting_labels import SHEETS_MEETING, M
+from pipeline.report.labels import SHEETS, L, status_label
+from pipeline.report.meeting_labels import M
 from pipeline.report.previous import comparison_values, previous_actual
 from pipeline.report.shapes import Column, Table, Value, wall_time
 
@@ -112,7 +112,7 @@ def agency_sheet(data: ReportInput, agency: AgencyResult, counts: dict[str | Non
     counts = ranked_counts(data) if counts is None else counts
     adjustments = tuple(f"{signed(x.points)} {x.reason}".strip() for x in agency.adjustments)
     return AgencySheet(
-        sheet=tr(SHEETS_MEETING["agency_result"], lang),
+        sheet=tr(SHEETS["agency_result"], lang),
         title=tr(M["result_title"], lang, title=data.title, name=agency.name),
         as_of=tr(L["as_of"], lang, when=f"{wall_time(data.generated_at):%Y-%m-%d %H:%M}", year=data.city.year),
         facts=tuple(_facts(data, agency, counts)),

@@ -9,8 +9,8 @@ from decimal import Decimal
 from pipeline.core.i18n import tr
 from pipeline.core.model import AgencyResult, GoalResult, ReportInput
 from pipeline.core.rounding import round_cents
-from pipeline.report.labels import L
-from pipeline.report.meeting_labels import SHEETS_MEETING, M
+from pipeline.report.labels import SHEETS, L
+from pipeline.report.meeting_labels import M
 from pipeline.report.meeting_shapes import BestPractice, BestPractices
 from pipeline.report.order import ranked, unranked
 from pipeline.report.shapes import wall_time
@@ -82,7 +82,7 @@ def best_practices(data: ReportInput) -> BestPractices:
         for a in excellent
     )
     return BestPractices(
-        sheet=tr(SHEETS_MEETING["best"], lang),
+        sheet=tr(SHEETS["best"], lang),
         title=tr(M["best_title"], lang, title=data.title),
         as_of=tr(L["as_of"], lang, when=f"{wall_time(data.generated_at):%Y-%m-%d %H:%M}", year=data.city.year),
         entries=entries,

@@ -8,11 +8,11 @@ from dataclasses import replace
 
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import ReportInput
+from pipeline.report.labels import SHEETS
 from pipeline.report.shapes import Column, SummaryContent, Table, wall_time
 
 __all__ = ["changes_table", "final_summary"]
 
-SHEET: Text = ("변경이력", "Changes")
 LABELS: dict[str, Text] = {
     "at": ("일시", "When"),
     "code": ("기관코드", "Code"),
@@ -35,7 +35,7 @@ def changes_table(data: ReportInput) -> Table:
     rows = tuple(
         (wall_time(c.at), c.agency, names.get(c.agency, ""), c.old_total, c.new_total, c.why) for c in data.changes
     )
-    return Table(sheet=tr(SHEET, lang), columns=columns, rows=rows, freeze_cols=1)
+    return Table(sheet=tr(SHEETS["changes"], lang), columns=columns, rows=rows, freeze_cols=1)
 
 
 def final_summary(summary: SummaryContent, data: ReportInput) -> SummaryContent:

@@ -7,8 +7,8 @@ from pipeline.core.i18n import tr
 from pipeline.core.model import STATUS_ACCEPTED, AgencyResult, ReportInput
 from pipeline.core.rounding import round_cents
 from pipeline.report.goals_sheet import LOW_POINTS
-from pipeline.report.labels import L, status_label
-from pipeline.report.meeting_labels import SHEETS_MEETING, M
+from pipeline.report.labels import SHEETS, L, status_label
+from pipeline.report.meeting_labels import M
 from pipeline.report.order import in_sheet_order
 from pipeline.report.shapes import Column, Table
 
@@ -62,4 +62,4 @@ def departments_table(data: ReportInput) -> Table:
         Column(tr(L["rank"], lang), "int"),
         Column(tr(M["watch"], lang), "longtext"),
     )
-    return Table(sheet=tr(SHEETS_MEETING["departments"], lang), columns=columns, rows=tuple(rows), freeze_cols=2)
+    return Table(sheet=tr(SHEETS["departments"], lang), columns=columns, rows=tuple(rows), freeze_cols=2)

@@ -12,11 +12,16 @@ __all__ = ["L", "SHEETS", "outcome_label", "severity_label", "status_label"]
 
 SHEETS: dict[str, Text] = {
     "summary": ("요약", "Summary"),
+    "best": ("우수사례", "Best practices"),
     "agencies": ("기관별", "Agencies"),
+    "departments": ("감독부서별", "By department"),
     "goals": ("목표별", "Goals"),
     "findings": ("검토사항", "Findings"),
     "submissions": ("제출이력", "Submissions"),
+    "changes": ("변경이력", "Changes"),
+    "agency_result": ("기관별 결과표", "Agency result"),
 }
+"""Every sheet name the report writes: the consolidated workbook's, in its order, and the 기관별 결과표 page's."""
 
 L: dict[str, Text] = {
     "as_of": ("기준일시 {when} · 평가연도 {year}", "As of {when} · evaluation year {year}"),

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 from pipeline.core.i18n import Text
 
-__all__ = ["M", "SHEETS_MEETING"]
-
-SHEETS_MEETING: dict[str, Text] = {
-    "best": ("우수사례", "Best practices"),
-    "departments": ("감독부서별", "By department"),
-    "agency_result": ("기관별 결과표", "Agency result"),
-}
+__all__ = ["M"]
 
 M: dict[str, Text] = {
     "prev_total": ("전년 총점", "Last year's total"),
