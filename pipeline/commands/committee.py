@@ -11,11 +11,11 @@ import shutil
 import sys
 from pathlib import Path
 
-from pipeline.commands.run import run_command, take_lock
+from pipeline.commands.locked import print_delivery, under_lock
+from pipeline.commands.run import run_command
 from pipeline.core.i18n import Text, tr
 from pipeline.core.printable import printable
 from pipeline.exit_codes import Exit
-from pipeline.mail.outbox import DeliverySummary
 from pipeline.night.committee_intake import committee_state
 from pipeline.night.finalize import reopen, send_committee_sheet
 from pipeline.night.ledger import Ledger
@@ -35,16 +35,18 @@ T_WRITTEN: Text = (
     "정성평가 평정표: {path} (목표 {goals}개, 위원 {members}명)",
     "committee sheet: {path} ({goals} goals, {members} members)",
 )
-T_SENT: Text = (
-    "위원 {queued}명에게 보냄 (발송 {sent}, 재시도 {temporary}, 실패 {permanent})",
-    "sent to {queued} member(s) (sent {sent}, to retry {temporary}, failed {permanent})",
-)
+T_SENT: Text = ("위원 {queued}명에게 보냄 ({delivery})", "sent to {queued} member(s) ({delivery})")
 T_NO_FILE: Text = ("파일을 열 수 없습니다: {file}", "cannot open the file: {file}")
 T_NOT_COMMITTEE: Text = (
     "정성평가 평정표가 아닙니다(pipeline committee sheet로 만든 파일이 아님): {file}",
     "not a committee sheet (not made by pipeline committee sheet): {file}",
 )
 T_REOPENED: Text = ("확정된 결과를 다시 열었습니다.", "the confirmed results were reopened.")
+T_NOT_REOPENED: Text = (
+    "확정된 결과를 다시 열지 못했습니다: {error}",
+    "could not reopen the confirmed results: {error}",
+)
+T_NOT_SENT: Text = ("평정표를 보내지 못했습니다: {error}", "could not send the committee sheet: {error}")
 T_MERGED: Text = ("반영했습니다: {file}", "merged: {file}")
 T_REJECTED: Text = ("반영하지 않았습니다(반려): {file}", "not merged (rejected): {file}")
 
@@ -64,16 +66,10 @@ def sheet_command(config: Config, out: Path | None, members: int | None, send: b
     print(tr(T_WRITTEN, lang, path=path, goals=goals, members=len(names)))
     if not send:
         return Exit.OK
-    lock = take_lock(config, "committee", lang)
-    if isinstance(lock, int):
-        return lock
-    try:
-        queued, delivery = send_committee_sheet(config, path, goals, lang)
-    finally:
-        lock.release()
-    sent = delivery or DeliverySummary()
-    print(tr(T_SENT, lang, queued=queued, sent=sent.sent, temporary=sent.temporary, permanent=sent.permanent))
-    return Exit.TEMPORARY if delivery is not None and delivery.temporary else Exit.OK
+    sent = under_lock(config, "committee", lang, lambda: send_committee_sheet(config, path, goals, lang), T_NOT_SENT)
+    if isinstance(sent, Exit):
+        return sent
+    return print_delivery(T_SENT, sent[1], lang, sent[0])
 
 
 def write_sheet(config: Config, path: Path, names: list[str], lang: str) -> int:
@@ -99,14 +95,11 @@ def merge_command(config: Config, file: Path, reopen_year: bool, lang: str) -> i
         print(f"pipeline: {tr(T_NOT_COMMITTEE, lang, file=printable(str(file)))}", file=sys.stderr)
         return Exit.DATA_ERROR
     if reopen_year:
-        lock = take_lock(config, "committee", lang)
-        if isinstance(lock, int):
-            return lock
-        try:
-            if reopen(config):
-                print(tr(T_REOPENED, lang), file=sys.stderr)
-        finally:
-            lock.release()
+        reopened = under_lock(config, "committee", lang, lambda: reopen(config), T_NOT_REOPENED)
+        if isinstance(reopened, Exit):
+            return reopened
+        if reopened:
+            print(tr(T_REOPENED, lang), file=sys.stderr)
     sha = hashlib.sha256(file.read_bytes()).hexdigest()
     into_inbox(config, file)
     code = run_command(config, lang)

@@ -7,24 +7,19 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from pipeline.commands.run import take_lock
+from pipeline.commands.locked import print_delivery, print_outputs, under_lock
 from pipeline.core.i18n import Text, tr
 from pipeline.core.printable import printable
 from pipeline.exit_codes import Exit
-from pipeline.night import faults
 from pipeline.night.finalize import finalize
 from pipeline.night.ledger import Ledger
-from pipeline.settings.load import ConfigError
 from pipeline.settings.schema import Config
 from pipeline.system import clock
 
 __all__ = ["finalize_command"]
 
 T_DONE: Text = ("{year}년 결과를 {date}자로 확정했습니다.", "the {year} results are confirmed as of {date}.")
-T_MAIL: Text = (
-    "결과 메일 {queued}통 (발송 {sent}, 재시도 {temporary}, 실패 {permanent})",
-    "result mail: {queued} (sent {sent}, to retry {temporary}, failed {permanent})",
-)
+T_MAIL: Text = ("결과 메일 {queued}통 ({delivery})", "result mail: {queued} ({delivery})")
 T_FAILED: Text = ("확정하지 못했습니다: {error}", "could not finalize: {error}")
 T_PROVISIONAL: Text = (
     "정성평가가 끝나지 않아 결과가 잠정인 기관이 있습니다: {agencies}. 그래도 확정하려면 --force를 붙이세요.",
@@ -48,31 +43,11 @@ def finalize_command(config: Config, final: date | None, lang: str, force: bool 
     if pending:
         print(f"pipeline: {tr(T_PROVISIONAL, lang, agencies=', '.join(map(printable, pending)))}", file=sys.stderr)
         return Exit.DATA_ERROR
-    lock = take_lock(config, "finalize", lang)
-    if isinstance(lock, int):
-        return lock
     day = final or clock.now().date()
-    try:
-        summary, queued, delivery = finalize(config, lang, day)
-    except ConfigError as exc:
-        print(f"pipeline: {exc}", file=sys.stderr)
-        return Exit.CONFIG
-    except Exception as exc:
-        line = faults.temporary(exc, lang, config.paths.state)
-        print(f"pipeline: {line or tr(T_FAILED, lang, error=repr(exc))}", file=sys.stderr)
-        return Exit.TEMPORARY if line else Exit.BUG
-    finally:
-        lock.release()
-    for problem in summary.problems:
-        print(f"  ! {printable(problem)}", file=sys.stderr)
+    done = under_lock(config, "finalize", lang, lambda: finalize(config, lang, day), T_FAILED)
+    if isinstance(done, Exit):
+        return done
+    summary, queued, delivery = done
     print(tr(T_DONE, lang, year=config.evaluation.year, date=day.isoformat()))
-    print(summary.outputs.get("workbook", ""))
-    print(summary.outputs.get("results_json", ""))
-    if delivery is not None:
-        for problem in delivery.problems:
-            print(f"  ! {printable(problem)}", file=sys.stderr)
-        values = {"sent": delivery.sent, "temporary": delivery.temporary, "permanent": delivery.permanent}
-        print(tr(T_MAIL, lang, queued=queued, **values))
-        if delivery.temporary:
-            return Exit.TEMPORARY
-    return Exit.OK
+    print_outputs(summary)
+    return print_delivery(T_MAIL, delivery, lang, queued) if delivery is not None else Exit.OK

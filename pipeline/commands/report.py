@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from pipeline.commands.run import take_lock
+from pipeline.commands.locked import print_outputs, print_problems, under_lock
 from pipeline.commands.words import SAY
 from pipeline.core.i18n import Text, tr
 from pipeline.core.printable import printable
@@ -13,7 +13,6 @@ from pipeline.exit_codes import Exit
 from pipeline.night import faults
 from pipeline.night.outputs import read_report_input, rebuild_outputs
 from pipeline.report.pdf import print_to_pdf
-from pipeline.settings.load import ConfigError
 from pipeline.settings.schema import Config
 from pipeline.system import clock
 from pipeline.system.atomic import write_bytes_atomically
@@ -47,8 +46,7 @@ def agency_report_command(config: Config, lang: str, code: str, pdf: bool | None
     print(printable(str(written)))
     if config.report.pdf if pdf is None else pdf:
         printed = print_to_pdf([written], config.report.pdf_timeout_seconds, lang)
-        for problem in printed.problems:
-            print(f"  ! {printable(problem)}", file=sys.stderr)
+        print_problems(printed.problems)
         for pdf_path in printed.made:
             print(printable(str(pdf_path)))
     return Exit.OK
@@ -59,24 +57,8 @@ def report_command(config: Config, lang: str, agency: str | None = None, pdf: bo
     workbooks to PDF too (None: as `[report] pdf` says); a PDF that cannot be made is a warning, not a failure."""
     if agency is not None:
         return agency_report_command(config, lang, agency, pdf)
-    lock = take_lock(config, "report", lang)
-    if isinstance(lock, int):
-        return lock
-    try:
-        summary = rebuild_outputs(config, lang, pdf=pdf)
-    except ConfigError as exc:
-        print(f"pipeline: {exc}", file=sys.stderr)
-        return Exit.CONFIG
-    except Exception as exc:
-        line = faults.temporary(exc, lang, config.paths.state)
-        print(f"pipeline: {line or tr(T_FAILED, lang, error=repr(exc))}", file=sys.stderr)
-        return Exit.TEMPORARY if line else Exit.BUG
-    finally:
-        lock.release()
-    for problem in summary.problems:  # a file name in a problem cannot write to the terminal
-        print(f"  ! {printable(problem)}", file=sys.stderr)
-    print(summary.outputs.get("workbook", ""))
-    print(summary.outputs.get("results_json", ""))
-    for pdf_path in summary.outputs.get("pdf", []):
-        print(pdf_path)
+    summary = under_lock(config, "report", lang, lambda: rebuild_outputs(config, lang, pdf=pdf), T_FAILED)
+    if isinstance(summary, Exit):
+        return summary
+    print_outputs(summary)
     return Exit.OK
