@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import printcheck
 import pytest
 
 from pipeline.core.model import (
@@ -559,28 +560,7 @@ def test_formula_looking_text_stays_text(tmp_path: Path) -> None:
 
 
 # --- the real client --------------------------------------------------------------------------------------------
-def convert_to_pdf(soffice: str, source: Path, out_dir: Path) -> Path:
-    """LibreOffice headless with a private profile, so parallel test runs do not fight over one."""
-    profile = out_dir / "lo-profile"
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out_dir),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    pdf = out_dir / (source.stem + ".pdf")
-    assert result.returncode == 0 and pdf.exists(), result.stdout + result.stderr
-    return pdf
+convert_to_pdf = printcheck.convert  # LibreOffice headless with a private profile
 
 
 def pdf_text(pdf: Path) -> str:
