@@ -32,7 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.core.layout import FIRST_DATA_ROW, GOAL_LETTERS, TEMPLATE_VERSION  # noqa: E402
+from pipeline.core.layout import FIRST_DATA_ROW, GOAL_LETTERS, KIND_PLAN, KIND_RESULTS, PLAN_FIELDS, TEMPLATE_VERSION  # noqa: E402
 from pipeline.settings.render import render_config  # noqa: E402
 
 GOALS_PER_FILE = 20
@@ -124,7 +124,9 @@ def base_goals(rng: random.Random) -> tuple[list[dict[str, Any]], list[list[Any]
     return rows, past
 
 
-def _base_workbook(kind: str, seed: int, year: int, group: str) -> Any:
+def _base_workbook(kind: str, seed: int, year: int, group: str, submission: str = KIND_RESULTS) -> Any:
+    """One base: `kind` a valid variant or a mistake; `submission` the 제출구분 (the plan of a base has the
+    same goals with only the plan's columns filled, so that its results base is judged against it)."""
     from pipeline.template.workbook import build_template
 
     rng = random.Random(f"{seed}/{kind}")
@@ -147,7 +149,9 @@ def _base_workbook(kind: str, seed: int, year: int, group: str) -> Any:
         info["year"] = year - 1
     elif kind == "bad_unit":
         rows[0]["actual"] = f"{rows[0]['actual']}kg"
-    return build_template(lang="ko", year=year, groups=GROUPS, goals=rows, past=past, info=info)
+    if submission == KIND_PLAN:
+        rows = [{k: v for k, v in row.items() if k in PLAN_FIELDS} for row in rows]
+    return build_template(lang="ko", year=year, groups=GROUPS, goals=rows, past=past, info=info, kind=submission)
 
 
 def soffice_version() -> str | None:
@@ -161,7 +165,9 @@ def soffice_version() -> str | None:
     return " ".join(out.split()[:2]) or "LibreOffice"
 
 
-def make_bases(folder: Path, seed: int, year: int, use_soffice: bool = True) -> tuple[dict[str, Path], str]:
+def make_bases(
+    folder: Path, seed: int, year: int, use_soffice: bool = True, submission: str = KIND_RESULTS
+) -> tuple[dict[str, Path], str]:
     """The distinct base workbooks, saved by LibreOffice in one headless call when it is installed."""
     from pipeline.system.atomic import save_workbook
 
@@ -170,7 +176,8 @@ def make_bases(folder: Path, seed: int, year: int, use_soffice: bool = True) -> 
     kinds = [f"valid{k}" for k in range(VALID_BASES)] + list(MISTAKES)
     made = {}
     for n, kind in enumerate(kinds):
-        made[kind] = save_workbook(_base_workbook(kind, seed, year, GROUPS[n % len(GROUPS)]), raw / f"{kind}.xlsx")
+        base = _base_workbook(kind, seed, year, GROUPS[n % len(GROUPS)], submission)
+        made[kind] = save_workbook(base, raw / f"{kind}.xlsx")
     version = soffice_version() if use_soffice else None
     if version is None:
         return made, "openpyxl"
@@ -266,14 +273,16 @@ def build(
     cache: Path | None = None,
     use_soffice: bool = True,
     invalid_share: float = INVALID_SHARE,
+    submission: str = KIND_RESULTS,
 ) -> Corpus:
-    """Make (or reuse) a corpus of `n` files; file i belongs to agency A{i:05d}, registered in the config."""
+    """Make (or reuse) a corpus of `n` files; file i belongs to agency A{i:05d}, registered in the config.
+    `submission="plan"`: the agencies' plans, file i the plan of results file i (the same base)."""
     today = date.today()
     year = today.year
     cache = cache or ROOT / "bench" / "corpus-cache"
     share = "" if invalid_share == INVALID_SHARE else f"-inv{invalid_share:g}"
     # keyed by the template version: a corpus of an older template would be rejected whole (file.template_old)
-    client = f"t{TEMPLATE_VERSION}-{'lo' if use_soffice else 'openpyxl'}"
+    client = f"t{TEMPLATE_VERSION}-{'lo' if use_soffice else 'openpyxl'}" + ("-plan" if submission == KIND_PLAN else "")
     folder = cache / f"seed{seed}-n{n}{share}-{client}"
     marker = folder / "DONE"
     bases_dir = cache / f"bases-seed{seed}-{year}-{client}"
@@ -282,7 +291,7 @@ def build(
         sub = "libreoffice" if saved_by != "openpyxl" else "openpyxl"
         bases = {p.stem: p for p in (bases_dir / sub).glob("*.xlsx")}
     else:
-        bases, saved_by = make_bases(bases_dir, seed, year, use_soffice)
+        bases, saved_by = make_bases(bases_dir, seed, year, use_soffice, submission)
         (bases_dir / "SAVED_BY").write_text(saved_by + "\n")
     rng = random.Random(seed)
     plan = []

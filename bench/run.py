@@ -45,14 +45,35 @@ def measured(cmd: list[str], **kwargs: Any) -> tuple[subprocess.CompletedProcess
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err), wall, rss
 
 
+def confirm_plans(plans: corpus_mod.Corpus, n: int, home: Path) -> None:
+    """The year's start, not measured: the first n plans taken in by a night and confirmed (`plan confirm --all`),
+    so that the measured night judges every results file against its agency's confirmed plan."""
+    for path in plans.files[:n]:
+        os.link(path, home / "inbox" / path.name)
+    for command in (["run"], ["plan", "confirm", "--all"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "pipeline", *command, "--home", str(home)], capture_output=True, text=True, cwd=ROOT
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"pipeline {' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+
+
 def run_ours(
-    corpus: corpus_mod.Corpus, n: int, work: Path, receipts: bool = True, agency_pages: str = "nightly"
+    corpus: corpus_mod.Corpus,
+    n: int,
+    work: Path,
+    receipts: bool = True,
+    agency_pages: str = "nightly",
+    plans: corpus_mod.Corpus | None = None,
 ) -> dict[str, Any]:
-    """`pipeline run` on a fresh home with the first n files of the corpus in its inbox."""
+    """`pipeline run` on a fresh home with the first n files of the corpus in its inbox (after a night that took
+    in and confirmed the agencies' `plans`, when given)."""
     home = work / f"home-{n}"
     if home.exists():
         shutil.rmtree(home)
     init_home(home, text=corpus_mod.config_text(corpus.agencies[:n], receipts=receipts, agency_pages=agency_pages))
+    if plans is not None:
+        confirm_plans(plans, n, home)
     inbox = home / "inbox"
     for path in corpus.files[:n]:
         os.link(path, inbox / path.name)
@@ -161,6 +182,11 @@ def main(argv: list[str] | None = None) -> int:
         default="nightly",
         help='[report] agency_pages: "final" leaves out the per-agency result pages (the default before issue 18)',
     )
+    parser.add_argument(
+        "--plans",
+        action="store_true",
+        help="first take in and confirm every agency's plan (not measured): results are judged against it (issue 16)",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-soffice", action="store_true", help="bases saved by openpyxl, not LibreOffice")
     parser.add_argument("--work", type=Path, default=Path("/tmp/pipeline-bench"))
@@ -173,15 +199,24 @@ def main(argv: list[str] | None = None) -> int:
         f"corpus: {len(corpus.files)} workbooks of {corpus_mod.GOALS_PER_FILE} goals, {corpus.invalid} invalid, "
         f"saved by {corpus.saved_by} (ready in {time.perf_counter() - started:.1f} s; {corpus.folder})"
     )
+    plans = None
+    if args.plans:
+        plans = corpus_mod.build(args.files, args.seed, use_soffice=not args.no_soffice, submission="plan")
+        print(f"plans: {len(plans.files)} plan workbooks, confirmed before the measured night ({plans.folder})")
     print(f"machine: {machine()}")
     args.work.mkdir(parents=True, exist_ok=True)
     scales = sorted({int(s) for s in args.scales.split(",") if s.strip()} | {args.files})
     scales = [n for n in scales if n <= args.files]
     ours = []
     for n in scales:
-        figures = run_ours(corpus, n, args.work, receipts=not args.no_receipts, agency_pages=args.agency_pages)
+        figures = run_ours(
+            corpus, n, args.work, receipts=not args.no_receipts, agency_pages=args.agency_pages, plans=plans
+        )
         ours.append(figures)
-        ok = figures["rejected"] == figures["expected_rejected"] == figures["feedback"]
+        # (with --plans the outbox also holds the feedback of the plan night's rejected files, the same day)
+        ok = figures["rejected"] == figures["expected_rejected"] and (
+            plans is not None or figures["feedback"] == figures["rejected"]
+        )
         print(
             f"ours  {n:>6} files: {figures['wall']:7.1f} s wall, {figures['wall'] / n * 1000:5.2f} ms/file, "
             f"peak RSS {figures['rss_mb']:.0f} MB, accepted {figures['accepted']}, rejected {figures['rejected']}"
