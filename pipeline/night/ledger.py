@@ -439,9 +439,11 @@ class Ledger:
             self.conn.execute("BEGIN IMMEDIATE")
             self.conn.execute("DELETE FROM standings")
             self.conn.executemany(
-                """INSERT INTO standings (agency, status, total, grade, rank, excellent, provisional, as_of)
-                   VALUES (:agency, :status, :total, :grade, :rank, :excellent, :provisional, :as_of)""",
-                [{**r, "as_of": as_of.isoformat()} for r in rows],
+                """INSERT INTO standings (agency, status, total, grade, rank, excellent, provisional, qualitative,
+                       pending, as_of)
+                   VALUES (:agency, :status, :total, :grade, :rank, :excellent, :provisional, :qualitative, :pending,
+                       :as_of)""",
+                [{"qualitative": None, "pending": None, **r, "as_of": as_of.isoformat()} for r in rows],
             )
 
     def standings(self) -> dict[str, sqlite3.Row]:
