@@ -170,8 +170,13 @@ def test_a_ledger_from_before_the_status_migration_shows_its_committee_file(tmp_
     assert doc["committee"]["provisional"] == ["GJ01"]
     ledger = Ledger.open(home / "state")
     try:  # the standings row as migrated: no counts, and none made up
-        migrated = committee_status.qualitative(ledger.standings()["GJ01"], ["GJ01"], "GJ01")
+        standing = ledger.standings()["GJ01"]
     finally:
         ledger.close()
-    assert migrated == {"goals": None, "graded": None, "pending": None, "provisional": True}
-    assert committee_status.qualitative_cell(migrated, "ko") == ""
+    assert committee_status.qualitative(standing, True) == {
+        "goals": None,
+        "graded": None,
+        "pending": None,
+        "provisional": True,
+    }
+    assert committee_status.qualitative_cell(standing, "ko") == ""

@@ -101,20 +101,21 @@ def _original(ledger: Ledger, file_id: int | None) -> Any:
     return ledger.file(file_id) if file_id is not None else None
 
 
-def qualitative(standing: Mapping[str, Any] | None, provisional: list[str], code: str) -> dict[str, Any]:
-    """An agency's qualitative goals as the last run scored them (None counts: not scored since the ledger learnt
-    to keep them, or no current submission)."""
+def qualitative(standing: Mapping[str, Any] | None, provisional: bool) -> dict[str, Any]:
+    """An agency's qualitative goals as the last run scored them (None counts: no current submission, or not
+    scored since the ledger learnt to keep them) and whether it is provisional (`provisional_agencies`)."""
     goals = standing["qualitative"] if standing is not None else None
     pending = standing["pending"] if standing is not None else None
     graded = goals - pending if goals is not None and pending is not None else None
-    return {"goals": goals, "graded": graded, "pending": pending, "provisional": code in provisional}
+    return {"goals": goals, "graded": graded, "pending": pending, "provisional": provisional}
 
 
-def qualitative_cell(facts: Mapping[str, Any], lang: str) -> str:
+def qualitative_cell(standing: Mapping[str, Any] | None, lang: str) -> str:
     """The status table's 정성평가 cell: graded and pending counts, empty without qualitative goals."""
-    if not facts["goals"]:
+    counts = qualitative(standing, False)
+    if not counts["goals"]:
         return ""
-    return tr(T["cell"], lang, graded=facts["graded"], pending=facts["pending"])
+    return tr(T["cell"], lang, graded=counts["graded"], pending=counts["pending"])
 
 
 def committee_json(facts: Mapping[str, Any], lang: str) -> dict[str, Any]:

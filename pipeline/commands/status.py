@@ -106,9 +106,7 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if width(text) <= limit else text[: limit - 1] + "…"
 
 
-def agency_rows(
-    config: Config, ledger: Ledger, lang: str, provisional: list[str]
-) -> tuple[list[list[str]], list[tuple[str, str]]]:
+def agency_rows(config: Config, ledger: Ledger, lang: str) -> tuple[list[list[str]], list[tuple[str, str]]]:
     """One row per registered agency, and (status, name) of those without an accepted submission."""
     current = ledger.current()
     standings = ledger.standings()
@@ -150,7 +148,7 @@ def agency_rows(
                 _clip(cur.original_name, 40) if cur else "",
                 f"{float(total):.2f}" if total is not None else "",
                 (standing["grade"] or "") if standing is not None and cur is not None else "",
-                qualitative_cell(qualitative(standing if cur else None, provisional, agency.code), lang),
+                qualitative_cell(standing if cur is not None else None, lang),
                 _clip("; ".join(problems), 80),
             ]
         )
@@ -166,7 +164,7 @@ def render_status(config: Config, ledger: Ledger, lang: str, holder: dict[str, o
     if holder:
         since = holder.get("started_at", "?")
         parts += [tr(T["running"], lang, pid=holder.get("pid", "?"), host=holder.get("host", "?"), since=since), ""]
-    rows, missing = agency_rows(config, ledger, lang, facts["committee"]["provisional"])
+    rows, missing = agency_rows(config, ledger, lang)
     keys = ("code", "agency", "status", "received", "file", "total", "grade", "qualitative", "problems")
     headers = [tr(T[k], lang) for k in keys]
     parts += [render_table(headers, rows), ""]
@@ -243,7 +241,7 @@ def status_doc(config: Config, ledger: Ledger, lang: str) -> dict[str, object]:
     agencies = status_json(phase_status(config, ledger), lang)
     for entry in agencies:
         code = entry["code"]
-        entry["qualitative"] = qualitative(standings.get(code) if code in current else None, provisional, code)
+        entry["qualitative"] = qualitative(standings.get(code) if code in current else None, code in provisional)
     return {"title": config.evaluation.title, **committee_json(facts, lang), "agencies": agencies}
 
 

@@ -119,12 +119,8 @@ def latest(ledger: Ledger, year: int) -> CommitteeData:
 
 def finalized(ledger: Ledger, year: int) -> date | None:
     """The date the year's results were confirmed, None while open (never finalized, or reopened since)."""
-    row = ledger.conn.execute(
-        "SELECT action, final_date FROM finalizations WHERE year = ? ORDER BY id DESC LIMIT 1", (year,)
-    ).fetchone()
-    if row is None or row[0] != "finalize":
-        return None
-    return date.fromisoformat(row[1])
+    state = final_state(ledger, year)
+    return state.final_date if state is not None and state.state == "final" else None
 
 
 @dataclass(frozen=True, slots=True)
