@@ -6,18 +6,23 @@ after a merge with `--reopen` (재개 and when). The text and `--json` say the s
 
 from __future__ import annotations
 
+import email
 import json
 import sqlite3
+from email import policy
 from pathlib import Path
 from typing import Any
 
 import factory
+from mailserver import RecordingHandler, smtp_server
+from openpyxl import load_workbook
 from test_committee_cli import GJ02, GJ02_GOALS, agency, cli, drop, fill, home_with_committee, results
 
 from pipeline.commands import committee_status
 from pipeline.night.ledger import Ledger
 from pipeline.night.ledger_schema import MIGRATIONS
 
+OFFICE = "office@gwangju.example.go.kr"
 # GJ01 with two qualitative goals (5 and 6), so that one can be graded and the other still pending
 TWO_QUALITATIVE = factory.goals(g5={"method": "qualitative", "actual": None, "indicator": "인증 추진 실적(정성)"})
 
@@ -180,3 +185,35 @@ def test_a_ledger_from_before_the_status_migration_shows_its_committee_file(tmp_
         "provisional": True,
     }
     assert committee_status.qualitative_cell(standing, "ko") == ""
+
+
+def test_a_rejected_committee_workbook_is_named_as_one_in_the_office_mail_and_workbook(tmp_path: Path) -> None:
+    """Not "기관 미확인" (a file no agency could be named for): the office's mail and the workbook's 검토사항 and
+    제출이력 say 정성평가 평정표 where an agency's file says its agency."""
+    handler = RecordingHandler()
+    with smtp_server(handler) as server:
+        home = home_with_committee(tmp_path)
+        mail = (
+            f'\n[mail]\ntransport = "smtp"\nto = ["{OFFICE}"]\n'
+            f'[mail.smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\n'
+        )
+        with (home / "pipeline.toml").open("a", encoding="utf-8") as toml:
+            toml.write(mail)
+        drop(home, factory.write(tmp_path / "gj01.xlsx"), "gj01.xlsx")
+        assert cli("run", "--home", str(home)).exit_code == 0
+        sheet = tmp_path / "sheet.xlsx"
+        assert cli("committee", "sheet", "--home", str(home), "--out", str(sheet)).exit_code == 0
+        drop(home, fill(sheet, tmp_path / "bad.xlsx", {("GJ01", "6"): ["최고"]}, []), "bad.xlsx")
+        handler.received.clear()
+        assert cli("run", "--home", str(home)).exit_code == 0
+    (office,) = [m for m in handler.received if m.rcpt_tos == [OFFICE]]
+    message = email.message_from_bytes(office.data, policy=policy.default)
+    body = message.get_body(("plain",)).get_content()
+    assert line_of(body, "bad.xlsx").startswith("- bad.xlsx (정성평가 평정표): 오류 1건")
+    (path,) = sorted((home / "outbox").glob("*/*결과_*.xlsx"))
+    book = load_workbook(path, read_only=True)
+    for sheet_name in ("검토사항", "제출이력"):  # the 기관명 column of the workbook's rows
+        rows = list(book[sheet_name].iter_rows(values_only=True))
+        column = next(row for row in rows if "기관명" in row).index("기관명")
+        named = [row[column] for row in rows if "bad.xlsx" in row]
+        assert named and set(named) == {"정성평가 평정표"}, (sheet_name, named)

@@ -68,6 +68,7 @@ class FileRow:
     submission_kind: str = KIND_RESULTS  # 제출구분: plan | midyear | results (layout.SUBMISSION_KINDS)
     late: bool = False  # received after its phase's deadline ([calendar])
     plan_version: int | None = None  # results/mid-year: the version of the confirmed plan it was judged against
+    committee: bool = False  # a committee workbook (정성평가 평정표) or a duplicate of one: no agency's file
 
     @property
     def current(self) -> bool:
@@ -146,7 +147,13 @@ def _file(row: sqlite3.Row) -> FileRow:
         submission_kind=row["submission_kind"],
         late=bool(row["late"]),
         plan_version=row["plan_version"],
+        committee=bool(row["committee"]),
     )
+
+
+_FILE_COLUMNS = """*, (id IN (SELECT file_id FROM committee_received)
+    OR duplicate_of IN (SELECT file_id FROM committee_received)) AS committee"""
+"""A file row and whether it is a committee workbook (`committee_ledger.mark_received`)."""
 
 
 def _run(row: sqlite3.Row) -> RunRow:
@@ -344,7 +351,7 @@ class Ledger:
             self.conn.executemany("UPDATE files SET notified = 1 WHERE id = ?", ((i,) for i in row_ids))
 
     def file(self, row_id: int) -> FileRow:
-        row = self.conn.execute("SELECT * FROM files WHERE id = ?", (row_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {_FILE_COLUMNS} FROM files WHERE id = ?", (row_id,)).fetchone()
         if row is None:
             raise KeyError(row_id)
         return _file(row)
@@ -352,7 +359,8 @@ class Ledger:
     def files(self, where: str = "1", params: Sequence[Any] = ()) -> list[FileRow]:
         """Rows without their submission text (`submission_text` reads one): every row of a large ledger can be
         kept in memory."""
-        return [_file(r) for r in self.conn.execute(f"SELECT * FROM files WHERE {where} ORDER BY id", params)]
+        rows = self.conn.execute(f"SELECT {_FILE_COLUMNS} FROM files WHERE {where} ORDER BY id", params)
+        return [_file(r) for r in rows]
 
     def pending(self) -> list[FileRow]:
         """Rows to finish before the inbox is looked at: a killed run's (`moving`), then those whose move failed."""
