@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import factory
+import pytest
 from mailserver import RecordingHandler, smtp_server
 from openpyxl import load_workbook
 from test_committee_cli import GJ02, GJ02_GOALS, agency, cli, drop, fill, home_with_committee, results
+from test_unfinished_files import refuse_moving
 
 from pipeline.commands import committee_status
 from pipeline.night.ledger import Ledger
@@ -187,9 +189,12 @@ def test_a_ledger_from_before_the_status_migration_shows_its_committee_file(tmp_
     assert committee_status.qualitative_cell(standing, "ko") == ""
 
 
-def test_a_rejected_committee_workbook_is_named_as_one_in_the_office_mail_and_workbook(tmp_path: Path) -> None:
+def test_a_rejected_committee_workbook_is_named_as_one_in_the_office_mail_and_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Not "기관 미확인" (a file no agency could be named for): the office's mail and the workbook's 검토사항 and
-    제출이력 say 정성평가 평정표 where an agency's file says its agency."""
+    제출이력 say 정성평가 평정표 where an agency's file says its agency; so do the mail and `status` of a committee
+    workbook stuck in the inbox (its move refused)."""
     handler = RecordingHandler()
     with smtp_server(handler) as server:
         home = home_with_committee(tmp_path)
@@ -204,12 +209,16 @@ def test_a_rejected_committee_workbook_is_named_as_one_in_the_office_mail_and_wo
         sheet = tmp_path / "sheet.xlsx"
         assert cli("committee", "sheet", "--home", str(home), "--out", str(sheet)).exit_code == 0
         drop(home, fill(sheet, tmp_path / "bad.xlsx", {("GJ01", "6"): ["최고"]}, []), "bad.xlsx")
+        drop(home, fill(sheet, tmp_path / "stuck.xlsx", {("GJ01", "6"): ["우수"] * 3}, []), "stuck.xlsx")
+        refuse_moving(monkeypatch, "stuck.xlsx")
         handler.received.clear()
-        assert cli("run", "--home", str(home)).exit_code == 0
+        cli("run", "--home", str(home))  # 75: a file could not be moved
     (office,) = [m for m in handler.received if m.rcpt_tos == [OFFICE]]
     message = email.message_from_bytes(office.data, policy=policy.default)
     body = message.get_body(("plain",)).get_content()
     assert line_of(body, "bad.xlsx").startswith("- bad.xlsx (정성평가 평정표): 오류 1건")
+    assert line_of(body, "stuck.xlsx").startswith("- stuck.xlsx (정성평가 평정표): ")
+    assert "[정성평가 평정표]" in line_of(status(home), "stuck.xlsx", "EPERM")
     (path,) = sorted((home / "outbox").glob("*/*결과_*.xlsx"))
     book = load_workbook(path, read_only=True)
     for sheet_name in ("검토사항", "제출이력"):  # the 기관명 column of the workbook's rows

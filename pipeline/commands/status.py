@@ -23,6 +23,7 @@ from pipeline.commands.committee_status import (
     render_final,
 )
 from pipeline.commands.phases import phase_status, render_phases, status_json
+from pipeline.core.committee_layout import SHEET_GRADES
 from pipeline.core.i18n import Text, tr
 from pipeline.core.layout import KIND_RESULTS, METHODS
 from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED
@@ -217,7 +218,8 @@ def stuck_lines(ledger: Ledger, lang: str) -> list[str]:
         return []
     lines = ["", tr(T_STUCK, lang, n=len(stuck))]
     for row in stuck:
-        agency = f" [{row.agency}]" if row.agency else ""
+        owner = row.agency or (tr(SHEET_GRADES, lang) if row.committee else "")
+        agency = f" [{owner}]" if owner else ""
         at = f"{row.received_at:%m-%d %H:%M}"
         text = tr(
             T_STUCK_LINE, lang, at=at, file=printable(row.original_name), agency=agency, reason=failure_text(row, lang)
