@@ -116,8 +116,9 @@ def test_status_follows_the_committee_and_the_freeze(tmp_path: Path) -> None:
     english = status(home, "en")
     assert "Results: not final" in english and "5 members, quorum 3)" in english
     assert "graded 1 · pending 1" in line_of(english, "GJ01", "gj01.xlsx")
-    assert "Qualitative grades workbooks received (2)" in english
-    assert "accepted · in force" in line_of(english, "filled.xlsx", "in force")
+    assert "Committee sheet in force: filled.xlsx (merged " in english
+    assert "Committee sheets received (2)" in english
+    assert "accepted · in force" in line_of(english, "filled.xlsx", "accepted")
 
     # 3. finalize (GJ01 still provisional: --force): 확정 with the date the results say
     assert cli("finalize", "--home", str(home), "--date", "2025-12-20", "--force").exit_code == 0
