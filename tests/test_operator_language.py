@@ -18,7 +18,7 @@ from language import english_sentences, hangul_outside_values, module_texts
 from test_batch import NOW, make_home, workbook
 from test_hostile_names import drop_as
 
-from pipeline.commands import report, run, status
+from pipeline.commands import committee_status, report, run, status
 from pipeline.commands.report import report_command
 from pipeline.commands.run import run_command
 from pipeline.core.findings import Finding, finding
@@ -31,6 +31,7 @@ from pipeline.system.clock import ENV_NOW
 from pipeline.xlsx import package
 
 MODULES: tuple[ModuleType, ...] = (summary, records, faults, outputs, batch, housekeeping, run, report, status, reader)
+MODULES += (committee_status,)
 
 
 def texts() -> list[tuple[str, Text]]:

@@ -28,13 +28,16 @@ T_PROVISIONAL: Text = (
 )
 
 
-def provisional_agencies(config: Config) -> list[str]:
-    """Codes of agencies whose standing is provisional: the committee has not graded them to quorum."""
-    ledger = Ledger.snapshot(config.paths.state)
-    try:
+def provisional_agencies(config: Config, ledger: Ledger | None = None) -> list[str]:
+    """Codes of agencies whose standing is provisional: the committee has not graded them to quorum (read from
+    `ledger` when given, e.g. `pipeline status`'s snapshot; otherwise from a snapshot of its own)."""
+    if ledger is not None:
         return sorted(code for code, row in ledger.standings().items() if row["provisional"])
+    snapshot = Ledger.snapshot(config.paths.state)
+    try:
+        return provisional_agencies(config, snapshot)
     finally:
-        ledger.close()
+        snapshot.close()
 
 
 def finalize_command(config: Config, final: date | None, lang: str, force: bool = False) -> int:

@@ -13,9 +13,19 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
+from pipeline.commands.committee_status import (
+    PROVISIONAL,
+    committee_facts,
+    committee_json,
+    qualitative,
+    qualitative_cell,
+    render_committee,
+    render_final,
+)
 from pipeline.commands.phases import phase_status, render_phases, status_json
+from pipeline.core.committee_layout import SHEET_GRADES
 from pipeline.core.i18n import Text, tr
-from pipeline.core.layout import KIND_RESULTS
+from pipeline.core.layout import KIND_RESULTS, METHODS
 from pipeline.core.model import OUTCOME_DUPLICATE, OUTCOME_REJECTED
 from pipeline.core.printable import printable, printable_json
 from pipeline.core.vocabulary import STATUS, word
@@ -42,7 +52,8 @@ T: dict[str, Text] = {
         "latest file rejected ({at}, {errors} {errors:error|errors}): {message}",
     ),
     "warnings": ("경고 {n}건", "{n} {n:warning|warnings}"),
-    "provisional": ("정성평가 대기(잠정)", "qualitative grade pending (provisional)"),
+    "provisional": PROVISIONAL,
+    "qualitative": (METHODS["qualitative"][0], METHODS["qualitative"][1].capitalize()),
     "not_yet": ("미제출 기관 ({n}): {names}", "Not yet submitted ({n}): {names}"),
     "rejected_only": ("반려 후 재제출 대기 ({n}): {names}", "Rejected, waiting for a new file ({n}): {names}"),
     "all_in": ("모든 기관이 제출했습니다.", "Every agency has submitted."),
@@ -138,6 +149,7 @@ def agency_rows(config: Config, ledger: Ledger, lang: str) -> tuple[list[list[st
                 _clip(cur.original_name, 40) if cur else "",
                 f"{float(total):.2f}" if total is not None else "",
                 (standing["grade"] or "") if standing is not None and cur is not None else "",
+                qualitative_cell(standing if cur is not None else None, lang),
                 _clip("; ".join(problems), 80),
             ]
         )
@@ -145,12 +157,17 @@ def agency_rows(config: Config, ledger: Ledger, lang: str) -> tuple[list[list[st
 
 
 def render_status(config: Config, ledger: Ledger, lang: str, holder: dict[str, object] | None = None) -> str:
-    parts = [tr(T["title"], lang, title=config.evaluation.title), ""]
+    facts = committee_facts(config, ledger)
+    names = {a.code: a.name for a in config.agencies}
+    file_headers = [tr(T[k], lang) for k in ("received", "file", "outcome")]
+    head, committee_files = render_committee(facts, names, lang, _clip, lambda rows: render_table(file_headers, rows))
+    parts = [tr(T["title"], lang, title=config.evaluation.title), render_final(facts, lang), *head, ""]
     if holder:
         since = holder.get("started_at", "?")
         parts += [tr(T["running"], lang, pid=holder.get("pid", "?"), host=holder.get("host", "?"), since=since), ""]
     rows, missing = agency_rows(config, ledger, lang)
-    headers = [tr(T[k], lang) for k in ("code", "agency", "status", "received", "file", "total", "grade", "problems")]
+    keys = ("code", "agency", "status", "received", "file", "total", "grade", "qualitative", "problems")
+    headers = [tr(T[k], lang) for k in keys]
     parts += [render_table(headers, rows), ""]
     never = [name for status, name in missing if status == "missing"]
     rejected = [name for status, name in missing if status == "rejected"]
@@ -161,6 +178,7 @@ def render_status(config: Config, ledger: Ledger, lang: str, holder: dict[str, o
     if not missing:
         parts.append(tr(T["all_in"], lang))
     parts += render_phases(phase_status(config, ledger), lang, render_table)
+    parts += committee_files
     parts += stuck_lines(ledger, lang)
     parts += ["", tr(T["runs"], lang)]
     runs = ledger.last_runs(5)
@@ -200,7 +218,8 @@ def stuck_lines(ledger: Ledger, lang: str) -> list[str]:
         return []
     lines = ["", tr(T_STUCK, lang, n=len(stuck))]
     for row in stuck:
-        agency = f" [{row.agency}]" if row.agency else ""
+        owner = row.agency or (tr(SHEET_GRADES, lang) if row.committee else "")
+        agency = f" [{owner}]" if owner else ""
         at = f"{row.received_at:%m-%d %H:%M}"
         text = tr(
             T_STUCK_LINE, lang, at=at, file=printable(row.original_name), agency=agency, reason=failure_text(row, lang)
@@ -216,11 +235,23 @@ def _mail_counts(ledger: Ledger) -> dict[str, int] | None:
         return None
 
 
+def status_doc(config: Config, ledger: Ledger, lang: str) -> dict[str, object]:
+    """`status --json`: the title, the freeze (`final`), the committee, and per agency its phases and its
+    qualitative goals graded and pending as the last run scored them."""
+    facts = committee_facts(config, ledger)
+    provisional, standings, current = facts["committee"]["provisional"], ledger.standings(), ledger.current()
+    agencies = status_json(phase_status(config, ledger), lang)
+    for entry in agencies:
+        code = entry["code"]
+        entry["qualitative"] = qualitative(standings.get(code) if code in current else None, code in provisional)
+    return {"title": config.evaluation.title, **committee_json(facts, lang), "agencies": agencies}
+
+
 def status_command(config: Config, lang: str, out: TextIO | None = None, as_json: bool = False) -> int:
     ledger = Ledger.snapshot(config.paths.state)
     try:
         if as_json:
-            doc = {"title": config.evaluation.title, "agencies": status_json(phase_status(config, ledger), lang)}
+            doc = status_doc(config, ledger, lang)
             text = printable_json(json.dumps(doc, ensure_ascii=False, indent=2))
         else:
             text = render_status(config, ledger, lang, runlock.holder_if_locked(config.paths.state))

@@ -164,6 +164,7 @@ class SubmissionRecord:
     kind: str = "results"  # 제출구분: plan | midyear | results
     late: bool = False  # received after its phase's deadline
     plan_version: int | None = None  # results/mid-year: the confirmed plan it was judged against
+    committee: bool = False  # a committee workbook (정성평가 평정표): it has no agency, it is not an agency's file
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +181,7 @@ class FindingRow:
     value: str
     message: str
     hint: str
+    committee: bool = False  # of a committee workbook (no agency, not an agency's file)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
 
+from pipeline.core.committee_layout import SHEET_GRADES
 from pipeline.core.i18n import Text, tr
 from pipeline.core.model import (
     OUTCOME_REJECTED,
@@ -186,6 +187,14 @@ def _one_line(text: str) -> str:
     return " ".join(printable(text).split())
 
 
+def _owner(config: Config, r: SubmissionRecord, lang: str) -> str:
+    """Whose file: its agency's name, 정성평가 평정표 for a committee workbook, else that no agency was named."""
+    agency = config.agency(r.agency_code) if r.agency_code else None
+    if agency is not None:
+        return _one_line(agency.name)
+    return tr(SHEET_GRADES, lang) if r.committee else _one_line(r.agency_code or tr(T_UNKNOWN_AGENCY, lang))
+
+
 def _run_lines(config: Config, run_files: list[SubmissionRecord], lang: str) -> list[str]:
     """This run's outcomes: how many files of each, then every rejected one with its errors and first reason."""
     counts = ", ".join(f"{word(OUTCOME, k, lang)} {sum(r.outcome == k for r in run_files)}" for k in OUTCOME)
@@ -195,8 +204,7 @@ def _run_lines(config: Config, run_files: list[SubmissionRecord], lang: str) -> 
         return [*lines, tr(T_REJECTIONS_NONE, lang)]
     lines.append(tr(T_REJECTIONS, lang, n=len(rejections)))
     for r in rejections:
-        agency = config.agency(r.agency_code) if r.agency_code else None
-        name = _one_line(agency.name) if agency else _one_line(r.agency_code or tr(T_UNKNOWN_AGENCY, lang))
+        name = _owner(config, r, lang)
         reason = f": {_one_line(r.reason)}" if r.reason else ""
         line = tr(
             T_REJECTION_LINE, lang, file=_one_line(r.file_name), agency=name, errors=r.errors, warnings=r.warnings
@@ -211,8 +219,7 @@ def _stuck_lines(config: Config, stuck: list[SubmissionRecord], lang: str) -> li
         return []
     lines = ["", tr(T_STUCK, lang, n=len(stuck))]
     for r in stuck:
-        agency = config.agency(r.agency_code) if r.agency_code else None
-        name = _one_line(agency.name) if agency else _one_line(r.agency_code or tr(T_UNKNOWN_AGENCY, lang))
+        name = _owner(config, r, lang)
         lines.append(tr(T_STUCK_LINE, lang, file=_one_line(r.file_name), agency=name, reason=_one_line(r.reason)))
     return lines
 

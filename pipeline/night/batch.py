@@ -336,6 +336,8 @@ class Batch:
             )
         )
         merged = self.committee.pop(sha, None)
+        if merged is not None:
+            committee_ledger.mark_received(self.run.ledger, row.id)
         if merged is not None and merged.data is not None and outcome == OUTCOME_ACCEPTED:
             committee_ledger.record(
                 self.run.ledger, row.id, self.run.config.evaluation.year, merged.fingerprint, merged.data

@@ -7,14 +7,27 @@ adjustments are written in the same transaction as that row, and the latest acce
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from pipeline.core.model import ChangeRecord
-from pipeline.night.ledger import Ledger
+from pipeline.night.ledger import FileRow, Ledger
 from pipeline.scoring.committee import CommitteeAdjustment, CommitteeData, GoalGrades
 
-__all__ = ["changes", "finalized", "latest", "record", "record_change", "set_final"]
+__all__ = [
+    "FinalState",
+    "changes",
+    "final_state",
+    "finalized",
+    "in_force",
+    "latest",
+    "mark_received",
+    "received",
+    "record",
+    "record_change",
+    "set_final",
+]
 
 
 def record(ledger: Ledger, file_id: int, year: int, fingerprint: str, data: CommitteeData) -> None:
@@ -37,6 +50,32 @@ def record(ledger: Ledger, file_id: int, year: int, fingerprint: str, data: Comm
             "INSERT INTO committee_adjustments (file_id, agency, points, reason, basis) VALUES (?, ?, ?, ?, ?)",
             [(file_id, a.agency, str(a.points), a.reason, a.basis) for a in data.adjustments],
         )
+
+
+def mark_received(ledger: Ledger, file_id: int) -> None:
+    """The file was judged as a committee workbook, whatever its outcome (inside the caller's transaction)."""
+    with ledger._write():
+        ledger.conn.execute("INSERT OR IGNORE INTO committee_received (file_id) VALUES (?)", (file_id,))
+
+
+def received(ledger: Ledger) -> list[FileRow]:
+    """Every committee workbook received, oldest first: those judged as one and the duplicates of them (not those
+    still stuck in the inbox: `Ledger.failed` lists them)."""
+    return ledger.files(
+        """state NOT IN ('vanished', 'failed') AND (id IN (SELECT file_id FROM committee_received)
+           OR duplicate_of IN (SELECT file_id FROM committee_received))"""
+    )
+
+
+def in_force(ledger: Ledger, year: int) -> tuple[FileRow, int] | None:
+    """The committee workbook whose grades count (see `latest_file`) and how many members graded in it."""
+    found = latest_file(ledger, year)
+    if found is None:
+        return None
+    (members,) = ledger.conn.execute(
+        "SELECT COUNT(DISTINCT member) FROM committee_grades WHERE file_id = ?", (found[0],)
+    ).fetchone()
+    return ledger.file(found[0]), members
 
 
 def latest_file(ledger: Ledger, year: int) -> tuple[int, str] | None:
@@ -80,12 +119,30 @@ def latest(ledger: Ledger, year: int) -> CommitteeData:
 
 def finalized(ledger: Ledger, year: int) -> date | None:
     """The date the year's results were confirmed, None while open (never finalized, or reopened since)."""
-    row = ledger.conn.execute(
-        "SELECT action, final_date FROM finalizations WHERE year = ? ORDER BY id DESC LIMIT 1", (year,)
-    ).fetchone()
-    if row is None or row[0] != "finalize":
+    state = final_state(ledger, year)
+    return state.final_date if state is not None and state.state == "final" else None
+
+
+@dataclass(frozen=True, slots=True)
+class FinalState:
+    """The year's last finalization or reopening: `final` with the date the results say, or `reopened` at `at`
+    (`final_date`: the date of the confirmation it undid)."""
+
+    state: str  # "final" | "reopened"
+    final_date: date | None
+    at: datetime
+
+
+def final_state(ledger: Ledger, year: int) -> FinalState | None:
+    """None while the year was never confirmed."""
+    rows = ledger.conn.execute(
+        "SELECT action, final_date, at FROM finalizations WHERE year = ? ORDER BY id DESC", (year,)
+    ).fetchall()
+    if not rows:
         return None
-    return date.fromisoformat(row[1])
+    action, _, at = rows[0]
+    confirmed = next((date.fromisoformat(d) for a, d, _ in rows if a == "finalize" and d), None)
+    return FinalState("final" if action == "finalize" else "reopened", confirmed, datetime.fromisoformat(at))
 
 
 def set_final(ledger: Ledger, year: int, action: str, at: datetime, final_date: date | None = None) -> None:

@@ -68,6 +68,7 @@ class FileRow:
     submission_kind: str = KIND_RESULTS  # 제출구분: plan | midyear | results (layout.SUBMISSION_KINDS)
     late: bool = False  # received after its phase's deadline ([calendar])
     plan_version: int | None = None  # results/mid-year: the version of the confirmed plan it was judged against
+    committee: bool = False  # a committee workbook (정성평가 평정표) or a duplicate of one: no agency's file
 
     @property
     def current(self) -> bool:
@@ -118,7 +119,8 @@ def _findings(text: str) -> tuple[Finding, ...]:
     return tuple(Finding.from_record(r) for r in json.loads(text or "[]"))
 
 
-def _file(row: sqlite3.Row) -> FileRow:
+def _file(row: sqlite3.Row, committee: frozenset[int] = frozenset()) -> FileRow:
+    """A file row; `committee`: the ids of the committee workbooks (`committee_ledger.mark_received`)."""
     findings = _findings(row["findings"])
     return FileRow(
         id=row["id"],
@@ -146,6 +148,7 @@ def _file(row: sqlite3.Row) -> FileRow:
         submission_kind=row["submission_kind"],
         late=bool(row["late"]),
         plan_version=row["plan_version"],
+        committee=row["id"] in committee or row["duplicate_of"] in committee,
     )
 
 
@@ -347,12 +350,19 @@ class Ledger:
         row = self.conn.execute("SELECT * FROM files WHERE id = ?", (row_id,)).fetchone()
         if row is None:
             raise KeyError(row_id)
-        return _file(row)
+        return _file(row, self.committee_ids())
 
     def files(self, where: str = "1", params: Sequence[Any] = ()) -> list[FileRow]:
         """Rows without their submission text (`submission_text` reads one): every row of a large ledger can be
         kept in memory."""
-        return [_file(r) for r in self.conn.execute(f"SELECT * FROM files WHERE {where} ORDER BY id", params)]
+        committee = self.committee_ids()  # a handful of ids: cheaper than a subquery per row (20,000 rows: +25%)
+        return [
+            _file(r, committee) for r in self.conn.execute(f"SELECT * FROM files WHERE {where} ORDER BY id", params)
+        ]
+
+    def committee_ids(self) -> frozenset[int]:
+        """The files judged as committee workbooks (`committee_ledger.mark_received`)."""
+        return frozenset(r[0] for r in self.conn.execute("SELECT file_id FROM committee_received"))
 
     def pending(self) -> list[FileRow]:
         """Rows to finish before the inbox is looked at: a killed run's (`moving`), then those whose move failed."""
@@ -439,9 +449,11 @@ class Ledger:
             self.conn.execute("BEGIN IMMEDIATE")
             self.conn.execute("DELETE FROM standings")
             self.conn.executemany(
-                """INSERT INTO standings (agency, status, total, grade, rank, excellent, provisional, as_of)
-                   VALUES (:agency, :status, :total, :grade, :rank, :excellent, :provisional, :as_of)""",
-                [{**r, "as_of": as_of.isoformat()} for r in rows],
+                """INSERT INTO standings (agency, status, total, grade, rank, excellent, provisional, qualitative,
+                       pending, as_of)
+                   VALUES (:agency, :status, :total, :grade, :rank, :excellent, :provisional, :qualitative, :pending,
+                       :as_of)""",
+                [{"qualitative": None, "pending": None, **r, "as_of": as_of.isoformat()} for r in rows],
             )
 
     def standings(self) -> dict[str, sqlite3.Row]:

@@ -175,6 +175,18 @@ MIGRATIONS: tuple[str, ...] = (
         why         TEXT NOT NULL
     );
     """,
+    # 6: what `pipeline status` shows of the committee: every file the night judged as a committee workbook, whatever
+    # its outcome (a rejected one has no committee_files row and no agency, and would otherwise look like a file no
+    # agency could be named for), and per agency the last run's count of qualitative goals and of those still
+    # pending (graded by fewer members than the quorum, or changed since they were graded).
+    """
+    CREATE TABLE committee_received (
+        file_id     INTEGER PRIMARY KEY REFERENCES files(id)
+    );
+    INSERT INTO committee_received (file_id) SELECT file_id FROM committee_files;
+    ALTER TABLE standings ADD COLUMN qualitative INTEGER;   -- NULL: scored before this migration
+    ALTER TABLE standings ADD COLUMN pending INTEGER;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -233,6 +233,8 @@ class Outputs:
                     "rank": a.rank,
                     "excellent": int(a.excellent),
                     "provisional": int(a.provisional),
+                    "qualitative": sum(1 for g in a.goals if g.goal.method == "qualitative"),
+                    "pending": sum(1 for g in a.goals if g.goal.method == "qualitative" and g.pending),
                 }
                 for a in data.city.agencies
             ),

@@ -75,6 +75,7 @@ def submission_record(row: FileRow, lang: str, original: FileRow | None = None) 
         kind=row.submission_kind,
         late=row.late,
         plan_version=row.plan_version,
+        committee=row.committee,
     )
 
 
@@ -87,5 +88,5 @@ def finding_rows(row: FileRow, lang: str) -> list[FindingRow]:
     out = []
     for f in row.findings:
         d = f.to_dict(lang)
-        out.append(FindingRow(file_name=row.original_name, agency_code=row.agency, **d))
+        out.append(FindingRow(file_name=row.original_name, agency_code=row.agency, **d, committee=row.committee))
     return out

@@ -3,6 +3,7 @@ and Submissions (every file received, the trail from a score back to the archive
 
 from __future__ import annotations
 
+from pipeline.core.committee_layout import SHEET_GRADES
 from pipeline.core.i18n import tr
 from pipeline.core.model import OUTCOME_REJECTED, ReportInput
 from pipeline.core.vocabulary import ERROR, OUTCOME, SEVERITY, word
@@ -24,6 +25,7 @@ def findings_table(data: ReportInput) -> Table:
     replaced are history, in Submissions) and of today's files no agency could be named for, with cell and fix."""
     lang = data.lang
     names = names_by_code(data)
+    committee = tr(SHEET_GRADES, lang)  # what a committee workbook's row says in place of an agency
     # the problem in words first; its catalogue code in the last printed column (what a mail to the office quotes);
     # the file and agency code on screen only
     cols = (
@@ -41,7 +43,7 @@ def findings_table(data: ReportInput) -> Table:
     )
     rows = tuple(
         (
-            names.get(f.agency_code or "", ""),
+            committee if f.committee else names.get(f.agency_code or "", ""),
             severity_label(f.severity, lang),
             f.sheet,
             f.cell,
@@ -77,6 +79,7 @@ def submissions_table(data: ReportInput) -> Table:
     """Every file received, newest first: the trail from a score back to the archived file."""
     lang = data.lang
     names = names_by_code(data)
+    committee = tr(SHEET_GRADES, lang)
     # the hashes (a machine's trail from a score to the archived file) right of the print area
     cols = (
         ("received_at", "datetime"),
@@ -95,7 +98,7 @@ def submissions_table(data: ReportInput) -> Table:
             wall_time(r.received_at),
             r.file_name,
             r.agency_code or "",
-            names.get(r.agency_code or "", ""),
+            committee if r.committee else names.get(r.agency_code or "", ""),
             outcome_label(r.outcome, lang),
             r.errors,
             r.warnings,
