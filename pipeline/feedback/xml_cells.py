@@ -38,6 +38,18 @@ LEGACY_DRAWING_BEFORE = frozenset(
     {"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst"}
 )
 """CT_Worksheet's children that come after `legacyDrawing`: it goes before the first of them."""
+PAGE_SETUP_BEFORE = LEGACY_DRAWING_BEFORE | {
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+}
+"""CT_Worksheet's children that come after `pageSetup`: an absent one goes before the first of them."""
 
 
 @dataclass
@@ -102,14 +114,41 @@ def _column_styles(head: str) -> list[tuple[int, int, int]]:
     return out
 
 
+def _page_setup(
+    xml: str, head_end: int, tail: list[tuple[str, int]], tail_start: int, close: int, wanted: dict[str, str] | None
+) -> list[tuple[int, int, str]]:
+    """Edits printing the comments as end notes after the sheet and, with `wanted`, setting those `<pageSetup>`
+    attributes (the element inserted at its place when absent) with `fitToPage` off in `<pageSetUpPr>`. Without
+    `wanted` a sheet with no `<pageSetup>` prints as it did."""
+    setup = list(start_tags("pageSetup").finditer(xml, tail_start, close))
+    if len(setup) > 1:
+        raise Decline("two <pageSetup>")
+    values = {"cellComments": "atEnd", **(wanted or {})}
+    if setup:
+        edits = [(setup[0].start(), setup[0].end(), set_attrs(setup[0].group(0), values))]
+    elif wanted:
+        at = next((offset for name, offset in tail if name in PAGE_SETUP_BEFORE), close)
+        edits = [(at, at, set_attrs("<pageSetup/>", values))]
+    else:
+        return []
+    if wanted:
+        for m in start_tags("pageSetUpPr").finditer(xml, 0, head_end):
+            if is_true(get_attr(m.group(0), "fitToPage")):
+                edits.append((m.start(), m.end(), set_attrs(m.group(0), {"fitToPage": "0"})))
+    return edits
+
+
 _ROW = start_tags("row")
 _C = start_tags("c")
 
 
-def mark_sheet(xml: str, marks: list[Mark], styles: Styles, legacy_rid: str) -> tuple[str, list[Mark]]:
+def mark_sheet(
+    xml: str, marks: list[Mark], styles: Styles, legacy_rid: str, page_setup: dict[str, str] | None = None
+) -> tuple[str, list[Mark]]:
     """The sheet with its marked cells' styles set (cells and rows inserted where absent), a `legacyDrawing`
-    pointing at `legacy_rid`, its tab unselected; and the marks actually made (a merged range's hidden cells
-    are skipped as openpyxl skips them)."""
+    pointing at `legacy_rid`, its tab unselected, its comments printed at the end (and `page_setup`'s attributes
+    set, `fitToPage` off); and the marks actually made (a merged range's hidden cells are skipped as openpyxl
+    skips them)."""
     root = root_tag(xml, "worksheet")
     require_main_namespace(root, "worksheet")
     if "AlternateContent" in xml:
@@ -135,10 +174,8 @@ def mark_sheet(xml: str, marks: list[Mark], styles: Styles, legacy_rid: str) -> 
         if r is None
         else f'<legacyDrawing {r}:id="{legacy_rid}"/>'
     )
+    edits += _page_setup(xml, data_tag.start(), tail, tail_start, close, page_setup)
     edits.append((at, at, element))
-    setup = [m for m in start_tags("pageSetup").finditer(xml, tail_start, close)]
-    if len(setup) == 1:  # the comments print as end notes after the sheet (no pageSetup: printed as it was)
-        edits.append((setup[0].start(), setup[0].end(), set_attrs(setup[0].group(0), {"cellComments": "atEnd"})))
     if marks:
         columns = _column_styles(xml[: data_tag.start()])
         edits += _mark_cells(xml, data_tag, data_end, marks, styles, columns)
