@@ -114,27 +114,43 @@ def _column_styles(head: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def _page_setup(
-    xml: str, head_end: int, tail: list[tuple[str, int]], tail_start: int, close: int, wanted: dict[str, str] | None
+def _set_or_insert(
+    xml: str, tail: list[tuple[str, int]], span: tuple[int, int], name: str, values: dict[str, str], before: set[str]
 ) -> list[tuple[int, int, str]]:
-    """Edits printing the comments as end notes after the sheet and, with `wanted`, setting those `<pageSetup>`
-    attributes (the element inserted at its place when absent) with `fitToPage` off in `<pageSetUpPr>`. Without
-    `wanted` a sheet with no `<pageSetup>` prints as it did."""
-    setup = list(start_tags("pageSetup").finditer(xml, tail_start, close))
-    if len(setup) > 1:
-        raise Decline("two <pageSetup>")
-    values = {"cellComments": "atEnd", **(wanted or {})}
-    if setup:
-        edits = [(setup[0].start(), setup[0].end(), set_attrs(setup[0].group(0), values))]
-    elif wanted:
-        at = next((offset for name, offset in tail if name in PAGE_SETUP_BEFORE), close)
-        edits = [(at, at, set_attrs("<pageSetup/>", values))]
-    else:
-        return []
-    if wanted:
-        for m in start_tags("pageSetUpPr").finditer(xml, 0, head_end):
-            if is_true(get_attr(m.group(0), "fitToPage")):
-                edits.append((m.start(), m.end(), set_attrs(m.group(0), {"fitToPage": "0"})))
+    """The edit setting `values` on the one `<name>` element of xml[span], or inserting it (empty) before the first
+    of the `before` elements of the sheet's `tail`."""
+    found = list(start_tags(name).finditer(xml, *span))
+    if len(found) > 1:
+        raise Decline(f"two <{name}>")
+    if found:
+        return [(found[0].start(), found[0].end(), set_attrs(found[0].group(0), values))]
+    at = next((offset for child, offset in tail if child in before), span[1])
+    return [(at, at, set_attrs(f"<{name}/>", values))]
+
+
+def _page_setup(
+    xml: str,
+    head_end: int,
+    tail: list[tuple[str, int]],
+    tail_start: int,
+    close: int,
+    wanted: tuple[dict[str, str], dict[str, str]] | None,
+) -> list[tuple[int, int, str]]:
+    """Edits printing the comments as end notes after the sheet and, with `wanted` (`<pageSetup>` attributes,
+    `<pageMargins>` attributes), setting those (each element inserted at its place when absent) with `fitToPage`
+    off in `<pageSetUpPr>`. Without `wanted` a sheet with no `<pageSetup>` prints as it did."""
+    span = (tail_start, close)
+    if wanted is None:
+        setup = list(start_tags("pageSetup").finditer(xml, *span))
+        if len(setup) != 1:
+            return []
+        return [(setup[0].start(), setup[0].end(), set_attrs(setup[0].group(0), {"cellComments": "atEnd"}))]
+    attributes, margins = wanted
+    edits = _set_or_insert(xml, tail, span, "pageMargins", margins, PAGE_SETUP_BEFORE | {"pageSetup"})
+    edits += _set_or_insert(xml, tail, span, "pageSetup", {"cellComments": "atEnd", **attributes}, PAGE_SETUP_BEFORE)
+    for m in start_tags("pageSetUpPr").finditer(xml, 0, head_end):
+        if is_true(get_attr(m.group(0), "fitToPage")):
+            edits.append((m.start(), m.end(), set_attrs(m.group(0), {"fitToPage": "0"})))
     return edits
 
 
@@ -143,11 +159,15 @@ _C = start_tags("c")
 
 
 def mark_sheet(
-    xml: str, marks: list[Mark], styles: Styles, legacy_rid: str, page_setup: dict[str, str] | None = None
+    xml: str,
+    marks: list[Mark],
+    styles: Styles,
+    legacy_rid: str,
+    page_setup: tuple[dict[str, str], dict[str, str]] | None = None,
 ) -> tuple[str, list[Mark]]:
     """The sheet with its marked cells' styles set (cells and rows inserted where absent), a `legacyDrawing`
     pointing at `legacy_rid`, its tab unselected, its comments printed at the end (and `page_setup`'s attributes
-    set, `fitToPage` off); and the marks actually made (a merged range's hidden cells are skipped as openpyxl
+    of `<pageSetup>` and `<pageMargins>` set, `fitToPage` off); and the marks actually made (a merged range's hidden cells are skipped as openpyxl
     skips them)."""
     root = root_tag(xml, "worksheet")
     require_main_namespace(root, "worksheet")

@@ -79,7 +79,7 @@ from pipeline.feedback.xml_package import (
 from pipeline.feedback.xml_review import review_sheet
 from pipeline.feedback.xml_styles import Styles
 from pipeline.system.atomic import write_bytes_atomically
-from pipeline.template.goal_print import GOAL_SHEETS, PAGE_SETUP, print_titles
+from pipeline.template.goal_print import GOAL_SHEETS, MARGINS, PAGE_SETUP, print_titles
 from pipeline.xlsx.package import NS_CT, NS_MAIN, NS_R, WORKBOOK_PART
 from pipeline.xlsx.xmltext import unescape
 
@@ -268,7 +268,7 @@ def _mark_sheets(
             raise Decline("a marked sheet has comments already")
         used = {r["id"] for r in sheet_rels}
         comments_rid, vml_rid = free_id(used), free_id(used)
-        setup = PAGE_SETUP if sheet in GOAL_SHEETS else None
+        setup = (PAGE_SETUP, {k: str(v) for k, v in MARGINS.items()}) if sheet in GOAL_SHEETS else None
         xml, made = mark_sheet(decode_part(part, parts[part]), marks, styles, vml_rid, setup)
         if not made:  # every mark hidden by a merged range: only the tab is unselected
             _unselect(pkg, part, patch)

@@ -14,9 +14,18 @@ import math
 from typing import Any
 
 from pipeline.core.layout import GOAL_LETTERS, SHEET_GOALS, SHEET_NAMES
-from pipeline.core.paper import MIN_POINTS
+from pipeline.core.paper import BOTTOM, MARGIN, MIN_POINTS, TOP
 
-__all__ = ["GOAL_SHEETS", "HINT_POINTS", "PAGE_SETUP", "SCALE", "TITLE_COLUMNS", "apply_goal_print", "print_titles"]
+__all__ = [
+    "GOAL_SHEETS",
+    "HINT_POINTS",
+    "MARGINS",
+    "PAGE_SETUP",
+    "SCALE",
+    "TITLE_COLUMNS",
+    "apply_goal_print",
+    "print_titles",
+]
 
 GOAL_SHEETS = frozenset(SHEET_NAMES[SHEET_GOALS])
 """The goal sheet's names, in either language of the template."""
@@ -30,6 +39,9 @@ TITLE_COLUMNS = f"{GOAL_LETTERS['number']}:{GOAL_LETTERS['goal']}"
 block of columns)."""
 PAGE_SETUP = {"paperSize": "9", "orientation": "landscape", "scale": str(SCALE), "pageOrder": "overThenDown"}
 """The `<pageSetup>` attributes (9 = A4), with `fitToPage` off in the sheet's `<pageSetUpPr>`: the scale holds."""
+MARGINS = {"left": MARGIN, "right": MARGIN, "top": TOP, "bottom": BOTTOM, "header": 0.3, "footer": 0.3}
+"""The page margins in inches (`<pageMargins>`), the report's (`core.paper`): with 0.3 in at the sides a landscape
+page holds five or six more columns beside the repeated ones, four pages a row instead of six."""
 
 
 def print_titles(sheet_ref: str, rows: str | None) -> str:
@@ -52,3 +64,5 @@ def apply_goal_print(ws: Any) -> None:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties()
     ws.sheet_properties.pageSetUpPr.fitToPage = False
     ws.print_title_cols = TITLE_COLUMNS
+    for side, inches in MARGINS.items():
+        setattr(ws.page_margins, side, inches)
