@@ -19,7 +19,10 @@ files get a copy; members are read by `xlsx.package.capped_parts` and stripped t
 embedded objects dropped), as for openpyxl.
 
 This module puts the patch together; the parts are edited by `xml_package` (relationships, the workbook part,
-content types, the zip), `xml_styles`, `xml_cells` (the marked sheets, comments) and `xml_review` (the new sheet).
+content types, the zip), `xml_styles`, `xml_cells` (the marked sheets, comments, print settings) and `xml_review`
+(the new sheet). A marked sheet prints its marked rows (`_print_areas`); a marked goal sheet also gets the
+template's print settings (`template.goal_print`: its `pageSetup`, `pageMargins`, `fitToPage` and print titles),
+as openpyxl gives them, so that its rows print several pages wide at 8 pt or more rather than at 3 pt.
 What both writers show (texts, headings, which cells, comment texts, the sheet name) comes from `review`.
 Deliberate differences from the openpyxl path, none visible to openpyxl reading the result:
 - a marked cell that is absent from sheetData is given the style Excel shows for it (its row's style when the
