@@ -71,7 +71,10 @@ def main() -> int:
 def page_list(shown: list[tuple[str, list[Path]]]) -> str:
     titles = {
         "workbook": "The consolidated workbook (요약, 기관별, 목표별, 검토사항, 제출이력)",
-        "feedback": "A feedback copy of a rejected file (검토결과, then the agency's own sheets)",
+        "feedback": (
+            "A feedback copy of a rejected file (검토결과, then the agency's own sheets; the marked goal row several"
+            " pages wide, 목표번호–성과목표 on each)"
+        ),
     }
     lines = [
         "# Every printed page",

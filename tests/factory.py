@@ -192,6 +192,14 @@ def goal_sheet(wb: Any, lang: str = "ko") -> Any:
     return wb["Goals" if lang == "en" else "성과목표"]
 
 
+def fitted_one_page_wide(wb: Any) -> None:
+    """An `edit`: the goal sheet as last year's template printed it, fitted one page wide (about 3 pt)."""
+    ws = goal_sheet(wb, "en" if "Goals" in wb.sheetnames else "ko")
+    ws.page_setup.scale = ws.page_setup.pageOrder = None
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def set_cell(sheet: str, cell: str, value: Any, number_format: str | None = None) -> Callable[[Any], None]:
     """An `edit` that puts one value in one cell (corrupting exactly that cell)."""
 

@@ -3,7 +3,9 @@ person printing one tab would), and the PDF is checked the way a reader of the p
 
 - every page is A4 (`pdfinfo`);
 - nothing is cut at the right edge: every heading of the sheet's repeated heading rows (print titles) is on every
-  page of that sheet (`pdftotext`), so no column spilled onto pages of its own;
+  page of that sheet (`pdftotext`), so no column spilled onto pages of its own; a sheet printed several pages wide
+  by design, with print-title columns repeated at the left of every page (the goal sheet), has the headings of
+  those columns on every page and every other heading on some page;
 - no text is under 8 pt: the font size of every piece of text drawn, from the page's content streams (the size
   set by `Tf`, times the text and graphics matrices), as the printer draws it.
 
@@ -25,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["MIN_POINTS", "PrintedSheet", "assert_prints_on_a4", "print_sheet", "problems"]
+__all__ = ["MIN_POINTS", "PrintedSheet", "assert_prints_on_a4", "convert", "print_sheet", "problems", "squeeze"]
 
 MIN_POINTS = 8.0
 A4 = (595.3, 841.9)
@@ -42,10 +44,12 @@ class PrintedSheet:
     texts: list[str] = field(default_factory=list)
     smallest: list[float] = field(default_factory=list)  # per page; inf when a page has no text
     headings: list[str] = field(default_factory=list)
+    repeated: list[str] = field(default_factory=list)  # the headings of the print-title columns, when it has some
 
 
-def convert(soffice: str, source: Path, out_dir: Path) -> Path:
-    """LibreOffice headless with a private profile (parallel runs do not fight over one)."""
+def convert(soffice: str, source: Path, out_dir: Path, to: str = "pdf") -> Path:
+    """LibreOffice headless with a private profile (parallel runs do not fight over one): `source` converted to
+    `to` (pdf, or xlsx for a workbook as LibreOffice saves it) in `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         [
@@ -54,7 +58,7 @@ def convert(soffice: str, source: Path, out_dir: Path) -> Path:
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf",
+            to,
             "--outdir",
             str(out_dir),
             str(source),
@@ -63,7 +67,7 @@ def convert(soffice: str, source: Path, out_dir: Path) -> Path:
         text=True,
         timeout=240,
     )
-    pdf = out_dir / (source.stem + ".pdf")
+    pdf = out_dir / f"{source.stem}.{to}"
     assert result.returncode == 0 and pdf.exists(), result.stdout + result.stderr
     return pdf
 
@@ -99,27 +103,35 @@ def _one_visible(xml: str, index: int) -> str:
     return xml.replace("<workbookView", f'<workbookView activeTab="{index}" firstSheet="{index}"', 1)
 
 
-def expected_headings(source: Path, sheet: str) -> list[str]:
-    """The texts of the sheet's repeated heading rows inside its print area (none when it has no print titles)."""
+def expected_headings(source: Path, sheet: str) -> tuple[list[str], list[str]]:
+    """The texts of the sheet's repeated heading rows inside its print area (none when it has no print titles),
+    and those of them in its print-title columns (none when it has none)."""
     import openpyxl
-    from openpyxl.utils import range_boundaries
+    from openpyxl.utils import column_index_from_string, range_boundaries
 
     wb = openpyxl.load_workbook(source, read_only=False)
     ws = wb[sheet]
     titles = ws.print_title_rows
     if not titles:
-        return []
+        return [], []
     first, last = (int(x) for x in titles.replace("$", "").split(":"))
     min_col, max_col = 1, ws.max_column
     if ws.print_area:
         area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
         min_col, _, max_col, _ = range_boundaries(area.split("!")[-1].replace("$", ""))
-    texts = []
+    left = ws.print_title_cols
+    repeat = range(0)
+    if left:
+        a, b = (column_index_from_string(x) for x in left.replace("$", "").split(":"))
+        repeat = range(a, b + 1)
+    texts, repeated = [], []
     for row in ws.iter_rows(min_row=first, max_row=last, min_col=min_col, max_col=max_col):
         for cell in row:
             if cell.value is not None and str(cell.value).strip():
                 texts.append(str(cell.value))
-    return texts
+                if cell.column in repeat:
+                    repeated.append(str(cell.value))
+    return texts, repeated
 
 
 def print_sheet(soffice: str, source: Path, sheet: str, out_dir: Path) -> PrintedSheet:
@@ -131,7 +143,8 @@ def print_sheet(soffice: str, source: Path, sheet: str, out_dir: Path) -> Printe
     alone = out_dir / f"sheet{index + 1}.xlsx"
     only_sheet(source, alone, index)
     pdf = convert(soffice, alone, out_dir)
-    printed = PrintedSheet(sheet=sheet, pdf=pdf, headings=expected_headings(source, sheet))
+    headings, repeated = expected_headings(source, sheet)
+    printed = PrintedSheet(sheet=sheet, pdf=pdf, headings=headings, repeated=repeated)
     printed.sizes = page_sizes(pdf)
     for page in range(1, len(printed.sizes) + 1):
         printed.texts.append(page_text(pdf, page))
@@ -146,11 +159,15 @@ def problems(printed: PrintedSheet) -> list[str]:
     for n, (w, h) in enumerate(printed.sizes, start=1):
         if abs(min(w, h) - A4[0]) > A4_TOLERANCE or abs(max(w, h) - A4[1]) > A4_TOLERANCE:
             found.append(f"{where} page {n}: {w:.0f} x {h:.0f} pt is not A4")
+    every_page = printed.repeated or printed.headings  # several pages wide: the title columns' on each
     for n, text in enumerate(printed.texts, start=1):
         flat = squeeze(text)
-        missing = [h for h in printed.headings if not on_page(squeeze(h), flat)]
+        missing = [h for h in every_page if not on_page(squeeze(h), flat)]
         if missing:
             found.append(f"{where} page {n}: headings not on the page (cut at the right edge?): {missing}")
+    nowhere = [h for h in printed.headings if not any(on_page(squeeze(h), squeeze(t)) for t in printed.texts)]
+    if printed.repeated and nowhere:
+        found.append(f"{where}: headings on no page (cut at the right edge?): {nowhere}")
     for n, smallest in enumerate(printed.smallest, start=1):
         if smallest < MIN_POINTS - 0.05:
             found.append(f"{where} page {n}: text at {smallest:.1f} pt (under {MIN_POINTS:g} pt)")

@@ -112,6 +112,15 @@ def assert_equivalent(original: Path, fast: Path, slow: Path, findings: Sequence
                 (d.type, str(d.sqref)) for d in o.data_validations.dataValidation
             ], name
             assert f.protection.sheet == o.protection.sheet, name
+            # printed alike: the marked rows, the goal sheet several pages wide (`template.goal_print`)
+            setup = ("paperSize", "orientation", "scale", "pageOrder", "fitToWidth", "fitToHeight")
+            assert [getattr(f.page_setup, a) for a in setup] == [getattr(s.page_setup, a) for a in setup], name
+            rows = [re.sub(r"\$[A-Z]+\$", "$", a or "") for a in (f.print_area, s.print_area)]  # last column: dimension
+            assert (rows[0], f.print_title_cols) == (rows[1], s.print_title_cols), name
+            margins = ("left", "right", "top", "bottom", "header", "footer")
+            assert [getattr(f.page_margins, a) for a in margins] == [getattr(s.page_margins, a) for a in margins]
+            fit, slow_fit = f.sheet_properties.pageSetUpPr, s.sheet_properties.pageSetUpPr
+            assert bool(fit and fit.fitToPage) == bool(slow_fit and slow_fit.fitToPage), name
         else:  # the findings sheet: same layout, fonts and fills
             assert {k: (_look(c), _fill(c)) for k, c in fc.items()} == {k: (_look(c), _fill(c)) for k, c in sc.items()}
             assert {k: d.width for k, d in f.column_dimensions.items()} == {
@@ -249,6 +258,46 @@ def test_merged_cells_rows_and_cells_absent(tmp_path: Path) -> None:
     assert hidden.findall(marked) == hidden.findall(sheet.decode())  # the hidden cells are left alone
     rows = [int(r) for r in re.findall(r'<row r="(\d+)"', marked)]
     assert rows == sorted(rows) and len(rows) == len(set(rows))
+
+
+def _without_print_settings(name: str, data: bytes) -> bytes:
+    """The goal sheet (sheet3) with no `<pageSetup>`, `<pageMargins>` or `<pageSetUpPr>` and no print titles."""
+    if name == "xl/worksheets/sheet3.xml":
+        return re.sub(rb"<page(?:Setup|Margins|SetUpPr)\b[^>]*/>", b"", data)
+    if name == "xl/workbook.xml":
+        return re.sub(rb'<definedName name="_xlnm.Print_Titles" localSheetId="2">[^<]*</definedName>', b"", data)
+    return data
+
+
+@pytest.mark.parametrize("settings", ["last_years", "none"])
+def test_the_goal_sheet_prints_several_pages_wide_from_either_writer(tmp_path: Path, settings: str) -> None:
+    """A goal sheet fitted one page wide (last year's template: 3 pt) or with no print settings at all gets the
+    template's: landscape A4 at a fixed scale, the goal's columns repeated, over then down, comments at the end."""
+    from pipeline.core.paper import MARGIN
+    from pipeline.template.goal_print import SCALE
+
+    source = _bad(tmp_path / "src.xlsx", edit=factory.fitted_one_page_wide)
+    original = (
+        source if settings == "last_years" else _repacked(source, tmp_path / "bare.xlsx", _without_print_settings)
+    )
+    with zipfile.ZipFile(original) as zf:
+        sheet = zf.read("xl/worksheets/sheet3.xml")
+    assert (b'fitToPage="1"' in sheet) == (settings == "last_years") and (b"<pageMargins" in sheet) == (
+        settings == "last_years"
+    )
+    findings = check_file(original, CONFIG).findings
+    goals = _check_both(original, findings, tmp_path)[GOALS]
+    setup = goals.page_setup
+    assert (str(setup.paperSize), setup.orientation, setup.scale, setup.pageOrder, setup.cellComments) == (
+        "9",
+        "landscape",
+        SCALE,
+        "overThenDown",
+        "atEnd",
+    )
+    assert not goals.sheet_properties.pageSetUpPr.fitToPage and goals.print_title_cols == "$A:$C"
+    assert (goals.page_margins.left, goals.page_margins.right) == (MARGIN, MARGIN)
+    assert goals.print_title_rows == ("$4:$4" if settings == "last_years" else None)
 
 
 def test_marked_sheet_with_comments_is_declined_and_openpyxl_writes_it(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import xlsxwriter
 from books import consolidated
 
 from pipeline.report.print_setup import fit_scale, fit_widths, print_setup
-from tests.printcheck import assert_prints_on_a4, print_sheet, problems
+from tests.printcheck import assert_prints_on_a4, convert, print_sheet, problems, squeeze
 
 pytestmark = pytest.mark.real_client
 
@@ -103,6 +103,26 @@ def test_the_same_wide_sheet_fitted_by_print_setup_prints(soffice: str, tmp_path
     assert_prints_on_a4(soffice, path, tmp_path / "out")
 
 
+# --- the template and the feedback workbook -----------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_templates_goal_sheet_prints_several_pages_wide_a_goals_pages_together(
+    soffice: str, tmp_path: Path, lang: str
+) -> None:
+    """The blank template's twenty-column goal sheet: A4 at 8 pt or more, the goal's columns on every page, and the
+    pages over then down (the title rows' band first, all of its pages together)."""
+    from pipeline.core.layout import SHEET_GOALS, sheet_name
+    from pipeline.template.files import write_template
+    from pipeline.template.workbook import TEXTS
+
+    path = write_template(tmp_path / "template.xlsx", lang=lang)
+    (goals,) = assert_prints_on_a4(soffice, path, tmp_path / "out", [sheet_name(SHEET_GOALS, lang)])
+    assert len(goals.sizes) > 2 and goals.repeated and set(goals.repeated) < set(goals.headings)
+    title = squeeze(TEXTS["title_goals"][0 if lang == "ko" else 1])
+    band = [title in squeeze(text) for text in goals.texts]  # the sheet's title row prints on its first band only
+    first = band.index(False)
+    assert first > 1 and not any(band[first:])
+
+
 # --- the feedback workbook -----------------------------------------------------------------------------------------
 @pytest.fixture(params=["xml", "openpyxl"])
 def feedback_writer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -114,20 +134,30 @@ def feedback_writer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     return request.param
 
 
+@pytest.mark.parametrize("saved_by", ["template", "libreoffice"])
 def test_the_feedback_copy_prints_its_findings_and_the_marked_rows_with_the_comments_at_the_end(
-    soffice: str, tmp_path: Path, feedback_writer: str
+    soffice: str, tmp_path: Path, feedback_writer: str, saved_by: str
 ) -> None:
+    """The findings sheet and the goal sheet's marked rows print on A4 at 8 pt or more, the goal sheet several pages
+    wide with the goal's columns on each; from the template as agencies get it, and from a file LibreOffice saved
+    (the XML patcher's usual input) that still has last year's goal sheet fitted one page wide."""
     import factory
     from openpyxl import load_workbook
 
     from pipeline.core.layout import GOAL_COLUMNS
     from pipeline.core.refs import column_letter
+    from pipeline.feedback import xml_patch
     from pipeline.feedback.write import write_feedback
     from pipeline.validate.check import check_file
 
     goals = factory.goals(g1={"target": "미정"}, g2={"evidence": None})
     original = factory.write(tmp_path / "제출.xlsx", goal_rows=goals)
+    if saved_by == "libreoffice":
+        old = factory.write(tmp_path / "old" / "제출.xlsx", goal_rows=goals, edit=factory.fitted_one_page_wide)
+        original = convert(soffice, old, tmp_path / "lo", to="xlsx")
     findings = check_file(original, factory.config()).findings
+    if feedback_writer == "xml":  # the patcher takes this file: the XML path is the one printed
+        assert xml_patch.write_fast(original, findings, tmp_path / "patched.xlsx", "ko", original.name)
     feedback = write_feedback(original, findings, tmp_path / "fb.xlsx")
     wb = load_workbook(feedback)
     goals_sheet = wb["성과목표"]
@@ -135,7 +165,11 @@ def test_the_feedback_copy_prints_its_findings_and_the_marked_rows_with_the_comm
     last = column_letter(len(GOAL_COLUMNS))
     assert goals_sheet.print_area == f"'성과목표'!$A$5:${last}$6" and goals_sheet.print_title_rows == "$4:$4"
     assert goals_sheet.page_setup.cellComments == "atEnd"
-    (review,) = assert_prints_on_a4(soffice, feedback, tmp_path / "out", sheets=["검토결과"])
+    review, goal_rows = assert_prints_on_a4(soffice, feedback, tmp_path / "out", sheets=["검토결과", "성과목표"])
     words = set("".join(review.texts).split())  # wrapped cells side by side interleave their lines
     for f in findings:  # each comment's text, as end notes of the findings sheet
         assert set(f.message("ko").split()) <= words and set(f.hint("ko").split()) <= words
+    # several pages wide, each with the goal's number and name: a goal's pages follow each other
+    assert len(goal_rows.sizes) > 1 and goal_rows.repeated and set(goal_rows.repeated) < set(goal_rows.headings)
+    names = [squeeze(goal["goal"]) for goal in goals[:2]]
+    assert all(all(name in squeeze(text) for name in names) for text in goal_rows.texts)

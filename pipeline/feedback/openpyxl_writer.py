@@ -39,6 +39,7 @@ from pipeline.feedback.review import (
 )
 from pipeline.feedback.values_package import values_copy
 from pipeline.system.atomic import save_workbook
+from pipeline.template.goal_print import GOAL_SHEETS, apply_goal_print
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def _mark_cells(wb: Any, findings: Sequence[Finding], lang: str) -> None:
 
 def _print_marked_rows(ws: Any, rows: set[int]) -> None:
     """A marked sheet prints its heading rows, the marked rows' span and the comments at the end
-    (`review.printed_rows`)."""
+    (`review.printed_rows`); the goal sheet several pages wide at a readable scale (`template.goal_print`)."""
     titles = ws.print_title_rows or ""
     heading = int(titles.replace("$", "").split(":")[-1]) if titles.replace("$", "").split(":")[-1].isdigit() else 0
     span = printed_rows(rows, heading)
@@ -107,6 +108,8 @@ def _print_marked_rows(ws: Any, rows: set[int]) -> None:
 
         ws.print_area = f"A{span[0]}:{get_column_letter(max(ws.max_column, 1))}{span[1]}"
     ws.page_setup.cellComments = "atEnd"
+    if ws.title in GOAL_SHEETS:
+        apply_goal_print(ws)
 
 
 def _findings_sheet(wb: Any, file_name: str, findings: Sequence[Finding], lang: str) -> None:

@@ -38,6 +38,18 @@ LEGACY_DRAWING_BEFORE = frozenset(
     {"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst"}
 )
 """CT_Worksheet's children that come after `legacyDrawing`: it goes before the first of them."""
+PAGE_SETUP_BEFORE = LEGACY_DRAWING_BEFORE | {
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+}
+"""CT_Worksheet's children that come after `pageSetup`: an absent one goes before the first of them."""
 
 
 @dataclass
@@ -102,14 +114,61 @@ def _column_styles(head: str) -> list[tuple[int, int, int]]:
     return out
 
 
+def _set_or_insert(
+    xml: str, tail: list[tuple[str, int]], span: tuple[int, int], name: str, values: dict[str, str], before: set[str]
+) -> list[tuple[int, int, str]]:
+    """The edit setting `values` on the one `<name>` element of xml[span], or inserting it (empty) before the first
+    of the `before` elements of the sheet's `tail`."""
+    found = list(start_tags(name).finditer(xml, *span))
+    if len(found) > 1:
+        raise Decline(f"two <{name}>")
+    if found:
+        return [(found[0].start(), found[0].end(), set_attrs(found[0].group(0), values))]
+    at = next((offset for child, offset in tail if child in before), span[1])
+    return [(at, at, set_attrs(f"<{name}/>", values))]
+
+
+def _page_setup(
+    xml: str,
+    head_end: int,
+    tail: list[tuple[str, int]],
+    tail_start: int,
+    close: int,
+    wanted: tuple[dict[str, str], dict[str, str]] | None,
+) -> list[tuple[int, int, str]]:
+    """Edits printing the comments as end notes after the sheet and, with `wanted` (`<pageSetup>` attributes,
+    `<pageMargins>` attributes), setting those (each element inserted at its place when absent) with `fitToPage`
+    off in `<pageSetUpPr>`. Without `wanted` a sheet with no `<pageSetup>` prints as it did."""
+    span = (tail_start, close)
+    if wanted is None:
+        setup = list(start_tags("pageSetup").finditer(xml, *span))
+        if len(setup) != 1:
+            return []
+        return [(setup[0].start(), setup[0].end(), set_attrs(setup[0].group(0), {"cellComments": "atEnd"}))]
+    attributes, margins = wanted
+    edits = _set_or_insert(xml, tail, span, "pageMargins", margins, PAGE_SETUP_BEFORE | {"pageSetup"})
+    edits += _set_or_insert(xml, tail, span, "pageSetup", {"cellComments": "atEnd", **attributes}, PAGE_SETUP_BEFORE)
+    for m in start_tags("pageSetUpPr").finditer(xml, 0, head_end):
+        if is_true(get_attr(m.group(0), "fitToPage")):
+            edits.append((m.start(), m.end(), set_attrs(m.group(0), {"fitToPage": "0"})))
+    return edits
+
+
 _ROW = start_tags("row")
 _C = start_tags("c")
 
 
-def mark_sheet(xml: str, marks: list[Mark], styles: Styles, legacy_rid: str) -> tuple[str, list[Mark]]:
+def mark_sheet(
+    xml: str,
+    marks: list[Mark],
+    styles: Styles,
+    legacy_rid: str,
+    page_setup: tuple[dict[str, str], dict[str, str]] | None = None,
+) -> tuple[str, list[Mark]]:
     """The sheet with its marked cells' styles set (cells and rows inserted where absent), a `legacyDrawing`
-    pointing at `legacy_rid`, its tab unselected; and the marks actually made (a merged range's hidden cells
-    are skipped as openpyxl skips them)."""
+    pointing at `legacy_rid`, its tab unselected, its comments printed at the end (and `page_setup`'s attributes
+    of `<pageSetup>` and `<pageMargins>` set, `fitToPage` off); and the marks actually made (a merged range's hidden cells are skipped as openpyxl
+    skips them)."""
     root = root_tag(xml, "worksheet")
     require_main_namespace(root, "worksheet")
     if "AlternateContent" in xml:
@@ -135,10 +194,8 @@ def mark_sheet(xml: str, marks: list[Mark], styles: Styles, legacy_rid: str) -> 
         if r is None
         else f'<legacyDrawing {r}:id="{legacy_rid}"/>'
     )
+    edits += _page_setup(xml, data_tag.start(), tail, tail_start, close, page_setup)
     edits.append((at, at, element))
-    setup = [m for m in start_tags("pageSetup").finditer(xml, tail_start, close)]
-    if len(setup) == 1:  # the comments print as end notes after the sheet (no pageSetup: printed as it was)
-        edits.append((setup[0].start(), setup[0].end(), set_attrs(setup[0].group(0), {"cellComments": "atEnd"})))
     if marks:
         columns = _column_styles(xml[: data_tag.start()])
         edits += _mark_cells(xml, data_tag, data_end, marks, styles, columns)

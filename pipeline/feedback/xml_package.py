@@ -178,12 +178,20 @@ def add_relationships(xml: str | None, name: str, new: list[tuple[str, str, str]
 
 
 def patch_workbook_xml(
-    xml: str, sheet: str, sheet_id: int, rid: str, filter_ref: str | None, print_areas: dict[int, str] | None = None
+    xml: str,
+    sheet: str,
+    sheet_id: int,
+    rid: str,
+    filter_ref: str | None,
+    print_areas: dict[int, str] | None = None,
+    print_titles: dict[int, str] | None = None,
 ) -> str:
     """xl/workbook.xml with the findings sheet first and active, the sheet-local defined names shifted by one
     (their sheet moved right), the findings sheet's print titles and filter range added, and `print_areas`
-    (sheet index before the shift → its print area, e.g. `'성과목표'!$A$9:$R$12`) set in place of theirs."""
+    (sheet index before the shift → its print area, e.g. `'성과목표'!$A$9:$R$12`) and `print_titles` (→ its
+    print titles, e.g. `'성과목표'!$4:$4,'성과목표'!$A:$C`) set in place of theirs."""
     print_areas = print_areas or {}
+    replaced = {"_xlnm.Print_Area": print_areas, "_xlnm.Print_Titles": print_titles or {}}
     root = root_tag(xml, "workbook")
     edits: list[tuple[int, int, str]] = []
     r = prefix_for(root.group(0), NS_R)
@@ -207,19 +215,20 @@ def patch_workbook_xml(
             f"</definedName>" + names
         )
     names += "".join(
-        f'<definedName name="_xlnm.Print_Area" localSheetId="{i + 1}">{escape_text(area)}</definedName>'
-        for i, area in sorted(print_areas.items())
+        f'<definedName name="{name}" localSheetId="{i + 1}">{escape_text(value)}</definedName>'
+        for name, values in replaced.items()
+        for i, value in sorted(values.items())
     )
     for m in start_tags("definedName").finditer(xml):
         local = get_attr(m.group(0), "localSheetId")
         if local is not None:
             if not local.strip().isdigit():
                 raise Decline("bad localSheetId")
-            if get_attr(m.group(0), "name") == "_xlnm.Print_Area" and int(local) in print_areas:
+            if int(local) in replaced.get(get_attr(m.group(0), "name") or "", {}):
                 end = xml.find("</definedName>", m.end())
                 if m.group(0).endswith("/>") or end < 0:
-                    raise Decline("an odd print area")
-                edits.append((m.start(), end + len("</definedName>"), ""))  # replaced by the marked rows'
+                    raise Decline("an odd print area or print titles")
+                edits.append((m.start(), end + len("</definedName>"), ""))  # replaced by the marked sheet's
                 continue
             edits.append((m.start(), m.end(), set_attrs(m.group(0), {"localSheetId": str(int(local) + 1)})))
     defined = list(start_tags("definedNames").finditer(xml))

@@ -19,7 +19,10 @@ files get a copy; members are read by `xlsx.package.capped_parts` and stripped t
 embedded objects dropped), as for openpyxl.
 
 This module puts the patch together; the parts are edited by `xml_package` (relationships, the workbook part,
-content types, the zip), `xml_styles`, `xml_cells` (the marked sheets, comments) and `xml_review` (the new sheet).
+content types, the zip), `xml_styles`, `xml_cells` (the marked sheets, comments, print settings) and `xml_review`
+(the new sheet). A marked sheet prints its marked rows (`_print_areas`); a marked goal sheet also gets the
+template's print settings (`template.goal_print`: its `pageSetup`, `pageMargins`, `fitToPage` and print titles),
+as openpyxl gives them, so that its rows print several pages wide at 8 pt or more rather than at 3 pt.
 What both writers show (texts, headings, which cells, comment texts, the sheet name) comes from `review`.
 Deliberate differences from the openpyxl path, none visible to openpyxl reading the result:
 - a marked cell that is absent from sheetData is given the style Excel shows for it (its row's style when the
@@ -79,7 +82,9 @@ from pipeline.feedback.xml_package import (
 from pipeline.feedback.xml_review import review_sheet
 from pipeline.feedback.xml_styles import Styles
 from pipeline.system.atomic import write_bytes_atomically
+from pipeline.template.goal_print import GOAL_SHEETS, MARGINS, PAGE_SETUP, print_titles
 from pipeline.xlsx.package import NS_CT, NS_MAIN, NS_R, WORKBOOK_PART
+from pipeline.xlsx.xmltext import unescape
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +147,9 @@ def patched_workbook(original: Path, findings: Sequence[Finding], lang: str, fil
         WORKBOOK_RELS,
         [(rid, REL_WORKSHEET, posixpath.relpath(new_sheet, "xl"))],
     )
+    areas, titles = _print_areas(book, patch)
     patch.changed[WORKBOOK_PART] = patch_workbook_xml(
-        book.xml, content.sheet, max(book.sheet_ids) + 1, rid, content.filter_ref, _print_areas(pkg, book, patch)
+        book.xml, content.sheet, max(book.sheet_ids) + 1, rid, content.filter_ref, areas, titles
     )
     patch.changed[CONTENT_TYPES] = patch_content_types(
         decode_part(CONTENT_TYPES, pkg.parts[CONTENT_TYPES]),
@@ -153,30 +159,33 @@ def patched_workbook(original: Path, findings: Sequence[Finding], lang: str, fil
     return zip_package(pkg, patch.changed, patch.created)
 
 
-_TITLE_ROWS = re.compile(r"!\$?\d+:\$?(\d+)\s*$")
+_TITLE_ROWS = re.compile(r"!(\$?\d+:\$?(\d+))\s*(?:,|$)")
 _DIMENSION = re.compile(r'<dimension\s+ref="[A-Z]+\d+:([A-Z]+)\d+"')
 
 
-def _print_areas(pkg: Package, book: _Workbook, patch: _Patch) -> dict[int, str]:
+def _print_areas(book: _Workbook, patch: _Patch) -> tuple[dict[int, str], dict[int, str]]:
     """Each marked sheet's print area (by its index): the marked rows' span (`review.printed_rows`) below its
-    print titles, across its used columns."""
+    print titles, across its used columns; and the goal sheet's print titles: its heading rows and the goal's
+    columns (`template.goal_print`)."""
     names = list(book.sheets)
-    titles: dict[int, int] = {}
+    rows: dict[int, tuple[str, int]] = {}  # sheet index → its print-title rows ("$4:$4") and the last one
     for m in re.finditer(r"<definedName\b([^>]*)>([^<]*)</definedName>", book.xml):
         local = re.search(r'localSheetId="(\d+)"', m.group(1))
-        last = _TITLE_ROWS.search(m.group(2))
+        last = _TITLE_ROWS.search(unescape(m.group(2)))
         if 'name="_xlnm.Print_Titles"' in m.group(1) and local and last:
-            titles[int(local.group(1))] = int(last.group(1))
-    areas = {}
-    for sheet, rows in patch.marked_rows.items():
+            rows[int(local.group(1))] = (last.group(1), int(last.group(2)))
+    areas, titles = {}, {}
+    for sheet, marked in patch.marked_rows.items():
         index = names.index(sheet)
-        span = printed_rows(rows, titles.get(index, 0))
+        span = printed_rows(marked, rows.get(index, ("", 0))[1])
         xml = patch.changed.get(book.sheets[sheet], "")
         dimension = _DIMENSION.search(xml[:4096])
         if span is not None and dimension is not None:
             last_col = dimension.group(1)
             areas[index] = f"{quote_sheet(sheet)}!$A${span[0]}:${last_col}${span[1]}"
-    return areas
+        if sheet in GOAL_SHEETS:
+            titles[index] = print_titles(quote_sheet(sheet), rows.get(index, ("", 0))[0] or None)
+    return areas, titles
 
 
 def _vml_defaults(pkg: Package) -> dict[str, str | None]:
@@ -262,7 +271,8 @@ def _mark_sheets(
             raise Decline("a marked sheet has comments already")
         used = {r["id"] for r in sheet_rels}
         comments_rid, vml_rid = free_id(used), free_id(used)
-        xml, made = mark_sheet(decode_part(part, parts[part]), marks, styles, vml_rid)
+        setup = (PAGE_SETUP, {k: str(v) for k, v in MARGINS.items()}) if sheet in GOAL_SHEETS else None
+        xml, made = mark_sheet(decode_part(part, parts[part]), marks, styles, vml_rid, setup)
         if not made:  # every mark hidden by a merged range: only the tab is unselected
             _unselect(pkg, part, patch)
             continue

@@ -36,6 +36,7 @@ from pipeline.core.layout import (
     sheet_name,
 )
 from pipeline.core.refs import column_letter
+from pipeline.template.goal_print import HINT_POINTS, apply_goal_print
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -254,7 +255,7 @@ class _Styles:
         thin = Side(style="thin", color="A6A6A6")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.title = Font(name=FONT_NAME, size=14, bold=True)
-        self.hint = Font(name=FONT_NAME, size=9, color="595959")
+        self.hint = Font(name=FONT_NAME, size=HINT_POINTS, color="595959")
         self.header = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
         self.body = Font(name=FONT_NAME, size=10)
         self.header_fill = PatternFill("solid", fgColor="1F4E78")
@@ -448,6 +449,7 @@ def _goal_sheet(
                 cell.alignment = styles.wrap
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     _print_setup(ws)
+    apply_goal_print(ws)  # several pages wide at a readable scale, not one page at 3 pt
     _protect(ws)
 
 
