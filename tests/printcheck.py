@@ -93,12 +93,16 @@ def _one_visible(xml: str, index: int) -> str:
     tags = [re.sub(r'\s+state="[^"]*"', "", m.group(0)) for m in _SHEET_TAG.finditer(xml)]
     shown = iter([tag if i == index else tag[:-2].rstrip() + ' state="hidden"/>' for i, tag in enumerate(tags)])
     xml = _SHEET_TAG.sub(lambda _: next(shown), xml)
-    # LibreOffice prints a hidden sheet that has a print area: drop the others' print areas
-    xml = re.sub(
-        r'<definedName name="_xlnm\.Print_Area" localSheetId="(\d+)"[^>]*>[^<]*</definedName>',
-        lambda d: d.group(0) if int(d.group(1)) == index else "",
-        xml,
-    )
+
+    # LibreOffice prints a hidden sheet that has a print area: drop the others' print areas (attributes in any
+    # order: LibreOffice writes localSheetId before name)
+    def keep(d: re.Match[str]) -> str:
+        tag = d.group(1)
+        local = re.search(r'\blocalSheetId="(\d+)"', tag)
+        is_area = re.search(r'\bname="_xlnm\.Print_Area"', tag)
+        return d.group(0) if not (is_area and local) or int(local.group(1)) == index else ""
+
+    xml = re.sub(r"(<definedName\b[^>]*>)[^<]*</definedName>", keep, xml)
     xml = re.sub(r'\s(activeTab|firstSheet)="\d+"', "", xml)
     return xml.replace("<workbookView", f'<workbookView activeTab="{index}" firstSheet="{index}"', 1)
 

@@ -90,8 +90,8 @@ def formulas(parts: Parts) -> None:
     _append_to_row(
         parts,
         GUIDE,
-        5,
-        f'<c r="B5"><f>{DDE}</f><v>7</v></c><c r="C5"><f>HYPERLINK("http://evil.example")</f><v>0</v></c>',
+        2,  # beside the hint (the guide's numbered lines are merged across their row)
+        f'<c r="B2"><f>{DDE}</f><v>7</v></c><c r="C2"><f>HYPERLINK("http://evil.example")</f><v>0</v></c>',
     )
 
 
@@ -301,7 +301,7 @@ def test_the_copy_carries_values_only(tmp_path: Path, writer: str, case: str) ->
         assert cached == {"T5": 0, "U5": "a&b", "V5": True, "W5": "#DIV/0!", "X5": None, "Y5": 1, "Y6": 1,
                           "Z5": 0, "AA5": None, "AB5": None}  # fmt: skip
         assert goals["I5"].value == 20 and goals["X5"].number_format == wb["성과목표"]["A5"].number_format
-        assert wb["안내"]["B5"].value == 7 and wb["안내"]["C5"].value == 0
+        assert wb["안내"]["B2"].value == 7 and wb["안내"]["C2"].value == 0
     if case == "external_link":
         assert goals["T5"].value == 5
         assert set(wb.defined_names) == {"여기"} and not wb._external_links
@@ -380,10 +380,10 @@ def prefixed_guide(parts: Parts) -> None:
     formula and a validation list."""
     sheet = re.sub(rb"<(/?)([A-Za-z])", rb"<\1x:\2", parts[GUIDE])
     sheet = sheet.replace(b'<x:worksheet xmlns="', b'<x:worksheet xmlns:x="', 1)
-    row = re.search(rb'<x:row r="5"[^>]*>', sheet)
+    row = re.search(rb'<x:row r="2"[^>]*>', sheet)
     assert row and b"xmlns:x=" in sheet
-    parts[GUIDE] = sheet[: row.end()] + f'<x:c r="B5"><x:f>{DDE}</x:f><x:v>7</x:v></x:c>'.encode() + sheet[row.end() :]
-    parts[GUIDE] = re.sub(rb'(<x:c r="A5"[^>]*>.*?</x:c>)(<x:c r="B5">.*?</x:c>)', rb"\2\1", parts[GUIDE])
+    parts[GUIDE] = sheet[: row.end()] + f'<x:c r="B2"><x:f>{DDE}</x:f><x:v>7</x:v></x:c>'.encode() + sheet[row.end() :]
+    parts[GUIDE] = re.sub(rb'(<x:c r="A2"[^>]*>.*?</x:c>)(<x:c r="B2">.*?</x:c>)', rb"\2\1", parts[GUIDE])
 
 
 def test_a_prefixed_sheet_carries_values_only(tmp_path: Path) -> None:
@@ -391,7 +391,7 @@ def test_a_prefixed_sheet_carries_values_only(tmp_path: Path) -> None:
 
     original, findings = hostile(tmp_path, prefixed_guide)
     guide = dict((i.filename, d) for i, d in values_only_parts(original))[GUIDE]
-    assert re.search(rb"<x:f[\s/>]", guide) is None and b'<x:c r="B5"><x:v>7</x:v></x:c>' in guide
+    assert re.search(rb"<x:f[\s/>]", guide) is None and b'<x:c r="B2"><x:v>7</x:v></x:c>' in guide
     out = write_feedback(original, findings, tmp_path / "fb.xlsx")  # the patcher declines a prefixed sheet
     assert_values_only(out)
-    assert load_workbook(out)["안내"]["B5"].value == 7
+    assert load_workbook(out)["안내"]["B2"].value == 7

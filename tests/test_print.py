@@ -123,6 +123,25 @@ def test_the_templates_goal_sheet_prints_several_pages_wide_a_goals_pages_togeth
     assert first > 1 and not any(band[first:])
 
 
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_templates_other_sheets_print_the_guide_whole_on_one_page(soffice: str, tmp_path: Path, lang: str) -> None:
+    """안내, 기관정보 and 과거실적 of the blank template: A4 at 8 pt or more; the guide's numbered lines wrap on one
+    page, every word of them printed (the examples table under them is left to the screen)."""
+    from openpyxl import load_workbook
+
+    from pipeline.core.i18n import tr
+    from pipeline.core.layout import SHEET_GOALS, sheet_name
+    from pipeline.template.files import write_template
+    from pipeline.template.workbook import GUIDE_LINES
+
+    path = write_template(tmp_path / "template.xlsx", lang=lang)
+    others = [ws.title for ws in load_workbook(path).worksheets if ws.title != sheet_name(SHEET_GOALS, lang)]
+    guide, *_ = assert_prints_on_a4(soffice, path, tmp_path / "out", others)
+    assert len(guide.sizes) == 1
+    printed = squeeze("".join(guide.texts))
+    assert all(squeeze(tr(line, lang)) in printed for line in GUIDE_LINES)
+
+
 # --- the feedback workbook -----------------------------------------------------------------------------------------
 @pytest.fixture(params=["xml", "openpyxl"])
 def feedback_writer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:

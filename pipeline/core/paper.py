@@ -5,7 +5,9 @@ sheets (`report/print_setup.py`) and the template's openpyxl sheets (the committ
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 __all__ = [
     "A4_POINTS",
@@ -22,6 +24,7 @@ __all__ = [
     "fit_scale",
     "fit_widths",
     "printable_points",
+    "rendered_width",
 ]
 
 A4_POINTS = (595.3, 841.9)
@@ -73,3 +76,10 @@ def fit_widths(widths: Sequence[float], wrapped: Sequence[bool], landscape: bool
         cut = min(sum(fitted) - budget, max(fitted[widest] - others, 0.5))
         fitted[widest] = max(MIN_WRAPPED, fitted[widest] - cut)
     return tuple(fitted)
+
+
+@lru_cache(maxsize=1 << 16)
+def rendered_width(line: str) -> float:
+    """How wide one line of 10 pt text prints, in units of column width: about 1.75 a Hangul (or other wide)
+    character and 0.8 a Latin one, narrower than the digit widths a column is sized in."""
+    return sum(1.75 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.8 for ch in line)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
 
+from pipeline.core.paper import rendered_width
 from pipeline.report.shapes import Table, Value
 
 __all__ = ["column_widths", "fit_width", "heading_line", "text_width", "wrapped_lines"]
@@ -57,8 +58,7 @@ def fit_width(values: Iterable[Value], kind: str) -> float:
 def wrapped_lines(value: Value, width: float) -> int:
     """How many lines a wrapped text takes in a column `width` wide.
 
-    Rendered text is narrower than the digit width that `text_width` counts (about 0.8 for Latin, 1.75 for
-    Hangul at 10 pt), and a row sized for two lines when one suffices looks careless, so this estimate is closer.
+    Rendered text is narrower than the digit width that `text_width` counts (`core.paper.rendered_width`), and a row sized for two lines when one suffices looks careless, so this estimate is closer.
     """
     if not isinstance(value, str) or not value:
         return 1
@@ -67,8 +67,7 @@ def wrapped_lines(value: Value, width: float) -> int:
     def lines(line: str) -> int:
         if len(line) * 1.75 <= usable:  # fits even if every character is wide: no need to measure (most do)
             return 1
-        units = sum(1.75 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.8 for ch in line)
-        return max(1, math.ceil(units / usable))
+        return max(1, math.ceil(rendered_width(line) / usable))
 
     return sum(lines(line) for line in value.splitlines() or [""])
 

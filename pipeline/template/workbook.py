@@ -37,6 +37,7 @@ from pipeline.core.layout import (
 )
 from pipeline.core.refs import column_letter
 from pipeline.template.goal_print import HINT_POINTS, apply_goal_print
+from pipeline.template.guide_print import GUIDE_FIRST_ROW, print_guide
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -314,7 +315,7 @@ def _put(cell, value: Any) -> None:
 
 def _guide_sheet(ws, lang: str, styles: _Styles) -> None:
     _title(ws, tr(TEXTS["guide_title"], lang), f"{tr(TEXTS['version'], lang)}: {TEMPLATE_VERSION}", styles)
-    row = 4
+    row = GUIDE_FIRST_ROW
     for line in GUIDE_LINES:
         ws.cell(row=row, column=1, value=tr(line, lang)).font = styles.body
         row += 1
@@ -322,6 +323,7 @@ def _guide_sheet(ws, lang: str, styles: _Styles) -> None:
     ws.cell(row=row, column=1, value=tr(TEXTS["examples"], lang)).font = styles.title
     row += 1
     _header(ws, GOAL_COLUMNS, lang, styles, row=row)
+    print_guide(ws, len(GOAL_COLUMNS), GUIDE_FIRST_ROW + len(GUIDE_LINES) - 1)
     for example in GUIDE_EXAMPLES:
         row += 1
         for i, col in enumerate(GOAL_COLUMNS, start=1):
@@ -334,7 +336,6 @@ def _guide_sheet(ws, lang: str, styles: _Styles) -> None:
             cell.border = styles.border
             if col.kind == "number" and isinstance(value, int | float):
                 cell.number_format = "#,##0.##"
-    _print_setup(ws)
     ws.protection.sheet = True
 
 
