@@ -183,7 +183,7 @@ def page_list(books: list[Book]) -> str:
         "",
     ]
     for book in books:
-        lines += [f'<a id="{book.kind}"></a>', "", f"## {book.title}", "", f"`{book.path.name}`", ""]
+        lines += [f'<a id="{book.kind}"></a>', "", f"## {book.title}", ""]  # no file name: it holds the date
         if book.whole:
             sheets = " · ".join(name for _, name in book.sheets)
             lines += [f"Its sheets: {sheets}.", ""]
