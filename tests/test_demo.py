@@ -421,3 +421,60 @@ def test_this_years_demo_shows_last_year_beside_it(demo_run: Path) -> None:
         else:
             assert change == ("▲" if a["rank"] < before else "▼") + str(abs(before - a["rank"])), name
     assert {c[0] for c in shown.values() if c} >= {"▲", "▼"}  # the demo shows both directions
+
+
+def _facts(path: Path) -> dict[Any, Any]:
+    """An agency's 기관별 결과표 as label → value: each fact's label is merged over two cells, its value next."""
+    ws = load_workbook(path).worksheets[0]
+    values = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    return {label: values.get((r, c + 2)) for (r, c), label in values.items() if isinstance(label, str)}
+
+
+def test_last_year_was_graded_completely_and_confirmed_before_it_was_closed(demo_run: Path) -> None:
+    import json
+
+    from pipeline.demo.previous_year import NEW_THIS_YEAR, PREVIOUS_YEAR
+
+    document = json.loads((demo_run / "years" / str(PREVIOUS_YEAR) / "results.json").read_text(encoding="utf-8"))
+    assert document["final"] is True and document["final_date"]
+    last = {a["code"]: a for a in document["agencies"]}
+    for code, a in last.items():
+        if code in NEW_THIS_YEAR:
+            assert a["total"] is None, code
+            continue
+        assert a["total"] is not None and a["grade"] and not a["provisional"], code
+        assert not [g["number"] for g in a["goals"] if g["pending"]], code  # the committee graded every goal
+    closed = demo_run / "years" / str(PREVIOUS_YEAR)
+    assert list((closed / "archive").rglob(f"*_정성평가평정표_{PREVIOUS_YEAR}*.xlsx"))  # merged through the night
+
+
+def test_this_years_sheets_show_last_years_final_totals_and_grades(demo_run: Path) -> None:
+    import json
+
+    from pipeline.core.i18n import tr
+    from pipeline.demo.previous_year import NEW_THIS_YEAR, PREVIOUS_YEAR
+    from pipeline.report.labels import SHEETS
+    from pipeline.report.meeting_labels import M
+
+    last_path = demo_run / "years" / str(PREVIOUS_YEAR) / "results.json"
+    assert json.loads(last_path.read_text(encoding="utf-8"))["final"] is True  # compared with final results only
+    last = _results(last_path)
+    (now_path,) = (demo_run / "outbox").glob("*/results.json")
+    ws = load_workbook(consolidated(now_path.parent))[tr(SHEETS["agencies"], "ko")]
+    rows = list(ws.iter_rows(values_only=True))
+    header = list(rows[0])
+    total_col, grade_col = header.index(tr(M["prev_total"], "ko")), header.index(tr(M["prev_grade"], "ko"))
+    shown = {r[0]: (r[total_col], r[grade_col]) for r in rows[1:] if r[0] in last}
+    assert set(shown) == set(city.EXPECTED)
+    for code, (total, grade) in shown.items():
+        if code in NEW_THIS_YEAR:
+            assert (total, grade or None) == (None, None), code
+        else:
+            assert not last[code]["provisional"], code
+            assert (total, grade) == (last[code]["total"], last[code]["grade"]), code
+    pages = now_path.parent / tr(SHEETS["agencies"], "ko")  # each agency's own page says the same
+    for code in {committee.PENDING[0], *(a for a, *_ in committee.ADJUSTMENTS)} - set(NEW_THIS_YEAR):
+        (page,) = pages.glob(f"{code}_*.xlsx")
+        facts = _facts(page)
+        assert facts[tr(M["prev_total"], "ko")] == last[code]["total"], code
+        assert facts[tr(M["prev_grade"], "ko")] == last[code]["grade"], code

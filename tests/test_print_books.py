@@ -60,7 +60,9 @@ def test_the_midyear_workbook_prints_on_a4(soffice: str, demo: tuple[Path, Path,
 
 
 def test_the_committee_sheet_prints_on_a4(soffice: str, demo: tuple[Path, Path, str, int], tmp_path: Path) -> None:
-    from pipeline.core.committee_layout import FINGERPRINT_COLUMN, GRADE_COLUMNS, SHEET_GRADES, label
+    from pipeline.core.committee_layout import FINGERPRINT_COLUMN, GRADE_COLUMNS, SHEET_GRADES, SHEET_GUIDE, label
+    from pipeline.core.i18n import tr
+    from pipeline.template.committee_sheet import GUIDE_LINES
 
     home, _, lang, _ = demo
     sheets = sorted((home / "committee").glob("*.xlsx"))
@@ -70,6 +72,10 @@ def test_the_committee_sheet_prints_on_a4(soffice: str, demo: tuple[Path, Path, 
     assert {c.label(lang) for c in GRADE_COLUMNS} <= set(grades.headings)  # every graded column on each page
     assert FINGERPRINT_COLUMN.label(lang) not in grades.headings  # the machine column is not printed
     assert grades.sizes[0][0] > grades.sizes[0][1]  # landscape: the members grade on it
+    guide = next(p for p in printed if p.sheet == label(SHEET_GUIDE, lang))
+    printed_text = "".join("".join(text.split()) for text in guide.texts)
+    for line in GUIDE_LINES:  # each line of the guide prints whole: none runs off the right edge
+        assert "".join(tr(line, lang).split()) in printed_text, tr(line, lang)
 
 
 def test_an_agency_result_page_prints_on_a4(soffice: str, demo: tuple[Path, Path, str, int], tmp_path: Path) -> None:

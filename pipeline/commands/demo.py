@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import sys
 from pathlib import Path
 
 from pipeline.commands.committee import into_inbox, write_sheet
-from pipeline.commands.demo_year import run_year_before_results
+from pipeline.commands.demo_year import close_previous_year, run_year_before_results
 from pipeline.commands.run import run_command
 from pipeline.commands.status import status_command
 from pipeline.core.i18n import Text, tr
-from pipeline.demo import city, previous_year, year
+from pipeline.demo import city, year
 from pipeline.demo.build import build_demo, drop_workbooks
 from pipeline.demo.committee import fill_sheet
 from pipeline.exit_codes import Exit
@@ -59,7 +57,7 @@ def demo_command(directory: Path, lang: str = "ko", seed: int = 2019) -> int:
             file=sys.stderr,
         )
         return Exit.CANT_CREATE
-    _previous_year(plan.home, lang, seed)  # last year evaluated and closed first
+    closed = close_previous_year(plan.home, lang, seed)  # last year evaluated, confirmed and closed first
     config = load_config(plan.home)
     before = run_year_before_results(config, seed, lang)  # plans, their confirmation, the mid-year check
     files = drop_workbooks(plan.inbox, year.results_workbooks(seed, lang))
@@ -88,16 +86,4 @@ def demo_command(directory: Path, lang: str = "ko", seed: int = 2019) -> int:
         code = committee_night(config, lang)
     print()
     status_command(config, lang=lang)
-    return max(code, before)
-
-
-def _previous_year(home: Path, lang: str, seed: int) -> None:
-    """Last year evaluated and closed first, as an office would (`pipeline run`, `pipeline rollover`), quietly:
-    this year's reports then show it beside this year."""
-    from pipeline.commands.rollover import rollover_command
-
-    last = previous_year.prepare(home, lang, seed)
-    with contextlib.redirect_stdout(io.StringIO()):
-        run_command(load_config(home), lang=lang, dry_run=False, as_json=False)
-        rollover_command(load_config(home), lang, last.year)
-    previous_year.finish(home, lang)
+    return max(code, before, closed)

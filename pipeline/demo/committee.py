@@ -51,9 +51,15 @@ def _central(code: str, number: str) -> str | None:
     return next(g["grade"] for g in city.GOALS[code] if g["number"] == number)
 
 
-def fill_sheet(sheet: Path, out: Path, complete: bool) -> Path:
+def fill_sheet(
+    sheet: Path,
+    out: Path,
+    complete: bool,
+    decisions: tuple[tuple[str, Decimal, str, str], ...] = ADJUSTMENTS,
+) -> Path:
     """The members' grades and the adjustments written into a copy of the committee sheet; `complete`: the
-    second file, in which the pending goal is graded by all five."""
+    second file, in which the pending goal is graded by all five (every goal graded: no agency provisional).
+    `decisions`: the committee's 가점·감점 on that sheet (this year's by default; last year's had none)."""
     from openpyxl import load_workbook
 
     wb = load_workbook(sheet)
@@ -71,7 +77,7 @@ def fill_sheet(sheet: Path, out: Path, complete: bool) -> Path:
             given = member_grades(central) if central else []
         for i, grade in enumerate(given):
             grades.cell(row, first_member + i, grade)
-    for r, (code, points, reason, basis) in enumerate(ADJUSTMENTS, start=FIRST_ROW):
+    for r, (code, points, reason, basis) in enumerate(decisions, start=FIRST_ROW):
         for c, value in enumerate((code, float(points), reason, basis), start=1):
             adjustments.cell(r, c, value)
     wb.save(out)

@@ -1,9 +1,11 @@
 """The demo city's previous year (2025), so that the demo's reports show last year beside this year: the same
-agencies and goals, with last year's actuals, evaluated and closed by `pipeline rollover` exactly as an office
-would (`commands.demo` runs the night and the rollover between `prepare` and `finish`).
+agencies and goals, with last year's actuals, evaluated, graded by the committee, confirmed and closed exactly as
+an office would (`commands.demo_year.close_previous_year` runs the night, the committee sheet and its merge,
+`pipeline finalize` and `pipeline rollover` between `prepare` and `finish`).
 
 Last year's actuals are this year's moved by a seeded factor (85–102 %), a deviation goal's the 2025 value of its
-past results; milestones and evaluators' grades are as this year. `NEW_THIS_YEAR` was not evaluated last year, so
+past results; milestones and evaluators' grades are as this year, every qualitative goal graded by all five members
+(`demo.committee.fill_sheet(..., complete=True)`) and no 가점·감점, so that the year could be confirmed. `NEW_THIS_YEAR` was not evaluated last year, so
 its comparison stays empty.
 """
 

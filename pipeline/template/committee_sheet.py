@@ -219,8 +219,11 @@ def _guide(ws: Any, agencies: Sequence[tuple[str, str]], lang: str) -> None:
     style = _fonts()
     ws["A1"] = tr(TEXTS["guide_title"], lang)
     ws["A1"].font = style["title"]
-    for i, line in enumerate(GUIDE_LINES, start=3):
-        ws.cell(row=i, column=1, value=tr(line, lang)).font = style["body"]
+    for i, line in enumerate(GUIDE_LINES, start=3):  # across both printed columns, wrapped: none runs off the page
+        cell = ws.cell(row=i, column=1, value=tr(line, lang))
+        cell.font, cell.alignment = style["body"], _wrap()
+        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=2)
+        ws.row_dimensions[i].height = _height([cell.value], [GUIDE_WIDTHS[0] + GUIDE_WIDTHS[1]])
     ws.cell(row=GUIDE_AGENCY_ROW - 1, column=1, value=tr(TEXTS["agencies"], lang)).font = style["title"]
     codes: tuple[Column, ...] = ADJUSTMENT_COLUMNS[:1]
     ws.cell(row=GUIDE_AGENCY_ROW, column=1, value=codes[0].label(lang)).font = style["header"]
@@ -228,11 +231,12 @@ def _guide(ws: Any, agencies: Sequence[tuple[str, str]], lang: str) -> None:
     for i, (code, name) in enumerate(agencies, start=GUIDE_AGENCY_ROW + 1):
         ws.cell(row=i, column=1, value=code).font = style["body"]
         ws.cell(row=i, column=2, value=name).font = style["body"]
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 30
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = GUIDE_WIDTHS
     _print(ws, tr(TEXTS["guide_title"], lang), 2, GUIDE_AGENCY_ROW + len(agencies), landscape=False, heading=False)
 
 
+GUIDE_WIDTHS = (14, 30)
+"""The guide's two columns: agency codes, their names (the guide's lines span both)."""
 MEMBER_WIDTH = 7
 """A member's grade column: a grade (S, A, ... D) under the member's name."""
 NARROW = frozenset({"agency", "number", "weight", "points"})
