@@ -410,12 +410,8 @@ class Ledger:
     def plan_requests(self) -> dict[str, FileRow]:
         """Agency code → its current accepted plan file when it is newer than the confirmed one: a change request,
         stored and not applied until confirmed (agencies with nothing confirmed yet are not in it)."""
-        confirmed = self.confirmed_plans()
-        return {
-            code: row
-            for code, row in self.current(KIND_PLAN).items()
-            if code in confirmed and row.id > confirmed[code].file_id
-        }
+        confirmed = ledger_plans.confirmed_files(self.conn)
+        return {code: row for code, row in self.current(KIND_PLAN).items() if row.id > confirmed.get(code, row.id)}
 
     def confirm_plan(self, row: FileRow, at: datetime, note: str) -> int:
         """Freeze `row` (a current accepted plan file) as its agency's plan; the new version."""

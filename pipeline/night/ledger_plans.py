@@ -50,6 +50,12 @@ def confirmed_plans(conn: sqlite3.Connection, sources: bool = False) -> dict[str
     return out
 
 
+def confirmed_files(conn: sqlite3.Connection) -> dict[str, int]:
+    """Agency code → the ledger row of its plan in force: what tells a change request apart, without parsing a
+    submission (at 10,000 agencies `confirmed_plans` is seconds and some 200 MB)."""
+    return {row["agency"]: row["file_id"] for row in conn.execute(_LATEST).fetchall()}
+
+
 def confirm(conn: sqlite3.Connection, agency: str, file_id: int, sha256: str, at: datetime, note: str) -> int:
     """Record a confirmation of `file_id` as the agency's plan; its version (the next one). One transaction."""
     with conn:

@@ -164,14 +164,14 @@ def _queue_report(run: RunContext, data: ReportInput, report_state: Pending[str]
 
 
 def plan_request_lines(run: RunContext, lang: str) -> list[tuple[str, list[str]]]:
-    """Each agency's pending plan change request as the lines of its changes (`validate.plan_diff`)."""
-    confirmed = run.ledger.confirmed_plans()
+    """Each agency's pending plan change request as the lines of its changes (`validate.plan_diff`), against the
+    plans the night already holds (`run.basis`), not a second read of them."""
     out = []
     for code, row in sorted(run.ledger.plan_requests().items()):
-        agency, text = run.config.agency(code), run.ledger.submission_text(row.id)
-        if agency is None or text is None or code not in confirmed:
+        agency, text, plan = run.config.agency(code), run.ledger.submission_text(row.id), run.basis.plans.get(code)
+        if agency is None or text is None or plan is None:
             continue
-        changes = plan_changes(confirmed[code].submission, parse_submission(text, sources=False))
+        changes = plan_changes(plan[1], parse_submission(text, sources=False))
         out.append((agency.name, [change_line(c, lang) for c in changes]))
     return out
 
