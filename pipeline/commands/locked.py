@@ -15,19 +15,13 @@ from pipeline.core.printable import printable
 from pipeline.exit_codes import Exit
 from pipeline.mail.outbox import DeliverySummary
 from pipeline.night import faults
-from pipeline.night.summary import RunSummary
+from pipeline.night.summary import RunSummary, delivery_text
 from pipeline.settings.load import ConfigError
 from pipeline.settings.schema import Config
 
-__all__ = ["T_DELIVERY", "print_delivery", "print_outputs", "under_lock"]
+__all__ = ["print_delivery", "print_outputs", "under_lock"]
 
 T = TypeVar("T")
-
-T_DELIVERY: Text = (
-    "발송 {sent}, 재시도 {temporary}, 실패 {permanent}",
-    "sent {sent}, to retry {temporary}, failed {permanent}",
-)
-"""What a mail step did, inside a command's own line (`결과 메일 12통 (발송 12, 재시도 0, 실패 0)`)."""
 
 
 def under_lock(config: Config, command: str, lang: str, work: Callable[[], T], failed: Text) -> T | Exit:
@@ -67,6 +61,6 @@ def print_delivery(line: Text, delivery: DeliverySummary | None, lang: str, queu
     """`line` (with `{queued}` and `{delivery}`) and the delivery's problems; 75 when mail is left to retry."""
     sent = delivery or DeliverySummary()
     print_problems(sent.problems)
-    counts = tr(T_DELIVERY, lang, sent=sent.sent, temporary=sent.temporary, permanent=sent.permanent)
-    print(tr(line, lang, queued=queued, delivery=counts))
+    counts = {"sent": sent.sent, "temporary": sent.temporary, "permanent": sent.permanent}
+    print(tr(line, lang, queued=queued, delivery=delivery_text(counts, lang)))
     return Exit.TEMPORARY if sent.temporary else Exit.OK

@@ -17,10 +17,12 @@ __all__ = [
     "MIN_POINTS",
     "MIN_SCALE",
     "MIN_WRAPPED",
+    "NARROW_CHAR",
     "PAGE_NUMBERS",
     "POINTS_PER_WIDTH",
     "STORED_EXTRA",
     "TOP",
+    "WIDE_CHAR",
     "fit_scale",
     "fit_widths",
     "printable_points",
@@ -78,8 +80,12 @@ def fit_widths(widths: Sequence[float], wrapped: Sequence[bool], landscape: bool
     return tuple(fitted)
 
 
+WIDE_CHAR, NARROW_CHAR = 1.75, 0.8
+"""How wide a Hangul (or other wide) character and a Latin one print in 10 pt text, in units of column width:
+narrower than the digit widths (2 and 1) a column is sized in."""
+
+
 @lru_cache(maxsize=1 << 16)
 def rendered_width(line: str) -> float:
-    """How wide one line of 10 pt text prints, in units of column width: about 1.75 a Hangul (or other wide)
-    character and 0.8 a Latin one, narrower than the digit widths a column is sized in."""
-    return sum(1.75 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.8 for ch in line)
+    """How wide one line of 10 pt text prints, in units of column width."""
+    return sum(WIDE_CHAR if unicodedata.east_asian_width(ch) in ("W", "F") else NARROW_CHAR for ch in line)

@@ -4,6 +4,7 @@ person (`human`) or as JSON (`to_json`, `pipeline run --json`)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,18 @@ and `pipeline status`'s last runs count them in the same words."""
 LISTED = (OUTCOME_REJECTED, OUTCOME_DUPLICATE, LEFT, FAILED, VANISHED)
 """Outcomes the run summary lists file by file (an accepted or ignored file is only counted)."""
 
+DELIVERY: Text = (
+    "보냄 {sent}, 일시 오류 {temporary}, 영구 오류 {permanent}",
+    "sent {sent}, temporary failures {temporary}, permanent failures {permanent}",
+)
+"""What a mail step did: the run summary's mail line and the lines of `finalize` and `committee sheet --send`."""
+
+
+def delivery_text(counts: Mapping[str, int], lang: str) -> str:
+    """`DELIVERY` of a mail step's counts (`sent`, `temporary`, `permanent`; a missing one is 0)."""
+    return tr(DELIVERY, lang, **{k: counts.get(k, 0) for k in ("sent", "temporary", "permanent")})
+
+
 T: dict[str, Text] = {
     "headline": (
         "실행 {run}: 접수 {accepted}, 반려 {rejected}, 중복 {duplicate}, 다음 실행으로 미룸 {left}, 무시 {ignored}",
@@ -37,10 +50,7 @@ T: dict[str, Text] = {
     "resumed": ("중단된 실행의 파일 {n}건을 마저 처리함", "finished {n} {n:file|files} of an interrupted run"),
     "outputs": ("결과: {path}", "outputs: {path}"),
     "would_write": ("결과를 쓸 곳: {path}", "would write outputs to: {path}"),
-    "mail": (
-        "메일: 보냄 {sent}, 일시 오류 {temporary}, 영구 오류 {permanent}",
-        "mail: sent {sent}, temporary failures {temporary}, permanent failures {permanent}",
-    ),
+    "mail": ("메일: {delivery}", "mail: {delivery}"),
     "mail_queued": ("메일: 보낼 것 {n}건 (시험 실행이라 보내지 않음)", "mail: {n} to send (dry run: not sent)"),
     "failed": (
         "예상하지 못한 오류로 실행을 멈춤: {error} (자세한 내용: {log})",
@@ -137,9 +147,7 @@ class RunSummary:
             if self.dry_run:
                 lines.append(tr(T["mail_queued"], lang, n=self.mail.get("queued", 0)))
             else:
-                lines.append(
-                    tr(T["mail"], lang, **{k: self.mail.get(k, 0) for k in ("sent", "temporary", "permanent")})
-                )
+                lines.append(tr(T["mail"], lang, delivery=delivery_text(self.mail, lang)))
         lines += [f"  ! {p}" for p in self.problems if p not in listed]  # a failed move's problem is its file line
         if self.dry_run:
             lines.append(tr(T["dry"], lang))

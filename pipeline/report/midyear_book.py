@@ -16,7 +16,7 @@ from pipeline.report.midyear_shapes import Book, Section
 from pipeline.report.print_setup import fit_widths, print_setup
 from pipeline.report.widths import column_widths
 from pipeline.report.xlsx_cells import SECTION_COLOR, Styles, fresh_options, write_text, write_value
-from pipeline.report.xlsx_summary import merged_height
+from pipeline.report.xlsx_summary import merged_height, write_title
 from pipeline.report.xlsx_table import column_rules, write_table
 
 __all__ = ["render_book"]
@@ -48,13 +48,7 @@ def _write_front(workbook: Any, styles: Styles, book: Book) -> None:
     last_col = len(widths) - 1
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
-    title = styles.get(bold=True, font_size=18, font_color=SECTION_COLOR, valign="vcenter")
-    ws.set_row(0, 34)
-    ws.merge_range(0, 0, 0, last_col, "", title)
-    write_text(ws, 0, 0, book.title, title)
-    sub = styles.get(font_color="#595959", valign="vcenter")
-    ws.merge_range(1, 0, 1, last_col, "", sub)
-    write_text(ws, 1, 0, book.as_of, sub)
+    write_title(ws, styles, book.title, book.as_of, last_col)
     section = styles.get(bold=True, font_size=11, font_color=SECTION_COLOR, bottom=2, bottom_color=SECTION_COLOR)
     block = styles.cell(text_wrap=True, valign="top")
     row = 3

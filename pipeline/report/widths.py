@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
 
-from pipeline.core.paper import rendered_width
+from pipeline.core.paper import WIDE_CHAR, rendered_width
 from pipeline.report.shapes import Table, Value
 
 __all__ = ["column_widths", "fit_width", "heading_line", "text_width", "wrapped_lines"]
@@ -65,7 +65,7 @@ def wrapped_lines(value: Value, width: float) -> int:
     usable = max(width - 1, 1)
 
     def lines(line: str) -> int:
-        if len(line) * 1.75 <= usable:  # fits even if every character is wide: no need to measure (most do)
+        if len(line) * WIDE_CHAR <= usable:  # fits even if every character is wide: no need to measure (most do)
             return 1
         return max(1, math.ceil(rendered_width(line) / usable))
 

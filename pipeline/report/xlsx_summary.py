@@ -81,15 +81,16 @@ def _grid(ws: Any, s: SummaryContent) -> _Grid:
     )
 
 
-def _title(ws: Any, styles: Styles, s: SummaryContent, last_col: int) -> None:
+def write_title(ws: Any, styles: Styles, title_text: str, as_of: str, last_col: int) -> None:
+    """A front sheet's two top rows across `last_col + 1` columns: the title, and the date line under it (요약
+    and the books' front sheets)."""
     title = styles.get(bold=True, font_size=18, font_color=SECTION_COLOR, valign="vcenter")
     ws.set_row(0, 34)
     ws.merge_range(0, 0, 0, last_col, "", title)
-    write_text(ws, 0, 0, s.title, title)
+    write_text(ws, 0, 0, title_text, title)
     sub = styles.get(font_color="#595959", valign="vcenter")
     ws.merge_range(1, 0, 1, last_col, "", sub)
-    write_text(ws, 1, 0, s.as_of, sub)
-    ws.set_row(2, 8)
+    write_text(ws, 1, 0, as_of, sub)
 
 
 def _panels(ws: Any, styles: Styles, s: SummaryContent, grid: _Grid) -> None:
@@ -150,7 +151,8 @@ def write_summary(workbook: Any, styles: Styles, s: SummaryContent) -> None:
     ws = workbook.add_worksheet(s.sheet)
     ranking = s.ranking
     grid = _grid(ws, s)
-    _title(ws, styles, s, grid.last_col)
+    write_title(ws, styles, s.title, s.as_of, grid.last_col)
+    ws.set_row(2, 8)
     _panels(ws, styles, s, grid)
     last_row = _ranking(ws, styles, ranking)
 
